@@ -1,0 +1,6 @@
+/**
+ * @strata/core — public entry point. This file only re-exports; each concept lives in
+ * its own module beside its test.
+ * @packageDocumentation
+ */
+export const VERSION = '0.1.0'

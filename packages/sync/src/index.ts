@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export const VERSION = '0.1.0'
+export * from './protocol/index.js'

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { SyncConfigError } from '../errors.js'
+import { createPushWindow } from './push-window.js'
+
+const ev = (...seqs: number[]) => seqs.map((seq) => ({ seq }))
+const seqsOf = (batches: { events: { seq: number }[] }[]) => batches.map((b) => b.events.map((e) => e.seq))
+
+describe('createPushWindow', () => {
+  it('splits pending events into batches of batchSize, in seq order', () => {
+    const w = createPushWindow({ batchSize: 2, maxInFlight: 10 })
+    w.reset(0)
+    expect(seqsOf(w.take(ev(1, 2, 3, 4, 5)))).toEqual([[1, 2], [3, 4], [5]])
+    expect(w.sentUpTo).toBe(5)
+  })
+
+  it('never sends an event twice on one connection', () => {
+    const w = createPushWindow({ batchSize: 10, maxInFlight: 10 })
+    w.reset(0)
+    w.take(ev(1, 2))
+    expect(seqsOf(w.take(ev(1, 2, 3)))).toEqual([[3]])
+    expect(w.take(ev(1, 2, 3))).toEqual([])
+  })
+
+  it('holds back batches beyond maxInFlight until an ack frees a slot', () => {
+    const w = createPushWindow({ batchSize: 1, maxInFlight: 2 })
+    w.reset(0)
+    const first = w.take(ev(1, 2, 3, 4))
+    expect(seqsOf(first)).toEqual([[1], [2]])
+    expect(w.inFlight).toBe(2)
+    w.ack(first[0]!.id)
+    expect(seqsOf(w.take(ev(1, 2, 3, 4)))).toEqual([[3]])
+  })
+
+  it('starts after the server lastSeq on reset (re-push from lastSeq+1 after reconnect)', () => {
+    const w = createPushWindow({ batchSize: 10, maxInFlight: 1 })
+    w.reset(0)
+    w.take(ev(1, 2, 3))
+    w.reset(2) // reconnected: the server had processed 1 and 2, not 3
+    expect(w.inFlight).toBe(0)
+    expect(seqsOf(w.take(ev(1, 2, 3, 4)))).toEqual([[3, 4]])
+  })
+
+  it('skips gaps left by rejected events', () => {
+    const w = createPushWindow({ batchSize: 10, maxInFlight: 1 })
+    w.reset(1)
+    expect(seqsOf(w.take(ev(3, 5, 6)))).toEqual([[3, 5, 6]])
+  })
+
+  it.each([
+    [{ batchSize: 0, maxInFlight: 1 }, 'batchSize'],
+    [{ batchSize: 1.5, maxInFlight: 1 }, 'batchSize'],
+    [{ batchSize: 1, maxInFlight: 0 }, 'maxInFlight'],
+  ])('rejects %o with a SyncConfigError on %s', (opts, option) => {
+    expect(() => createPushWindow(opts)).toThrowError(SyncConfigError)
+    try {
+      createPushWindow(opts)
+    } catch (e) {
+      expect((e as SyncConfigError).option).toBe(option)
+    }
+  })
+})

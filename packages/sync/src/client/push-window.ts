@@ -1,0 +1,101 @@
+/**
+ * Push batching: which pending events go out next, in batches of at most `batchSize`,
+ * with at most `maxInFlight` unacknowledged batches on one connection. Pure bookkeeping:
+ * no sockets, no store. A new connection calls `reset(lastSeq)` with the server's
+ * `lastSeq` from `welcome`, so re-pushing starts exactly after what the server already
+ * processed (the exactly-once half that lives on the client).
+ */
+import { SyncConfigError } from '../errors.js'
+
+/** The part of an event record the window needs. */
+export interface Sequenced {
+  readonly seq: number
+}
+
+/** One batch to send as a `push` frame. */
+export interface PushBatch<E extends Sequenced> {
+  readonly id: number
+  readonly events: E[]
+}
+
+/** Bookkeeping of pushes on the current connection. */
+export interface PushWindow<E extends Sequenced> {
+  /** Starts a connection: nothing in flight, next push begins after `lastSeq`. */
+  reset(lastSeq: number): void
+  /** The next batches to send from `pending` (seq order), filling the window. */
+  take(pending: readonly E[]): PushBatch<E>[]
+  /** Frees the slot of batch `id` after its ack. Unknown ids are ignored. */
+  ack(id: number): void
+  /** The highest seq handed out for sending on this connection. */
+  readonly sentUpTo: number
+  /** Batches sent and not yet acked. */
+  readonly inFlight: number
+}
+
+/**
+ * Creates a push window.
+ *
+ * @param options - `batchSize` (events per push frame) and `maxInFlight` (unacked frames)
+ * @returns a {@link PushWindow}
+ * @example
+ * ```ts
+ * const w = createPushWindow<EventRecord>({ batchSize: 100, maxInFlight: 4 })
+ * w.reset(welcome.lastSeq)
+ * for (const b of w.take(store.syncState.pending())) socket.send(JSON.stringify({ t: 'push', ...b }))
+ * ```
+ */
+export function createPushWindow<E extends Sequenced>(options: {
+  batchSize: number
+  maxInFlight: number
+}): PushWindow<E> {
+  const { batchSize, maxInFlight } = options
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new SyncConfigError('batchSize', `must be a positive integer, got ${String(batchSize)}`)
+  }
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+    throw new SyncConfigError('maxInFlight', `must be a positive integer, got ${String(maxInFlight)}`)
+  }
+  let sentUpTo = 0
+  let nextId = 1
+  const inFlight = new Set<number>()
+  return {
+    reset(lastSeq) {
+      sentUpTo = lastSeq
+      inFlight.clear()
+    },
+    take(pending) {
+      const out: PushBatch<E>[] = []
+      let i = firstAfter(pending, sentUpTo)
+      while (i < pending.length && inFlight.size < maxInFlight) {
+        const events = pending.slice(i, i + batchSize)
+        i += events.length
+        const id = nextId++
+        inFlight.add(id)
+        sentUpTo = events[events.length - 1]!.seq
+        out.push({ id, events })
+      }
+      return out
+    },
+    ack(id) {
+      inFlight.delete(id)
+    },
+    get sentUpTo() {
+      return sentUpTo
+    },
+    get inFlight() {
+      return inFlight.size
+    },
+  }
+}
+
+/** Index of the first event with seq > after (binary search: pending is seq-ordered). */
+function firstAfter(pending: readonly Sequenced[], after: number): number {
+  let lo = 0
+  let hi = pending.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (pending[mid]!.seq <= after) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}

@@ -1,0 +1,62 @@
+/**
+ * The transport seam: how frames travel between the sync client and the server. The
+ * client speaks protocol frames (plain objects); a transport only moves them. Two
+ * implementations: WebSocket (`websocket-transport.ts`, the default) and HTTP
+ * push/pull polling (`http-transport.ts`, for environments without WebSockets).
+ */
+
+/** Callbacks a transport reports to. Exactly one `onClose` ends every connection. */
+export interface TransportHandlers {
+  /** The connection is open; frames may be sent. */
+  onOpen(): void
+  /** A decoded frame arrived from the server (not yet validated: the client checks it). */
+  onFrame(frame: unknown): void
+  /** A frame arrived that is not JSON; `detail` says why. The connection stays open. */
+  onMalformed(detail: string): void
+  /** The connection ended (or never opened). `error` is set when it failed. */
+  onClose(info: TransportCloseInfo): void
+}
+
+/** Why a connection ended. */
+export interface TransportCloseInfo {
+  /** A human-readable reason (the server's close reason, or the local cause). */
+  reason: string
+  /** WebSocket close code when there is one. */
+  code?: number
+  /** The underlying error when the connection failed rather than closed. */
+  error?: unknown
+  /** True when this side called `close()`. */
+  local: boolean
+}
+
+/** One live connection. */
+export interface TransportConnection {
+  /** Sends one frame; frames sent before `onOpen` or after close are dropped. */
+  send(frame: object): void
+  /** Closes the connection; `onClose` follows with `local: true`. */
+  close(reason?: string): void
+}
+
+/**
+ * Moves frames to and from one server URL. `connect` may be called again after a
+ * connection closed (reconnect).
+ *
+ * @example
+ * ```ts
+ * const transport: Transport = webSocketTransport({ url: 'ws://127.0.0.1:8787/v1/sync' })
+ * const conn = transport.connect({
+ *   onOpen: () => conn.send({ t: 'ping', ts: Date.now() }),
+ *   onFrame: (f) => console.log(f),
+ *   onMalformed: (d) => console.warn(d),
+ *   onClose: (i) => console.log('closed', i.reason),
+ * })
+ * ```
+ */
+export interface Transport {
+  /** `'websocket'` or `'http'`. */
+  readonly kind: string
+  /** The server URL this transport connects to (for error messages). */
+  readonly url: string
+  /** Opens a connection and reports to `handlers`. Never throws: failures arrive as `onClose`. */
+  connect(handlers: TransportHandlers): TransportConnection
+}

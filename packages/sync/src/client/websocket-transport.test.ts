@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocketServer } from 'ws'
+import { SyncConfigError } from '../errors.js'
+import type { TransportCloseInfo, TransportHandlers } from './transport.js'
+import { webSocketTransport } from './websocket-transport.js'
+
+const servers: WebSocketServer[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
+})
+
+async function echoServer(onConnection?: (socket: import('ws').WebSocket) => void) {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+  servers.push(wss)
+  await new Promise((r) => wss.once('listening', r))
+  wss.on('connection', (socket) => {
+    socket.on('message', (data) => socket.send(String(data)))
+    onConnection?.(socket)
+  })
+  return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`
+}
+
+function recorder() {
+  const frames: unknown[] = []
+  const malformed: string[] = []
+  let open!: () => void
+  let closed!: (i: TransportCloseInfo) => void
+  const opened = new Promise<void>((r) => (open = r))
+  const closedP = new Promise<TransportCloseInfo>((r) => (closed = r))
+  const handlers: TransportHandlers = {
+    onOpen: () => open(),
+    onFrame: (f) => frames.push(f),
+    onMalformed: (d) => malformed.push(d),
+    onClose: (i) => closed(i),
+  }
+  return { handlers, frames, malformed, opened, closed: closedP }
+}
+
+const until = async (cond: () => boolean) => {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5))
+}
+
+describe('webSocketTransport (real ws server)', () => {
+  it('opens, sends JSON frames and receives decoded frames', async () => {
+    const url = await echoServer()
+    const r = recorder()
+    const conn = webSocketTransport({ url }).connect(r.handlers)
+    await r.opened
+    conn.send({ t: 'ping', ts: 1 })
+    await until(() => r.frames.length === 1)
+    expect(r.frames).toEqual([{ t: 'ping', ts: 1 }])
+    conn.close()
+    expect((await r.closed).local).toBe(true)
+  })
+
+  it('reports a non-JSON frame as malformed and keeps the connection', async () => {
+    const url = await echoServer((s) => {
+      s.send('not json{')
+      s.send('{"t":"pong","ts":2}')
+    })
+    const r = recorder()
+    const conn = webSocketTransport({ url }).connect(r.handlers)
+    await until(() => r.frames.length === 1)
+    expect(r.malformed).toHaveLength(1)
+    expect(r.malformed[0]).toMatch(/not JSON/)
+    expect(r.frames).toEqual([{ t: 'pong', ts: 2 }])
+    conn.close()
+  })
+
+  it('reports the server close reason', async () => {
+    const url = await echoServer((s) => s.close(4001, 'token expired'))
+    const r = recorder()
+    webSocketTransport({ url }).connect(r.handlers)
+    const info = await r.closed
+    expect(info).toMatchObject({ reason: 'token expired', code: 4001, local: false })
+  })
+
+  it('reports a refused connection as a close with an error (never throws)', async () => {
+    const url = await echoServer()
+    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
+    const r = recorder()
+    webSocketTransport({ url }).connect(r.handlers)
+    const info = await r.closed
+    expect(info.local).toBe(false)
+    expect(info.error).toBeDefined()
+  })
+
+  it.each(['not a url', 'http://127.0.0.1:1/'])('rejects the URL %s with a SyncConfigError', (url) => {
+    expect(() => webSocketTransport({ url })).toThrowError(SyncConfigError)
+  })
+})

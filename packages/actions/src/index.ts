@@ -3,4 +3,19 @@
  * its own module beside its test.
  * @packageDocumentation
  */
-export const VERSION = '0.1.0'
+export * from './errors.js'
+export { ActionRegistry, createActions } from './registry/registry.js'
+export type {
+  ActionConfig,
+  ActionController,
+  ActionHandler,
+  ActionName,
+  DispatchOptions,
+  DispatchResult,
+  ExecutionMode,
+  HandlerOptions,
+  PayloadArgs,
+  RegistryOptions,
+  ResultOf,
+} from './registry/types.js'
+export { type ValidationOutcome, validateWith } from './schema.js'

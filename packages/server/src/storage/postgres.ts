@@ -1,0 +1,233 @@
+/**
+ * Postgres backend (`pg`): for servers that outgrow one machine. Several server
+ * processes may share one database; a per-store row lock (`strata_stores`) serializes
+ * pushes to one store across all nodes, so gseq stays gap-free and commit order equals
+ * gseq order (which the fan-out relies on). A push is acked after `COMMIT` returns.
+ */
+import pg from 'pg'
+import type { AckResult, ConfirmedEvent, PushedEvent } from '@strata/sync'
+import { StorageError } from '../errors.js'
+import { type AppendResult, buildResults, planPush, type SyncStorage, type Verdict } from './storage.js'
+
+/**
+ * Options of {@link openPostgresStorage}.
+ *
+ * @example
+ * ```ts
+ * const opts: PostgresStorageOptions = { connectionString: 'postgres://postgres@127.0.0.1/test', schema: 'strata' }
+ * ```
+ */
+export interface PostgresStorageOptions {
+  /** `postgres://user@host:port/db`. */
+  connectionString: string
+  /** Schema holding the tables (created if missing). Default `public`. */
+  schema?: string
+  /** Pool size. Default 10. */
+  maxConnections?: number
+}
+
+interface EventRow {
+  gseq: number
+  client_id: string
+  seq: number
+  name: string
+  args: string
+  ts: number | null
+}
+
+const INT8_OID = 20
+const typeParser = (oid: number, format?: 'text' | 'binary'): ((v: string) => unknown) =>
+  // gseq/seq are bigint columns; they stay far below 2^53, so plain numbers are safe.
+  oid === INT8_OID ? Number : (pg.types.getTypeParser(oid, format ?? 'text') as (v: string) => unknown)
+
+/**
+ * Quotes an SQL identifier.
+ * @internal
+ */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`
+}
+
+/**
+ * Opens a Postgres event store, creating its schema and tables if needed.
+ *
+ * @param options - connection and schema
+ * @returns a {@link SyncStorage}
+ * @example
+ * ```ts
+ * const storage = await openPostgresStorage({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
+ * await storage.close()
+ * ```
+ */
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<SyncStorage> {
+  const schema = quoteIdent(options.schema ?? 'public')
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
+  })
+  // An idle client erroring (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  const t = (name: string): string => `${schema}.${name}`
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+    await pool.query(`
+      CREATE TABLE IF NOT EXISTS ${t('strata_stores')} (store_id TEXT PRIMARY KEY, head BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${t('strata_events')} (
+        store_id TEXT NOT NULL, gseq BIGINT NOT NULL, client_id TEXT NOT NULL, seq BIGINT NOT NULL,
+        name TEXT NOT NULL, args TEXT NOT NULL, ts DOUBLE PRECISION,
+        PRIMARY KEY (store_id, gseq));
+      CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client_seq ON ${t('strata_events')} (store_id, client_id, seq);
+      CREATE TABLE IF NOT EXISTS ${t('strata_clients')} (
+        store_id TEXT NOT NULL, client_id TEXT NOT NULL, last_seq BIGINT NOT NULL, PRIMARY KEY (store_id, client_id));
+      CREATE TABLE IF NOT EXISTS ${t('strata_rejections')} (
+        store_id TEXT NOT NULL, client_id TEXT NOT NULL, seq BIGINT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+        PRIMARY KEY (store_id, client_id, seq));
+    `)
+  } catch (cause) {
+    await pool.end().catch(() => {})
+    throw new StorageError('open_failed', `cannot prepare Postgres schema ${schema}: ${String(cause)}`, {
+      cause,
+    })
+  }
+
+  const sql = {
+    lockStore: `INSERT INTO ${t('strata_stores')} (store_id, head) VALUES ($1, 0)
+      ON CONFLICT (store_id) DO UPDATE SET head = ${t('strata_stores')}.head RETURNING head`,
+    lastSeq: `SELECT last_seq FROM ${t('strata_clients')} WHERE store_id = $1 AND client_id = $2`,
+    applied: `SELECT seq, gseq FROM ${t('strata_events')} WHERE store_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4`,
+    rejected: `SELECT seq, code, reason FROM ${t('strata_rejections')} WHERE store_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4`,
+    insert: `INSERT INTO ${t('strata_events')} (store_id, gseq, client_id, seq, name, args, ts)
+      SELECT $1, g, $2, s, n, a, ts FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::float8[]) AS u(g, s, n, a, ts)`,
+    reject: `INSERT INTO ${t('strata_rejections')} (store_id, client_id, seq, code, reason)
+      SELECT $1, $2, s, c, r FROM unnest($3::bigint[], $4::text[], $5::text[]) AS u(s, c, r)`,
+    setHead: `UPDATE ${t('strata_stores')} SET head = $2 WHERE store_id = $1`,
+    setLastSeq: `INSERT INTO ${t('strata_clients')} (store_id, client_id, last_seq) VALUES ($1, $2, $3)
+      ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq`,
+    read: `SELECT gseq, client_id, seq, name, args, ts FROM ${t('strata_events')} WHERE store_id = $1 AND gseq > $2 ORDER BY gseq LIMIT $3`,
+    head: `SELECT head FROM ${t('strata_stores')} WHERE store_id = $1`,
+  }
+
+  let closed = false
+  const guard = (): void => {
+    if (closed) throw new StorageError('closed', 'Postgres storage is closed')
+  }
+
+  async function append(
+    storeId: string,
+    clientId: string,
+    events: readonly PushedEvent[],
+    verdicts: readonly (Verdict | undefined)[],
+  ): Promise<AppendResult> {
+    guard()
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      // Upsert-returning takes the store's row lock: pushes to one store serialize across nodes.
+      let head = (await client.query<{ head: number }>(sql.lockStore, [storeId])).rows[0]?.head ?? 0
+      const before =
+        (await client.query<{ last_seq: number }>(sql.lastSeq, [storeId, clientId])).rows[0]?.last_seq ?? 0
+      const plan = planPush(before, events)
+      const stored = new Map<number, AckResult>()
+      if (plan.duplicates.length > 0) {
+        const lo = (events[plan.duplicates[0] as number] as PushedEvent).seq
+        const hi = (events[plan.duplicates[plan.duplicates.length - 1] as number] as PushedEvent).seq
+        const [applied, rejected] = await Promise.all([
+          client.query<{ seq: number; gseq: number }>(sql.applied, [storeId, clientId, lo, hi]),
+          client.query<{ seq: number; code: string; reason: string }>(sql.rejected, [
+            storeId,
+            clientId,
+            lo,
+            hi,
+          ]),
+        ])
+        for (const r of applied.rows) stored.set(r.seq, { seq: r.seq, ok: true, gseq: r.gseq })
+        for (const r of rejected.rows)
+          stored.set(r.seq, { seq: r.seq, ok: false, code: r.code as Verdict['code'], reason: r.reason })
+      }
+      const fresh = new Map<number, AckResult>()
+      const appended: ConfirmedEvent[] = []
+      const ins = {
+        g: [] as number[],
+        s: [] as number[],
+        n: [] as string[],
+        a: [] as string[],
+        ts: [] as (number | null)[],
+      }
+      const rej = { s: [] as number[], c: [] as string[], r: [] as string[] }
+      let lastSeq = before
+      for (const i of plan.fresh) {
+        const e = events[i] as PushedEvent
+        const verdict = verdicts[i]
+        if (verdict) {
+          rej.s.push(e.seq)
+          rej.c.push(verdict.code)
+          rej.r.push(verdict.reason)
+          fresh.set(e.seq, { seq: e.seq, ok: false, code: verdict.code, reason: verdict.reason })
+        } else {
+          head++
+          ins.g.push(head)
+          ins.s.push(e.seq)
+          ins.n.push(e.name)
+          ins.a.push(JSON.stringify(e.args ?? null))
+          ins.ts.push(e.ts ?? null)
+          const c: ConfirmedEvent = { name: e.name, args: e.args, clientId, seq: e.seq, gseq: head }
+          if (e.ts !== undefined) c.ts = e.ts
+          appended.push(c)
+          fresh.set(e.seq, { seq: e.seq, ok: true, gseq: head })
+        }
+        lastSeq = e.seq
+      }
+      if (ins.g.length > 0) {
+        await client.query(sql.insert, [storeId, clientId, ins.g, ins.s, ins.n, ins.a, ins.ts])
+        await client.query(sql.setHead, [storeId, head])
+      }
+      if (rej.s.length > 0) await client.query(sql.reject, [storeId, clientId, rej.s, rej.c, rej.r])
+      if (lastSeq !== before) await client.query(sql.setLastSeq, [storeId, clientId, lastSeq])
+      await client.query('COMMIT')
+      return { results: buildResults(events, plan, fresh, stored, before), lastSeq, appended, head }
+    } catch (cause) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw new StorageError(
+        'append_failed',
+        `push to store ${storeId} by client ${clientId} failed: ${String(cause)}`,
+        { cause },
+      )
+    } finally {
+      client.release()
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    append,
+    async read(storeId, after, limit) {
+      guard()
+      const rows = (await pool.query<EventRow>(sql.read, [storeId, after, limit])).rows
+      return rows.map((r) => {
+        const e: ConfirmedEvent = {
+          name: r.name,
+          args: JSON.parse(r.args),
+          clientId: r.client_id,
+          seq: r.seq,
+          gseq: r.gseq,
+        }
+        if (r.ts !== null) e.ts = r.ts
+        return e
+      })
+    },
+    async head(storeId) {
+      guard()
+      return (await pool.query<{ head: number }>(sql.head, [storeId])).rows[0]?.head ?? 0
+    },
+    async lastSeq(storeId, clientId) {
+      guard()
+      return (await pool.query<{ last_seq: number }>(sql.lastSeq, [storeId, clientId])).rows[0]?.last_seq ?? 0
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await pool.end()
+    },
+  }
+}

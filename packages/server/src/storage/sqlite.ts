@@ -1,0 +1,216 @@
+/**
+ * SQLite backend (better-sqlite3): the embedded default. WAL journal with
+ * `synchronous=FULL`, so a committed push survives power loss before it is acked
+ * (decision 0040). One writer; every push is one IMMEDIATE transaction.
+ */
+import Database from 'better-sqlite3'
+import type { AckResult, ConfirmedEvent, PushedEvent } from '@strata/sync'
+import { StorageError } from '../errors.js'
+import { type AppendResult, buildResults, planPush, type SyncStorage, type Verdict } from './storage.js'
+
+/**
+ * Options of {@link openSqliteStorage}.
+ *
+ * @example
+ * ```ts
+ * const opts: SqliteStorageOptions = { filename: './strata.db' }
+ * ```
+ */
+export interface SqliteStorageOptions {
+  /** Database file, or `':memory:'` (tests only: not durable). */
+  filename: string
+  /**
+   * `'full'` (default): fsync the WAL on every commit — an acked push survives power
+   * loss. `'normal'`: faster, an acked push survives a process crash but maybe not a
+   * power loss.
+   */
+  synchronous?: 'full' | 'normal'
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS strata_stores (
+  store_id TEXT PRIMARY KEY,
+  head INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS strata_events (
+  store_id TEXT NOT NULL,
+  gseq INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  ts REAL,
+  PRIMARY KEY (store_id, gseq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client_seq ON strata_events (store_id, client_id, seq);
+CREATE TABLE IF NOT EXISTS strata_clients (
+  store_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  last_seq INTEGER NOT NULL,
+  PRIMARY KEY (store_id, client_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS strata_rejections (
+  store_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (store_id, client_id, seq)
+) WITHOUT ROWID;
+`
+
+interface EventRow {
+  gseq: number
+  client_id: string
+  seq: number
+  name: string
+  args: string
+  ts: number | null
+}
+
+function rowToEvent(r: EventRow): ConfirmedEvent {
+  const e: ConfirmedEvent = {
+    name: r.name,
+    args: JSON.parse(r.args),
+    clientId: r.client_id,
+    seq: r.seq,
+    gseq: r.gseq,
+  }
+  if (r.ts !== null) e.ts = r.ts
+  return e
+}
+
+/**
+ * Opens (creating if needed) a SQLite event store.
+ *
+ * @param options - file and durability
+ * @returns a {@link SyncStorage}
+ * @example
+ * ```ts
+ * const storage = openSqliteStorage({ filename: './strata.db' })
+ * console.log(await storage.head('user:ada'))
+ * await storage.close()
+ * ```
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
+  let db: Database.Database
+  try {
+    db = new Database(options.filename)
+    db.pragma('journal_mode = WAL')
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
+    db.pragma('busy_timeout = 5000')
+    db.exec(SCHEMA)
+  } catch (cause) {
+    throw new StorageError(
+      'open_failed',
+      `cannot open SQLite database ${options.filename}: ${String(cause)}`,
+      { cause },
+    )
+  }
+  const q = {
+    head: db.prepare<[string], { head: number }>('SELECT head FROM strata_stores WHERE store_id = ?'),
+    setHead: db.prepare(
+      'INSERT INTO strata_stores (store_id, head) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET head = excluded.head',
+    ),
+    lastSeq: db.prepare<[string, string], { last_seq: number }>(
+      'SELECT last_seq FROM strata_clients WHERE store_id = ? AND client_id = ?',
+    ),
+    setLastSeq: db.prepare(
+      'INSERT INTO strata_clients (store_id, client_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq',
+    ),
+    insert: db.prepare(
+      'INSERT INTO strata_events (store_id, gseq, client_id, seq, name, args, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    reject: db.prepare(
+      'INSERT INTO strata_rejections (store_id, client_id, seq, code, reason) VALUES (?, ?, ?, ?, ?)',
+    ),
+    appliedRange: db.prepare<[string, string, number, number], { seq: number; gseq: number }>(
+      'SELECT seq, gseq FROM strata_events WHERE store_id = ? AND client_id = ? AND seq BETWEEN ? AND ?',
+    ),
+    rejectedRange: db.prepare<
+      [string, string, number, number],
+      { seq: number; code: string; reason: string }
+    >(
+      'SELECT seq, code, reason FROM strata_rejections WHERE store_id = ? AND client_id = ? AND seq BETWEEN ? AND ?',
+    ),
+    read: db.prepare<[string, number, number], EventRow>(
+      'SELECT gseq, client_id, seq, name, args, ts FROM strata_events WHERE store_id = ? AND gseq > ? ORDER BY gseq LIMIT ?',
+    ),
+  }
+
+  const appendTx = db.transaction(
+    (
+      storeId: string,
+      clientId: string,
+      events: readonly PushedEvent[],
+      verdicts: readonly (Verdict | undefined)[],
+    ): AppendResult => {
+      const before = q.lastSeq.get(storeId, clientId)?.last_seq ?? 0
+      let head = q.head.get(storeId)?.head ?? 0
+      const plan = planPush(before, events)
+      const stored = new Map<number, AckResult>()
+      if (plan.duplicates.length > 0) {
+        const lo = (events[plan.duplicates[0] as number] as PushedEvent).seq
+        const hi = (events[plan.duplicates[plan.duplicates.length - 1] as number] as PushedEvent).seq
+        for (const r of q.appliedRange.all(storeId, clientId, lo, hi))
+          stored.set(r.seq, { seq: r.seq, ok: true, gseq: r.gseq })
+        for (const r of q.rejectedRange.all(storeId, clientId, lo, hi)) {
+          stored.set(r.seq, { seq: r.seq, ok: false, code: r.code as Verdict['code'], reason: r.reason })
+        }
+      }
+      const fresh = new Map<number, AckResult>()
+      const appended: ConfirmedEvent[] = []
+      let lastSeq = before
+      for (const i of plan.fresh) {
+        const e = events[i] as PushedEvent
+        const verdict = verdicts[i]
+        if (verdict) {
+          q.reject.run(storeId, clientId, e.seq, verdict.code, verdict.reason)
+          fresh.set(e.seq, { seq: e.seq, ok: false, code: verdict.code, reason: verdict.reason })
+        } else {
+          head++
+          q.insert.run(storeId, head, clientId, e.seq, e.name, JSON.stringify(e.args ?? null), e.ts ?? null)
+          const c: ConfirmedEvent = { name: e.name, args: e.args, clientId, seq: e.seq, gseq: head }
+          if (e.ts !== undefined) c.ts = e.ts
+          appended.push(c)
+          fresh.set(e.seq, { seq: e.seq, ok: true, gseq: head })
+        }
+        lastSeq = e.seq
+      }
+      if (appended.length > 0) q.setHead.run(storeId, head)
+      if (lastSeq !== before) q.setLastSeq.run(storeId, clientId, lastSeq)
+      return { results: buildResults(events, plan, fresh, stored, before), lastSeq, appended, head }
+    },
+  )
+
+  let closed = false
+  const guard = (): void => {
+    if (closed) throw new StorageError('closed', `SQLite storage ${options.filename} is closed`)
+  }
+
+  return {
+    kind: 'sqlite',
+    async append(storeId, clientId, events, verdicts) {
+      guard()
+      // IMMEDIATE takes the write lock up front so two processes on one file serialize cleanly.
+      return appendTx.immediate(storeId, clientId, events, verdicts)
+    },
+    async read(storeId, after, limit) {
+      guard()
+      return q.read.all(storeId, after, limit).map(rowToEvent)
+    },
+    async head(storeId) {
+      guard()
+      return q.head.get(storeId)?.head ?? 0
+    },
+    async lastSeq(storeId, clientId) {
+      guard()
+      return q.lastSeq.get(storeId, clientId)?.last_seq ?? 0
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The storage seam of the server: one interface, two backends (`sqlite.ts`,
+ * `postgres.ts`). A backend owns durability and the exactly-once bookkeeping; the
+ * classification of a push (duplicate / fresh / gap) is the pure {@link planPush} so
+ * both backends apply the same rules.
+ */
+import type { AckResult, ConfirmedEvent, PushedEvent } from '@strata/sync'
+
+/**
+ * Why the server refuses one fresh event (decided before the transaction: schema,
+ * permissions). Recorded as the event's final outcome.
+ *
+ * @example
+ * ```ts
+ * const v: Verdict = { code: 'invalid', reason: 'args.title: expected string' }
+ * ```
+ */
+export interface Verdict {
+  code: 'invalid' | 'unknown_event' | 'forbidden'
+  reason: string
+}
+
+/**
+ * Outcome of {@link SyncStorage.append}.
+ *
+ * @example
+ * ```ts
+ * const { results, appended, head } = await storage.append('user:ada', 'c1', events, verdicts)
+ * ```
+ */
+export interface AppendResult {
+  /** One result per pushed event, in order. */
+  results: AckResult[]
+  /** The client's lastSeq after the push. */
+  lastSeq: number
+  /** Events newly appended, in gseq order (empty for an all-duplicate push). */
+  appended: ConfirmedEvent[]
+  /** The store's head after the push. */
+  head: number
+}
+
+/**
+ * Durable event storage with exactly-once, in-order ingestion per client.
+ * `append` resolves only after its transaction is durable.
+ *
+ * @example
+ * ```ts
+ * const storage = await openStorage('./strata.db')
+ * await storage.append('user:ada', 'c1', [{ name: 'v1.X', args: {}, clientId: 'c1', seq: 1 }], [undefined])
+ * const page = await storage.read('user:ada', 0, 100)
+ * ```
+ */
+export interface SyncStorage {
+  /** `'sqlite'` or `'postgres'`. */
+  readonly kind: 'sqlite' | 'postgres'
+  /**
+   * Applies a push in one transaction: classifies each event against the client's
+   * lastSeq, appends fresh accepted events with the next gseqs, records fresh rejections
+   * (verdicts), re-reports duplicates with their original outcome.
+   * @param storeId - the store
+   * @param clientId - the pushing client (every event carries it)
+   * @param events - seq-consecutive events
+   * @param verdicts - per event: undefined to accept, or the reason to refuse
+   */
+  append(
+    storeId: string,
+    clientId: string,
+    events: readonly PushedEvent[],
+    verdicts: readonly (Verdict | undefined)[],
+  ): Promise<AppendResult>
+  /** @returns up to `limit` confirmed events with gseq > `after`, in gseq order */
+  read(storeId: string, after: number, limit: number): Promise<ConfirmedEvent[]>
+  /** @returns the store's head gseq (0 for an unknown store) */
+  head(storeId: string): Promise<number>
+  /** @returns the highest seq processed for the client (0 if none) */
+  lastSeq(storeId: string, clientId: string): Promise<number>
+  /** Closes connections / the database file. */
+  close(): Promise<void>
+}
+
+/**
+ * The classification of a push against the client's lastSeq.
+ *
+ * @example
+ * ```ts
+ * planPush(3, events) // { duplicates: seq 1..3, fresh: seq 4.., gapped: [] }
+ * ```
+ */
+export interface PushPlan {
+  /** seq ≤ lastSeq: already processed, report the stored outcome. */
+  duplicates: number[]
+  /** Indexes (into the pushed events) of events to process now. */
+  fresh: number[]
+  /** Indexes of events after a gap: refused with `gap`, nothing recorded. */
+  gapped: number[]
+}
+
+/**
+ * Classifies a seq-consecutive push (see docs/protocol.md, "Push, exactly-once").
+ *
+ * @param lastSeq - the client's lastSeq before the push
+ * @param events - the pushed events, seq consecutive
+ * @returns which events are duplicates, fresh, or after a gap
+ * @example
+ * ```ts
+ * const plan = planPush(0, [{ seq: 2 }]) // gap: seq 1 missing
+ * plan.gapped // [0]
+ * ```
+ */
+export function planPush(lastSeq: number, events: readonly { seq: number }[]): PushPlan {
+  const plan: PushPlan = { duplicates: [], fresh: [], gapped: [] }
+  let expected = lastSeq + 1
+  for (let i = 0; i < events.length; i++) {
+    const seq = (events[i] as { seq: number }).seq
+    if (seq <= lastSeq) plan.duplicates.push(i)
+    else if (seq === expected && plan.gapped.length === 0) {
+      plan.fresh.push(i)
+      expected++
+    } else plan.gapped.push(i)
+  }
+  return plan
+}
+
+/**
+ * Builds the ack results of a push from the plan and what the backend found/did.
+ * @internal shared by the backends
+ */
+export function buildResults(
+  events: readonly PushedEvent[],
+  plan: PushPlan,
+  fresh: ReadonlyMap<number, AckResult>,
+  stored: ReadonlyMap<number, AckResult>,
+  lastSeq: number,
+): AckResult[] {
+  const results: AckResult[] = []
+  const gapped = new Set(plan.gapped)
+  for (let i = 0; i < events.length; i++) {
+    const seq = (events[i] as PushedEvent).seq
+    const f = fresh.get(seq)
+    if (f) results.push(f)
+    else if (gapped.has(i))
+      results.push({ seq, ok: false, code: 'gap', reason: `expected seq ${lastSeq + 1}, got ${seq}` })
+    else {
+      const s = stored.get(seq)
+      // Unreachable with the bundled backends (outcomes are never deleted); never claim a success we cannot prove.
+      results.push(
+        s
+          ? { ...s, duplicate: true }
+          : {
+              seq,
+              ok: false,
+              code: 'invalid',
+              reason: 'duplicate of an event whose outcome is no longer stored',
+              duplicate: true,
+            },
+      )
+    }
+  }
+  return results
+}

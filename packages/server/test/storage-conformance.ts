@@ -1,0 +1,148 @@
+// Behaviour every SyncStorage backend must show (exactly-once, ordering, gaps,
+// durability across reopen). Run by src/storage/sqlite.test.ts and postgres.test.ts.
+import type { PushedEvent } from '@strata/sync'
+import { expect, it } from 'vitest'
+import type { SyncStorage, Verdict } from '../src/storage/storage.js'
+
+export interface StorageFactory {
+  /** Opens the same database again (a fresh handle), to test persistence. */
+  open(): Promise<SyncStorage>
+}
+
+export const ev = (clientId: string, seq: number, args: unknown = { n: seq }): PushedEvent => ({
+  name: 'v1.Test',
+  args,
+  clientId,
+  seq,
+  ts: 1_700_000_000_000 + seq,
+})
+
+const none = (n: number): undefined[] => Array.from({ length: n }, () => undefined)
+
+export function storageConformance(factory: StorageFactory): void {
+  it('appends with gap-free gseq per store and reads in order', async () => {
+    const s = await factory.open()
+    try {
+      const a = await s.append('s1', 'a', [ev('a', 1), ev('a', 2)], none(2))
+      expect(a.results).toEqual([
+        { seq: 1, ok: true, gseq: 1 },
+        { seq: 2, ok: true, gseq: 2 },
+      ])
+      expect(a.head).toBe(2)
+      expect(a.lastSeq).toBe(2)
+      const b = await s.append('s1', 'b', [ev('b', 1)], none(1))
+      expect(b.results).toEqual([{ seq: 1, ok: true, gseq: 3 }])
+      // another store has its own sequence
+      const c = await s.append('s2', 'a', [ev('a', 1)], none(1))
+      expect(c.results).toEqual([{ seq: 1, ok: true, gseq: 1 }])
+      const page = await s.read('s1', 0, 10)
+      expect(page.map((e) => [e.gseq, e.clientId, e.seq])).toEqual([
+        [1, 'a', 1],
+        [2, 'a', 2],
+        [3, 'b', 1],
+      ])
+      expect(page[0]).toEqual({ ...ev('a', 1), gseq: 1 })
+      expect(await s.read('s1', 1, 1)).toHaveLength(1)
+      expect(await s.head('s1')).toBe(3)
+      expect(await s.head('nope')).toBe(0)
+      expect(await s.lastSeq('s1', 'a')).toBe(2)
+      expect(await s.lastSeq('s1', 'zz')).toBe(0)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('re-pushed events are duplicates with their original outcome, never applied twice', async () => {
+    const s = await factory.open()
+    try {
+      const verdict: Verdict = { code: 'invalid', reason: 'bad n' }
+      const first = await s.append(
+        'dup',
+        'c',
+        [ev('c', 1), ev('c', 2), ev('c', 3)],
+        [undefined, verdict, undefined],
+      )
+      expect(first.results).toEqual([
+        { seq: 1, ok: true, gseq: 1 },
+        { seq: 2, ok: false, code: 'invalid', reason: 'bad n' },
+        { seq: 3, ok: true, gseq: 2 },
+      ])
+      expect(first.lastSeq).toBe(3)
+      // the same batch again plus one new event: verdicts of duplicates are ignored
+      const again = await s.append('dup', 'c', [ev('c', 2), ev('c', 3), ev('c', 4)], none(3))
+      expect(again.results).toEqual([
+        { seq: 2, ok: false, code: 'invalid', reason: 'bad n', duplicate: true },
+        { seq: 3, ok: true, gseq: 2, duplicate: true },
+        { seq: 4, ok: true, gseq: 3 },
+      ])
+      expect(again.appended.map((e) => e.seq)).toEqual([4])
+      expect((await s.read('dup', 0, 100)).map((e) => e.seq)).toEqual([1, 3, 4])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a gap records nothing', async () => {
+    const s = await factory.open()
+    try {
+      await s.append('gap', 'c', [ev('c', 1)], none(1))
+      const r = await s.append('gap', 'c', [ev('c', 3), ev('c', 4)], none(2))
+      expect(r.results.map((x) => (x.ok ? 'ok' : x.code))).toEqual(['gap', 'gap'])
+      expect(r.lastSeq).toBe(1)
+      expect(r.appended).toEqual([])
+      expect(await s.head('gap')).toBe(1)
+      expect(await s.lastSeq('gap', 'c')).toBe(1)
+      // filling the gap works afterwards
+      const ok = await s.append('gap', 'c', [ev('c', 2), ev('c', 3)], none(2))
+      expect(ok.results.every((x) => x.ok)).toBe(true)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('persists across reopen', async () => {
+    const s = await factory.open()
+    await s.append('persist', 'c', [ev('c', 1, { title: 'é ✓ "quoted"' }), ev('c', 2, null)], none(2))
+    await s.close()
+    const again = await factory.open()
+    try {
+      expect(await again.head('persist')).toBe(2)
+      expect(await again.lastSeq('persist', 'c')).toBe(2)
+      const events = await again.read('persist', 0, 10)
+      expect(events.map((e) => e.args)).toEqual([{ title: 'é ✓ "quoted"' }, null])
+    } finally {
+      await again.close()
+    }
+  })
+
+  it('concurrent pushes from many clients keep gseq gap-free', async () => {
+    const s = await factory.open()
+    try {
+      const clients = Array.from({ length: 8 }, (_, i) => `k${i}`)
+      await Promise.all(
+        clients.map(async (c) => {
+          for (let b = 0; b < 5; b++) {
+            const batch = Array.from({ length: 10 }, (_, j) => ev(c, b * 10 + j + 1))
+            const r = await s.append('conc', c, batch, none(batch.length))
+            expect(r.results.every((x) => x.ok)).toBe(true)
+          }
+        }),
+      )
+      const all = await s.read('conc', 0, 1000)
+      expect(all.map((e) => e.gseq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1))
+      for (const c of clients) {
+        expect(all.filter((e) => e.clientId === c).map((e) => e.seq)).toEqual(
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        )
+      }
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('refuses use after close with a typed error', async () => {
+    const s = await factory.open()
+    await s.close()
+    await expect(s.head('x')).rejects.toMatchObject({ name: 'StorageError', code: 'closed' })
+  })
+}

@@ -1,0 +1,53 @@
+import 'fake-indexeddb/auto'
+import { describe, expect, it } from 'vitest'
+import { indexedDBEngine } from './indexeddb.js'
+
+let n = 0
+const fresh = () => indexedDBEngine({ database: `t${++n}-${Date.now()}` })
+
+describe('indexedDBEngine (fake-indexeddb; real IndexedDB runs in test/browser.test.ts)', () => {
+  it('round-trips values and lists keys by prefix', async () => {
+    const e = fresh()
+    await e.setItem('p:1', 'a')
+    await e.setItem('p:2', 'b')
+    await e.setItem('other', 'c')
+    expect(await e.getItem('p:1')).toBe('a')
+    expect((await e.keys('p:')).sort()).toEqual(['p:1', 'p:2'])
+    await e.removeItem('p:1')
+    expect(await e.getItem('p:1')).toBeNull()
+    e.close()
+  })
+
+  it('groups writes of one tick into one transaction, keeping their order', async () => {
+    const e = fresh()
+    const writes = [e.setItem('k', '1'), e.setItem('k', '2'), e.removeItem('k'), e.setItem('k', '3')]
+    await Promise.all(writes)
+    expect(await e.getItem('k')).toBe('3')
+    e.close()
+  })
+
+  it('adds its object store to an existing database that lacks it', async () => {
+    const db = `shared-${Date.now()}`
+    const a = indexedDBEngine({ database: db, store: 'a' })
+    await a.setItem('x', '1')
+    a.close()
+    const b = indexedDBEngine({ database: db, store: 'b' })
+    await b.setItem('y', '2')
+    expect(await b.getItem('y')).toBe('2')
+    b.close()
+  })
+
+  it('tells another engine instance (another tab) about writes over BroadcastChannel', async () => {
+    const db = `bc-${Date.now()}`
+    const a = indexedDBEngine({ database: db })
+    const b = indexedDBEngine({ database: db })
+    const seen = new Promise<string | null>((resolve) => b.watch?.((c) => resolve(c.key)))
+    const own: (string | null)[] = []
+    a.watch?.((c) => own.push(c.key))
+    await a.setItem('k', 'v')
+    expect(await seen).toBe('k')
+    expect(own).toEqual([])
+    a.close()
+    b.close()
+  })
+})

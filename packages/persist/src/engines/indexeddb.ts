@@ -1,0 +1,149 @@
+/**
+ * The IndexedDB engine: string values in one object store, writes made in the same tick
+ * grouped into one transaction, other tabs told through a BroadcastChannel. Without
+ * `indexedDB` (server rendering) it falls back to memory. The database opens lazily on
+ * the first operation, never at import or creation time.
+ */
+import { changeChannel } from './broadcast.js'
+import { asAsync } from './as-async.js'
+import { memoryEngine } from './memory.js'
+import type { AsyncEngine } from './types.js'
+
+/** Options of {@link indexedDBEngine}. */
+export interface IndexedDBEngineOptions {
+  /** Database name; default "strata". */
+  database?: string
+  /** Object store name; default "kv". */
+  store?: string
+  /** The IDBFactory to use; default `globalThis.indexedDB` (pass fake-indexeddb in tests). */
+  factory?: IDBFactory
+  /** Tell other tabs about writes; default true. */
+  broadcast?: boolean
+}
+
+type Op = { kind: 'put'; key: string; value: string } | { kind: 'delete'; key: string }
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result)
+    r.onerror = () => reject(r.error)
+  })
+}
+
+/**
+ * An async engine on IndexedDB, for values too big or too many for localStorage.
+ *
+ * @param options database/store names, a custom IDBFactory
+ * @returns an {@link AsyncEngine}; memory fallback where IndexedDB is missing
+ * @example
+ * ```ts
+ * const products = persistent({ items: [], fetchedAt: 0 }, 'products', {
+ *   engine: indexedDBEngine({ database: 'shop' }),
+ * })
+ * await products.ready
+ * ```
+ */
+export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngine & { close(): void } {
+  const factory = options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB
+  if (!factory) return asAsync(memoryEngine({ name: 'memory (no indexedDB)' }))
+  const dbName = options.database ?? 'strata'
+  const storeName = options.store ?? 'kv'
+  const channel = options.broadcast === false ? null : changeChannel(`strata:idb:${dbName}/${storeName}`)
+  let dbPromise: Promise<IDBDatabase> | null = null
+  let queue: { ops: Op[]; done: Promise<void> } | null = null
+
+  const db = (): Promise<IDBDatabase> => {
+    dbPromise ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const open = factory.open(dbName)
+      open.onupgradeneeded = () => {
+        if (!open.result.objectStoreNames.contains(storeName)) open.result.createObjectStore(storeName)
+      }
+      open.onsuccess = () => {
+        const d = open.result
+        if (d.objectStoreNames.contains(storeName)) return resolve(d)
+        // The database exists without our store (another store name): upgrade once.
+        const version = d.version + 1
+        d.close()
+        const up = factory.open(dbName, version)
+        up.onupgradeneeded = () => up.result.createObjectStore(storeName)
+        up.onsuccess = () => resolve(up.result)
+        up.onerror = () => reject(up.error)
+      }
+      open.onerror = () => reject(open.error)
+    }).then((d) => {
+      // Another tab upgrading the database must not be blocked by us.
+      d.onversionchange = () => {
+        d.close()
+        dbPromise = null
+      }
+      return d
+    })
+    dbPromise.catch(() => {
+      dbPromise = null
+    })
+    return dbPromise
+  }
+
+  // Writes in the same tick share one readwrite transaction: 1,000 setKey calls cost one
+  // commit, and their relative order is kept.
+  const enqueue = (op: Op): Promise<void> => {
+    if (!queue) {
+      const ops: Op[] = []
+      const done = Promise.resolve()
+        .then(db)
+        .then(
+          (d) =>
+            new Promise<void>((resolve, reject) => {
+              queue = null
+              const tx = d.transaction(storeName, 'readwrite')
+              const os = tx.objectStore(storeName)
+              for (const o of ops) {
+                if (o.kind === 'put') os.put(o.value, o.key)
+                else os.delete(o.key)
+              }
+              tx.oncomplete = () => {
+                for (const o of ops) channel?.post(o.key)
+                resolve()
+              }
+              tx.onerror = () => reject(tx.error)
+              tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'))
+            }),
+        )
+      queue = { ops, done }
+      done.catch(() => {
+        queue = null
+      })
+    }
+    queue.ops.push(op)
+    return queue.done
+  }
+
+  return {
+    name: 'indexedDB',
+    sync: false,
+    async getItem(key) {
+      const d = await db()
+      const v = await request(d.transaction(storeName, 'readonly').objectStore(storeName).get(key))
+      return typeof v === 'string' ? v : v === undefined ? null : JSON.stringify(v)
+    },
+    setItem: (key, value) => enqueue({ kind: 'put', key, value }),
+    removeItem: (key) => enqueue({ kind: 'delete', key }),
+    async keys(prefix) {
+      const d = await db()
+      const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`)
+      const keys = await request(
+        d.transaction(storeName, 'readonly').objectStore(storeName).getAllKeys(range),
+      )
+      return keys.filter((k): k is string => typeof k === 'string')
+    },
+    watch: (fn) => (channel ? channel.watch(fn) : () => {}),
+    close() {
+      channel?.close()
+      void dbPromise?.then(
+        (d) => d.close(),
+        () => {},
+      )
+      dbPromise = null
+    },
+  }
+}

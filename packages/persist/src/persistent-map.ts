@@ -1,0 +1,339 @@
+/**
+ * `persistentMap(initialOrMapStore, prefix, options)`: a map store kept as one storage
+ * entry per key (`<prefix><key>`), like @nanostores/persistent's persistentMap. Changing
+ * one key rewrites one small entry instead of the whole object, and another tab's change
+ * to one key touches only that key here.
+ *
+ * Same guarantees as `persistent` (see its glossary), per entry: a late read never
+ * overwrites an entry changed locally meanwhile; writes are held while hydrating; damaged
+ * entries are quarantined one by one; an entry from a newer version blocks writes to
+ * that entry only. `entrySchema` validates each entry; `migrate` upgrades each entry.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { isStore, type MapStore, map, signal } from '@strata/core'
+import { localStorageEngine } from './engines/web-storage.js'
+import { seal } from './envelope.js'
+import { PersistError, QuarantineError, ReadError, WriteError } from './errors.js'
+import { onLastChance } from './lifecycle.js'
+import { type LoadSpec, load, type Verdict } from './load.js'
+import { attempt, isPromiseLike, type MaybePromise, then } from './maybe-promise.js'
+import type { CommonOptions, HydrationStatus, PersistControls } from './options.js'
+import { checkCommon } from './persistent.js'
+import { quarantine } from './quarantine.js'
+import { createReporter } from './reporter.js'
+
+/** Options of {@link persistentMap}. */
+export interface PersistMapOptions<T extends Record<string, unknown>> extends CommonOptions {
+  /** Standard Schema every stored entry must pass. */
+  entrySchema?: StandardSchemaV1<unknown, T[keyof T]>
+}
+
+/** A map store with persistence controls. */
+export type PersistentMap<T extends Record<string, unknown>> = MapStore<T> & PersistControls
+
+/**
+ * Persist a map store one entry per key.
+ *
+ * @param initialOrStore initial object, or an existing map store
+ * @param prefix storage key prefix, e.g. `"panels:"`
+ * @param options engine, entrySchema, version/migrate (per entry), codec, debounce, crossTab
+ * @returns the map store with {@link PersistControls}
+ * @example
+ * ```ts
+ * const panels = persistentMap<Record<string, Panel>>({}, 'panels:')
+ * panels.setKey('chat', { x: 10, y: 20, open: true }) // writes only "panels:chat"
+ * panels.setKey('chat', undefined) // removes "panels:chat"
+ * ```
+ */
+export function persistentMap<T extends Record<string, unknown>>(
+  initialOrStore: T | MapStore<T>,
+  prefix: string,
+  options: PersistMapOptions<T> = {},
+): PersistentMap<T> {
+  checkCommon(prefix, options)
+  const store: MapStore<T> = isStore(initialOrStore)
+    ? (initialOrStore as MapStore<T>)
+    : map(initialOrStore as T)
+  const initial = store.peek()
+  const engine = options.engine ?? localStorageEngine()
+  const version = options.version ?? 0
+  const debounce = options.debounce ?? 0
+  const reporter = createReporter(options.onError)
+  const status = signal<HydrationStatus>('idle')
+  const specFor = (entry: string): LoadSpec<unknown> => ({
+    key: prefix + entry,
+    version,
+    migrate: options.migrate,
+    decode: options.decode,
+    schema: options.entrySchema,
+    merge: (stored) => stored,
+  })
+
+  const lastRaw = new Map<string, string | null>()
+  const blocked = new Set<string>()
+  const dirty = new Set<string>()
+  const touched = new Map<string, number>()
+  let seq = 0
+  let readGen = 0
+  let hydrating = false
+  let applying = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let offLastChance: (() => void) | null = null
+  let writing: Promise<void> | null = null
+  let current: Promise<void> = Promise.resolve()
+  let disposed = false
+
+  const applyKey = (entry: string, value: unknown) => {
+    applying++
+    try {
+      store.setKey(entry as keyof T & string, value as T[keyof T & string])
+    } finally {
+      applying--
+    }
+  }
+
+  const write = (): MaybePromise<void> => {
+    clearTimeout(timer)
+    timer = undefined
+    offLastChance?.()
+    offLastChance = null
+    if (dirty.size === 0 || hydrating || disposed) return
+    if (writing) return writing.then(write)
+    const value = store.peek() as Record<string, unknown>
+    const jobs: MaybePromise<void>[] = []
+    for (const entry of [...dirty]) {
+      if (blocked.has(entry)) continue
+      dirty.delete(entry)
+      const k = prefix + entry
+      const v = value[entry]
+      let raw: string | null
+      try {
+        raw = v === undefined ? null : seal(version, v, options.encode)
+      } catch (e) {
+        dirty.add(entry)
+        reporter.report(new WriteError(k, e))
+        continue
+      }
+      if (raw === lastRaw.get(entry)) continue
+      jobs.push(
+        attempt(
+          () =>
+            then((raw === null ? engine.removeItem(k) : engine.setItem(k, raw)) as MaybePromise<void>, () => {
+              lastRaw.set(entry, raw)
+            }),
+          (e) => {
+            dirty.add(entry)
+            reporter.report(new WriteError(k, e))
+          },
+        ),
+      )
+    }
+    const pending = jobs.filter(isPromiseLike)
+    if (pending.length === 0) return
+    const p: Promise<void> = Promise.all(pending).then(
+      () => {
+        if (writing === p) writing = null
+      },
+      () => {
+        if (writing === p) writing = null
+      },
+    )
+    writing = p
+    return p
+  }
+
+  const schedule = () => {
+    if (disposed || hydrating) return
+    if (debounce > 0) {
+      clearTimeout(timer)
+      timer = setTimeout(() => void write(), debounce)
+      ;(timer as { unref?: () => void }).unref?.()
+      offLastChance ??= onLastChance(() => void write())
+    } else void write()
+  }
+
+  const fail = (error: PersistError, blockEntry: string | null): HydrationStatus => {
+    if (blockEntry !== null) blocked.add(blockEntry)
+    reporter.report(error)
+    return 'error'
+  }
+
+  /** Decide what a read of one entry means for the store. */
+  const onEntry = (entry: string, raw: string | null, gen: number, since: number, external: boolean) => {
+    if (gen !== readGen || (touched.get(entry) ?? -1) >= since) return 'ready' as HydrationStatus
+    if (raw === lastRaw.get(entry)) return blocked.has(entry) ? 'error' : 'ready'
+    if (raw === null) {
+      lastRaw.set(entry, null)
+      if (external) {
+        dirty.delete(entry)
+        applyKey(entry, (initial as Record<string, unknown>)[entry])
+      }
+      return 'ready'
+    }
+    return then(load(specFor(entry), raw), (verdict: Verdict<unknown>): MaybePromise<HydrationStatus> => {
+      if (gen !== readGen || (touched.get(entry) ?? -1) >= since) return 'ready'
+      lastRaw.set(entry, raw)
+      if (verdict.ok) {
+        blocked.delete(entry)
+        dirty.delete(entry)
+        applyKey(entry, verdict.value)
+        if (verdict.migrated) dirty.add(entry)
+        return 'ready'
+      }
+      if (!verdict.quarantine) return fail(verdict.error, entry)
+      return attempt(
+        () =>
+          then(quarantine(engine, prefix + entry, raw), (qk): HydrationStatus => {
+            verdict.error.quarantineKey = qk
+            return fail(verdict.error, null)
+          }),
+        (e) => {
+          fail(verdict.error, entry)
+          return fail(new QuarantineError(prefix + entry, e), entry)
+        },
+      )
+    })
+  }
+
+  const readEntry = (entry: string, gen: number, since: number, external: boolean) =>
+    attempt(
+      () =>
+        then(engine.getItem(prefix + entry) as MaybePromise<string | null>, (raw) =>
+          onEntry(entry, raw, gen, since, external),
+        ),
+      (e) => fail(toReadError(prefix + entry, e), entry),
+    )
+
+  const hydrate = (external: boolean, only: string | null): MaybePromise<void> => {
+    // A one-entry reload (another tab changed one key) must not cancel a full hydration
+    // in flight, so only full hydrations take a new generation and hold writes.
+    const full = only === null
+    const gen = full ? ++readGen : readGen
+    const since = ++seq
+    if (full) hydrating = true
+    if (!external) status.set('hydrating')
+    const finish = (results: HydrationStatus[]) => {
+      if (gen !== readGen) return
+      if (full) {
+        hydrating = false
+        status.set(results.includes('error') ? 'error' : 'ready')
+      } else if (results.includes('error')) status.set('error')
+      if (dirty.size > 0) schedule()
+    }
+    const run = attempt(
+      () =>
+        then(
+          only !== null ? [prefix + only] : (engine.keys(prefix) as MaybePromise<string[]>),
+          (keys): MaybePromise<HydrationStatus[]> => {
+            const entries = keys.map((k) => k.slice(prefix.length)).filter((e) => !e.includes('.quarantine.'))
+            if (external && only === null) {
+              // Keys gone from storage (a clear() elsewhere) return to their initial value.
+              for (const e of Object.keys(store.peek())) if (!entries.includes(e)) entries.push(e)
+            }
+            const results = entries.map((e) => readEntry(e, gen, since, external))
+            return results.some(isPromiseLike) ? Promise.all(results) : (results as HydrationStatus[])
+          },
+        ),
+      (e): HydrationStatus[] => [fail(toReadError(prefix, e), null)],
+    )
+    return then(run, finish)
+  }
+
+  const originalSetKey = store.setKey.bind(store)
+  let inSetKey = false
+  store.setKey = ((entry: keyof T & string, value: T[keyof T & string] | undefined) => {
+    if (applying > 0) return originalSetKey(entry, value as T[keyof T & string])
+    inSetKey = true
+    try {
+      touched.set(entry, ++seq)
+      dirty.add(entry)
+      originalSetKey(entry, value as T[keyof T & string])
+    } finally {
+      inSetKey = false
+    }
+    schedule()
+  }) as MapStore<T>['setKey']
+
+  const offListen = store.listen((value, old) => {
+    if (applying > 0 || inSetKey) return
+    // A whole-object set(): find the entries that changed.
+    const now = value as Record<string, unknown>
+    const before = old as Record<string, unknown>
+    const s = ++seq
+    for (const e of new Set([...Object.keys(now), ...Object.keys(before)])) {
+      if (now[e] !== before[e]) {
+        touched.set(e, s)
+        dirty.add(e)
+      }
+    }
+    schedule()
+  })
+
+  const offWatch =
+    options.crossTab !== false && engine.watch
+      ? engine.watch(({ key }) => {
+          if (disposed) return
+          if (key === null) current = Promise.resolve(hydrate(true, null))
+          else if (key.startsWith(prefix) && !key.includes('.quarantine.')) {
+            current = Promise.resolve(hydrate(true, key.slice(prefix.length)))
+          }
+        })
+      : () => {}
+
+  current = Promise.resolve(hydrate(false, null))
+
+  const controls: PersistControls = {
+    storageKey: prefix,
+    engine,
+    hydration: status,
+    ready: current,
+    errors: reporter.errors,
+    onError: reporter.onError,
+    async flush() {
+      await current
+      await write()
+      if (writing) await writing
+    },
+    async rehydrate() {
+      blocked.clear()
+      lastRaw.clear()
+      current = Promise.resolve(hydrate(false, null))
+      await current
+    },
+    async clear() {
+      readGen++
+      hydrating = false
+      clearTimeout(timer)
+      dirty.clear()
+      blocked.clear()
+      try {
+        const keys = await engine.keys(prefix)
+        await Promise.all(keys.filter((k) => !k.includes('.quarantine.')).map((k) => engine.removeItem(k)))
+        for (const k of keys) lastRaw.set(k.slice(prefix.length), null)
+      } catch (e) {
+        reporter.report(new WriteError(prefix, e))
+      }
+      applying++
+      try {
+        store.set(initial)
+      } finally {
+        applying--
+      }
+      status.set('ready')
+    },
+    dispose() {
+      if (disposed) return
+      void write()
+      disposed = true
+      offListen()
+      offWatch()
+      store.setKey = originalSetKey
+      status.set('idle')
+    },
+  }
+  return Object.assign(store, controls)
+}
+
+function toReadError(key: string, e: unknown): PersistError {
+  return e instanceof PersistError ? e : new ReadError(key, e)
+}

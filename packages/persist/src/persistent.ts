@@ -1,0 +1,320 @@
+/**
+ * `persistent(initialOrStore, key, options)`: a core store whose value lives in one
+ * storage entry.
+ *
+ * Glossary:
+ * - hydrate: read the stored value into the store. Sync engines do it before
+ *   `persistent()` returns (no flash of the initial value); async engines report
+ *   `hydrating` until it lands.
+ * - localSeq: counts changes made in this tab. A read that started before a local change
+ *   is dropped when it lands — a late hydration never overwrites a newer user write
+ *   (the race zustand#458 describes). Writes are held while hydrating, so a value this
+ *   code cannot read (newer version, wrong key) is never overwritten blindly.
+ * - lastRaw: the text this tab last read or wrote; a change event carrying it is our own
+ *   echo and is ignored.
+ * - blocked: set when the stored value must be kept untouched (newer version, read
+ *   failure, quarantine failure); writes stay in memory until `clear()`/`rehydrate()`.
+ */
+import { isStore, type Signal, signal, type WritableStore } from '@strata/core'
+import { localStorageEngine } from './engines/web-storage.js'
+import { seal } from './envelope.js'
+import { ConfigError, PersistError, QuarantineError, ReadError, WriteError } from './errors.js'
+import { onLastChance } from './lifecycle.js'
+import { type LoadSpec, load } from './load.js'
+import { attempt, isPromiseLike, type MaybePromise, then } from './maybe-promise.js'
+import type { HydrationStatus, PersistControls, PersistOptions } from './options.js'
+import { quarantine } from './quarantine.js'
+import { createReporter } from './reporter.js'
+
+/** A store `S` with persistence controls. */
+export type Persistent<S> = S & PersistControls
+
+/** The value type of a writable store. */
+export type StoreValue<S> = S extends WritableStore<infer T> ? T : never
+
+const NONE: unique symbol = Symbol('none')
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false
+  const proto = Object.getPrototypeOf(x)
+  return proto === Object.prototype || proto === null
+}
+
+/** Default merge when `partialize` is set: stored fields over current ones. */
+function shallowMerge<T>(stored: unknown, current: T): T {
+  return isPlainObject(stored) && isPlainObject(current) ? ({ ...current, ...stored } as T) : (stored as T)
+}
+
+/** Validate options that would otherwise fail later and quietly. */
+export function checkCommon(key: string, options: { version?: number; debounce?: number }): void {
+  if (typeof key !== 'string' || key.length === 0)
+    throw new ConfigError(String(key), 'key must be a non-empty string')
+  const { version, debounce } = options
+  if (version !== undefined && (!Number.isInteger(version) || version < 0)) {
+    throw new ConfigError(key, `version must be a non-negative integer, got ${version}`)
+  }
+  if (debounce !== undefined && !(debounce >= 0))
+    throw new ConfigError(key, `debounce must be >= 0, got ${debounce}`)
+}
+
+/**
+ * Make a store persistent: its value is loaded from `key` and saved on every change.
+ *
+ * Pass an initial value to get a new signal, or an existing writable store (a signal or
+ * a map store, persisted as one entry) to persist it in place.
+ *
+ * @param initialOrStore the initial value, or a store to persist
+ * @param key the storage key
+ * @param options engine, schema, version/migrate, codec, partialize, debounce, crossTab
+ * @returns the store with {@link PersistControls} (`hydration`, `ready`, `errors`, `flush`, …)
+ * @example
+ * ```ts
+ * const settings = persistent({ theme: 'light', fontSize: 16 }, 'settings', {
+ *   schema: z.object({ theme: z.enum(['light', 'dark']), fontSize: z.number() }),
+ *   version: 1,
+ *   debounce: 300,
+ * })
+ * settings.set({ ...settings.get(), theme: 'dark' })
+ * ```
+ */
+export function persistent<S extends WritableStore<unknown>>(
+  store: S,
+  key: string,
+  options?: PersistOptions<StoreValue<S>>,
+): Persistent<S>
+export function persistent<T>(initial: T, key: string, options?: PersistOptions<T>): Persistent<Signal<T>>
+export function persistent<T>(
+  initialOrStore: T | WritableStore<T>,
+  key: string,
+  options: PersistOptions<T> = {},
+): Persistent<WritableStore<T>> {
+  checkCommon(key, options)
+  const store: WritableStore<T> = isStore(initialOrStore)
+    ? (initialOrStore as WritableStore<T>)
+    : signal(initialOrStore as T)
+  const initial = store.peek()
+  const engine = options.engine ?? localStorageEngine()
+  const version = options.version ?? 0
+  const debounce = options.debounce ?? 0
+  const { partialize, encode } = options
+  const merge = options.merge ?? (partialize ? shallowMerge : (stored: unknown) => stored as T)
+  const reporter = createReporter(options.onError)
+  const status = signal<HydrationStatus>('idle')
+  const spec: LoadSpec<T> = {
+    key,
+    version,
+    migrate: options.migrate,
+    decode: options.decode,
+    schema: options.schema,
+    merge: (stored) => merge(stored, store.peek()),
+  }
+
+  let lastRaw: string | null | undefined
+  let blocked: PersistError | null = null
+  let dirty = false
+  let localSeq = 0
+  let readGen = 0
+  let hydrating = false
+  let applying = false
+  let marker: T | typeof NONE = NONE
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let offLastChance: (() => void) | null = null
+  let writing: Promise<void> | null = null
+  let current: Promise<void> = Promise.resolve()
+  let disposed = false
+
+  const apply = (value: T) => {
+    applying = true
+    marker = value
+    try {
+      store.set(value)
+    } finally {
+      applying = false
+    }
+  }
+
+  const cancelPending = () => {
+    clearTimeout(timer)
+    timer = undefined
+    offLastChance?.()
+    offLastChance = null
+    dirty = false
+  }
+
+  const write = (): MaybePromise<void> => {
+    clearTimeout(timer)
+    timer = undefined
+    offLastChance?.()
+    offLastChance = null
+    if (!dirty || blocked || hydrating || disposed) return
+    if (writing) return writing.then(write)
+    dirty = false
+    let raw: string
+    try {
+      const value = store.peek()
+      raw = seal(version, partialize ? partialize(value) : value, encode)
+    } catch (e) {
+      dirty = true
+      reporter.report(new WriteError(key, e))
+      return
+    }
+    if (raw === lastRaw) return
+    const r = attempt(
+      () =>
+        then(engine.setItem(key, raw) as MaybePromise<void>, () => {
+          lastRaw = raw
+        }),
+      (e) => {
+        // The in-memory value stays; the next change or flush() retries.
+        dirty = true
+        reporter.report(new WriteError(key, e))
+      },
+    )
+    if (isPromiseLike(r)) {
+      const p: Promise<void> = r.finally(() => {
+        if (writing === p) writing = null
+      })
+      writing = p
+      return p
+    }
+  }
+
+  const schedule = () => {
+    if (disposed || hydrating || blocked) return
+    if (debounce > 0) {
+      clearTimeout(timer)
+      timer = setTimeout(() => void write(), debounce)
+      ;(timer as { unref?: () => void }).unref?.()
+      offLastChance ??= onLastChance(() => void write())
+    } else void write()
+  }
+
+  const fail = (error: PersistError, block: boolean): HydrationStatus => {
+    if (block) blocked = error
+    reporter.report(error)
+    return 'error'
+  }
+
+  const onRaw = (
+    raw: string | null,
+    gen: number,
+    seq: number,
+    external: boolean,
+  ): MaybePromise<HydrationStatus> => {
+    if (gen !== readGen || localSeq !== seq) return 'ready'
+    if (raw === lastRaw) return status.peek() === 'error' ? 'error' : 'ready'
+    if (raw === null) {
+      lastRaw = null
+      if (external) {
+        cancelPending()
+        apply(initial)
+      }
+      return 'ready'
+    }
+    return then(load(spec, raw), (verdict) => {
+      if (gen !== readGen || localSeq !== seq) return 'ready'
+      lastRaw = raw
+      if (verdict.ok) {
+        blocked = null
+        cancelPending()
+        apply(verdict.value)
+        if (verdict.migrated) dirty = true
+        return 'ready'
+      }
+      if (!verdict.quarantine) return fail(verdict.error, true)
+      return attempt(
+        () =>
+          then(quarantine(engine, key, raw), (qk): HydrationStatus => {
+            verdict.error.quarantineKey = qk
+            return fail(verdict.error, false)
+          }),
+        (e) => {
+          fail(verdict.error, true)
+          return fail(new QuarantineError(key, e), true)
+        },
+      )
+    })
+  }
+
+  const hydrate = (external: boolean): MaybePromise<void> => {
+    const gen = ++readGen
+    const seq = localSeq
+    hydrating = true
+    if (!external) status.set('hydrating')
+    const finish = (next: HydrationStatus) => {
+      if (gen !== readGen) return
+      hydrating = false
+      status.set(next)
+      if (dirty) schedule()
+    }
+    const r = attempt(
+      () => then(engine.getItem(key) as MaybePromise<string | null>, (raw) => onRaw(raw, gen, seq, external)),
+      (e) => fail(e instanceof PersistError ? e : new ReadError(key, e), true),
+    )
+    return then(r, finish)
+  }
+
+  const offListen = store.listen((value) => {
+    if (applying || value === marker) {
+      marker = NONE
+      return
+    }
+    localSeq++
+    dirty = true
+    schedule()
+  })
+
+  const offWatch =
+    options.crossTab !== false && engine.watch
+      ? engine.watch(({ key: changed }) => {
+          if (disposed || (changed !== null && changed !== key)) return
+          current = Promise.resolve(hydrate(true))
+        })
+      : () => {}
+
+  current = Promise.resolve(hydrate(false))
+  const ready = current
+
+  const controls: PersistControls = {
+    storageKey: key,
+    engine,
+    hydration: status,
+    ready,
+    errors: reporter.errors,
+    onError: reporter.onError,
+    async flush() {
+      await current
+      await write()
+      if (writing) await writing
+    },
+    async rehydrate() {
+      blocked = null
+      lastRaw = undefined
+      current = Promise.resolve(hydrate(false))
+      await current
+    },
+    async clear() {
+      cancelPending()
+      blocked = null
+      readGen++
+      hydrating = false
+      try {
+        await engine.removeItem(key)
+        lastRaw = null
+      } catch (e) {
+        reporter.report(new WriteError(key, e))
+      }
+      apply(initial)
+      status.set('ready')
+    },
+    dispose() {
+      if (disposed) return
+      void write()
+      disposed = true
+      offListen()
+      offWatch()
+      status.set('idle')
+    },
+  }
+  return Object.assign(store, controls)
+}

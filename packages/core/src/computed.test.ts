@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest'
+import { batch } from './batch.js'
+import { computed } from './computed.js'
+import { effect } from './effect.js'
+import { signal } from './signal.js'
+
+describe('computed', () => {
+  it('is lazy and cached', () => {
+    const s = signal(1)
+    let runs = 0
+    const c = computed(() => {
+      runs++
+      return s.get() * 2
+    })
+    expect(runs).toBe(0)
+    expect(c.get()).toBe(2)
+    expect(c.get()).toBe(2)
+    expect(runs).toBe(1)
+    s.set(2)
+    expect(runs).toBe(1)
+    expect(c.peek()).toBe(4)
+    expect(runs).toBe(2)
+  })
+
+  it('recomputes a diamond once and never shows an inconsistent state', () => {
+    const s = signal(1)
+    const left = computed(() => s.get() + 1)
+    const right = computed(() => s.get() * 10)
+    let runs = 0
+    const bottom = computed(() => {
+      runs++
+      return `${left.get()}/${right.get()}`
+    })
+    const seen: string[] = []
+    effect(() => {
+      seen.push(bottom.get())
+    })
+    s.set(2)
+    s.set(3)
+    expect(seen).toEqual(['2/10', '3/20', '4/30'])
+    expect(runs).toBe(3)
+  })
+
+  it('stops notifying a computed that no longer reads a signal (dynamic dependencies)', () => {
+    const useA = signal(true)
+    const a = signal('a')
+    const b = signal('b')
+    let runs = 0
+    const c = computed(() => {
+      runs++
+      return useA.get() ? a.get() : b.get()
+    })
+    effect(() => {
+      c.get()
+    })
+    expect(runs).toBe(1)
+    useA.set(false)
+    expect(runs).toBe(2)
+    a.set('A')
+    expect(runs).toBe(2)
+    b.set('B')
+    expect(runs).toBe(3)
+    expect(c.get()).toBe('B')
+  })
+
+  it('does not notify downstream when the value is unchanged', () => {
+    const s = signal(1)
+    const parity = computed(() => s.get() % 2)
+    let runs = 0
+    effect(() => {
+      parity.get()
+      runs++
+    })
+    s.set(3)
+    expect(runs).toBe(1)
+    s.set(4)
+    expect(runs).toBe(2)
+  })
+
+  it('keeps the old value with a custom equals', () => {
+    const s = signal([1, 2])
+    const c = computed(() => [...s.get()], { equals: (a, b) => a.join() === b.join() })
+    const first = c.get()
+    s.set([1, 2])
+    expect(c.get()).toBe(first)
+    s.set([3])
+    expect(c.get()).toEqual([3])
+  })
+
+  it('passes the previous value', () => {
+    const s = signal(1)
+    const history = computed<number[]>((prev) => [...(prev ?? []), s.get()])
+    history.get()
+    s.set(2)
+    expect(history.get()).toEqual([1, 2])
+  })
+
+  it('re-throws an error to its readers and recovers after the source changes', () => {
+    const s = signal(0)
+    const c = computed(() => {
+      if (s.get() < 0) throw new RangeError('negative')
+      return s.get()
+    })
+    const d = computed(() => c.get() + 1)
+    expect(d.get()).toBe(1)
+    s.set(-1)
+    expect(() => d.get()).toThrow(RangeError)
+    expect(() => c.get()).toThrow('negative')
+    s.set(5)
+    expect(d.get()).toBe(6)
+    expect(c.get()).toBe(5)
+  })
+
+  it('sees new values inside a batch', () => {
+    const s = signal(1)
+    const c = computed(() => s.get() + 1)
+    batch(() => {
+      s.set(10)
+      expect(c.get()).toBe(11)
+    })
+  })
+
+  it('handles a deep chain without growing the stack', () => {
+    const s = signal(0)
+    let c = computed(() => s.get())
+    for (let i = 0; i < 3000; i++) {
+      const prev = c
+      c = computed(() => prev.get() + 1)
+      c.get() // prime level by level, so only the update below walks the whole chain
+    }
+    const last = c
+    effect(() => {
+      last.get()
+    })
+    s.set(1)
+    expect(last.get()).toBe(3001)
+  })
+})

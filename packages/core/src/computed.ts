@@ -1,0 +1,27 @@
+/** `computed()`: a lazily evaluated, cached derivation. */
+import { node } from './store.js'
+import { COMPUTED, DIRTY, ERROR } from './system.js'
+import type { Computed, NodeOptions } from './types.js'
+
+/**
+ * Derive a value from other stores. It runs only when read (lazy), caches its value,
+ * recomputes at most once per change of its dependencies, and tracks dependencies
+ * dynamically (a store it stops reading stops notifying it). An error thrown by `fn`
+ * is re-thrown to every reader until a dependency changes.
+ *
+ * @param fn - computes the value; receives the previous value (undefined at first)
+ * @param options - `equals` to keep the old value when equal, `name` for error messages
+ * @returns a read-only store
+ * @example
+ * ```ts
+ * const price = signal(10)
+ * const qty = signal(3)
+ * const total = computed(() => price.get() * qty.get())
+ * total.get() // 30
+ * ```
+ */
+export function computed<T>(fn: (previous: T | undefined) => T, options?: NodeOptions<T>): Computed<T> {
+  // ERROR = "no valid value yet": the first run passes `undefined` as previous value
+  // and counts as a change without consulting `equals`, exactly like recovering from an error.
+  return node(COMPUTED | DIRTY | ERROR, undefined, fn as (previous: unknown) => unknown, options)
+}

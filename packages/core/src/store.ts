@@ -1,0 +1,99 @@
+/**
+ * The one runtime class behind every signal, computed, map store and effect node.
+ * It implements the store contract on top of the graph in `system.ts`; keeping a
+ * single hidden class keeps every graph access site monomorphic (decision 0002).
+ * Subscribing (`subscribe`/`listen`) is an ordinary effect, so listeners run in the
+ * same glitch-free flush as every other effect.
+ */
+import {
+  activeSub,
+  createEffect,
+  DIRTY,
+  EFFECT,
+  EQUALS,
+  ERROR,
+  link,
+  options,
+  PENDING,
+  ReactiveNode,
+  RUNNING,
+  read,
+  untracked,
+  write,
+} from './system.js'
+import type { NodeOptions, ReadableStore, WritableStore } from './types.js'
+
+/** @internal Runtime class of signals and computeds; the API exposes only the interfaces. */
+export class Store<T> extends ReactiveNode implements WritableStore<T> {
+  get(): T {
+    if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true) as T
+    if (activeSub !== undefined) link(this, activeSub)
+    return this.value as T
+  }
+
+  peek(): T {
+    return read(this, false) as T
+  }
+
+  set(value: T): void {
+    write(this, value)
+  }
+
+  update(fn: (value: T) => T): void {
+    write(this, fn(read(this, false) as T))
+  }
+
+  subscribe(fn: (value: T) => void): () => void {
+    return watch(() => {
+      const v = this.get()
+      untracked(() => fn(v), true)
+    })
+  }
+
+  listen(fn: (value: T, oldValue: T) => void): () => void {
+    let first = true
+    let old: T
+    return watch(() => {
+      const v = this.get()
+      const prev = old
+      old = v
+      if (first) first = false
+      else untracked(() => fn(v, prev), true)
+    })
+  }
+}
+
+/** Create and run an effect node (same hidden class as every other node). */
+export function watch(fn: () => unknown, flags = EFFECT): () => void {
+  return createEffect(new Store(flags, undefined, fn))
+}
+
+/** Create a source or computed node with its options. */
+export function node<T>(
+  flags: number,
+  value: unknown,
+  fn: ((prev: unknown) => unknown) | undefined,
+  opts?: NodeOptions<T>,
+): Store<T> {
+  const n = new Store<T>(flags, value, fn)
+  if (opts !== undefined) {
+    options.set(n, opts as NodeOptions<never>)
+    if (opts.equals !== undefined) n.flags |= EQUALS
+  }
+  return n
+}
+
+/**
+ * Whether `x` is a Strata store (signal, computed, map store or a higher-layer node).
+ *
+ * @param x - any value
+ * @returns true if `x` implements the store contract through the core graph
+ * @example
+ * ```ts
+ * isStore(signal(1)) // true
+ * isStore({ get() {} }) // false
+ * ```
+ */
+export function isStore(x: unknown): x is ReadableStore<unknown> {
+  return x instanceof Store
+}

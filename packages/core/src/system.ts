@@ -1,0 +1,441 @@
+/**
+ * The reactive graph algorithm. Owns nodes, links, dirtiness, the effect queue and
+ * the tracking context. Knows nothing of stores, maps or frameworks: the public
+ * primitives (`signal.ts`, `computed.ts`, `effect.ts`, …) are thin layers on top.
+ *
+ * Glossary
+ * - node: anything in the graph. A *source* (signal) holds a value; a *computed*
+ *   derives one lazily from its deps; an *effect* runs a side effect; a *scope* only
+ *   owns effects. Every node has the same hidden class (see decision 0002).
+ * - dep / sub: if B reads A, A is a dep of B and B is a sub of A. One `Link` object
+ *   is both the entry in B's dep list and in A's sub list (two doubly-linked lists).
+ * - owner: an effect or scope that created effects; the children are linked as its
+ *   deps so disposing (or re-running) the owner unlinks and disposes them.
+ * - DIRTY: a dep's value certainly changed, recompute. PENDING: some dep further up
+ *   may have changed; check deps before recomputing (push dirty, pull check).
+ * - epoch: a counter bumped on every run; a link stamped with the current epoch was
+ *   already read in this run, so repeated reads do not add duplicate links.
+ */
+import { CycleError } from './errors.js'
+
+/** Node kind and state bits (a node's `flags`). */
+export const COMPUTED = 1
+export const EFFECT = 2
+export const SCOPE = 4
+export const RUNNING = 8
+export const DIRTY = 16
+export const PENDING = 32
+export const ERROR = 64
+export const QUEUED = 128
+export const HAS_CHILDREN = 256
+export const MOUNT = 512
+export const EQUALS = 1024
+
+/** One edge of the graph: an entry in `sub`'s dep list and in `dep`'s sub list. */
+export interface Link {
+  epoch: number
+  dep: ReactiveNode
+  sub: ReactiveNode
+  prevDep: Link | undefined
+  nextDep: Link | undefined
+  prevSub: Link | undefined
+  nextSub: Link | undefined
+}
+
+interface Frame {
+  link: Link
+  prev: Frame | undefined
+}
+
+/** A graph node. Fields are public to the algorithm only; the API exposes interfaces. */
+export class ReactiveNode {
+  deps: Link | undefined = undefined
+  depsTail: Link | undefined = undefined
+  subs: Link | undefined = undefined
+  subsTail: Link | undefined = undefined
+  cleanup: (() => void) | undefined = undefined
+  constructor(
+    public flags: number,
+    public value: unknown,
+    public fn: ((previous: unknown) => unknown) | undefined,
+  ) {}
+}
+
+/** Options kept off the node (rarely used): debug name and custom equality. */
+export const options = new WeakMap<
+  ReactiveNode,
+  { name?: string; equals?: (a: never, b: never) => boolean }
+>()
+
+/** The node currently tracking reads (a running computed or effect). */
+export let activeSub: ReactiveNode | undefined
+/** The effect or scope that owns effects created now. */
+export let owner: ReactiveNode | undefined
+export let batchDepth = 0
+let epoch = 0
+const queue: (ReactiveNode | undefined)[] = []
+let queueHead = 0
+let queueTail = 0
+const errors: unknown[] = []
+
+/** Lifecycle hooks, installed by `lifecycle.ts` only when `onMount` is used. */
+export const hooks: { watched?: (node: ReactiveNode) => void; unwatched?: (node: ReactiveNode) => void } = {}
+
+/** Run `fn` without tracking reads (and, with `detach`, without an owner either). */
+export function untracked<T>(fn: () => T, detach?: boolean): T {
+  const prevSub = activeSub
+  const prevOwner = owner
+  activeSub = undefined
+  if (detach) owner = undefined
+  try {
+    return fn()
+  } finally {
+    activeSub = prevSub
+    owner = prevOwner
+  }
+}
+
+export function startBatch(): void {
+  ++batchDepth
+}
+
+export function endBatch(): void {
+  if (!--batchDepth) flush()
+}
+
+/** Record that `sub` read `dep` in its current run. */
+export function link(dep: ReactiveNode, sub: ReactiveNode): void {
+  const tail = sub.depsTail
+  if (tail !== undefined && tail.dep === dep) return
+  const next = tail !== undefined ? tail.nextDep : sub.deps
+  if (next !== undefined && next.dep === dep) {
+    // same order as last run: reuse the link
+    next.epoch = epoch
+    sub.depsTail = next
+    return
+  }
+  const lastSub = dep.subsTail
+  if (lastSub !== undefined && lastSub.epoch === epoch && lastSub.sub === sub) return
+  const l: Link = {
+    epoch,
+    dep,
+    sub,
+    prevDep: tail,
+    nextDep: next,
+    prevSub: lastSub,
+    nextSub: undefined,
+  }
+  sub.depsTail = dep.subsTail = l
+  if (next !== undefined) next.prevDep = l
+  if (tail !== undefined) tail.nextDep = l
+  else sub.deps = l
+  if (lastSub !== undefined) lastSub.nextSub = l
+  else {
+    dep.subs = l
+    if (dep.flags & MOUNT) hooks.watched!(dep)
+  }
+}
+
+/** Remove a link from both lists; returns the next dep link of its sub. */
+export function unlink(l: Link): Link | undefined {
+  const { dep, sub, prevDep, nextDep, prevSub, nextSub } = l
+  if (nextDep !== undefined) nextDep.prevDep = prevDep
+  else sub.depsTail = prevDep
+  if (prevDep !== undefined) prevDep.nextDep = nextDep
+  else sub.deps = nextDep
+  if (nextSub !== undefined) nextSub.prevSub = prevSub
+  else dep.subsTail = prevSub
+  if (prevSub !== undefined) prevSub.nextSub = nextSub
+  else if ((dep.subs = nextSub) === undefined) unwatched(dep)
+  return nextDep
+}
+
+function unwatched(node: ReactiveNode): void {
+  const f = node.flags
+  if (f & COMPUTED) {
+    if (node.deps !== undefined) {
+      unlinkDeps(node)
+      node.flags = f | DIRTY
+      if (node.cleanup !== undefined) runCleanup(node)
+    }
+  } else if (f & (EFFECT | SCOPE)) dispose(node)
+  if (f & MOUNT) hooks.unwatched!(node)
+}
+
+function unlinkDeps(node: ReactiveNode): void {
+  let l = node.deps
+  while (l !== undefined) l = unlink(l)
+}
+
+/** Drop the deps a finished run did not read again. */
+function purgeDeps(sub: ReactiveNode): void {
+  const tail = sub.depsTail
+  let l = tail !== undefined ? tail.nextDep : sub.deps
+  while (l !== undefined) l = unlink(l)
+}
+
+/** A source changed: its subs are DIRTY, everything below them PENDING. */
+export function propagate(l: Link | undefined): void {
+  do {
+    const sub = l!.sub
+    const f = sub.flags
+    if (!(f & (DIRTY | RUNNING))) {
+      sub.flags = f | DIRTY
+      if (!(f & PENDING)) {
+        if (f & EFFECT) notify(sub)
+        else if (sub.subs !== undefined) markPending(sub.subs)
+      }
+    }
+    l = l!.nextSub
+  } while (l !== undefined)
+}
+
+function markPending(l: Link): void {
+  let next = l.nextSub
+  let stack: Frame | undefined
+  for (;;) {
+    const sub = l.sub
+    const f = sub.flags
+    if (!(f & (DIRTY | PENDING | RUNNING))) {
+      sub.flags = f | PENDING
+      if (f & EFFECT) notify(sub)
+      else if (sub.subs !== undefined) {
+        if (next !== undefined) stack = { link: next, prev: stack }
+        l = sub.subs
+        next = l.nextSub
+        continue
+      }
+    }
+    if (next === undefined) {
+      if (stack === undefined) return
+      next = stack.link
+      stack = stack.prev
+    }
+    l = next!
+    next = l.nextSub
+  }
+}
+
+/** A computed's value changed during a pull: its PENDING subs are now DIRTY. */
+function markDirty(l: Link | undefined): void {
+  for (; l !== undefined; l = l.nextSub) {
+    const sub = l.sub
+    const f = sub.flags
+    if ((f & (DIRTY | PENDING)) === PENDING) {
+      sub.flags = f | DIRTY
+      if ((f & (EFFECT | QUEUED)) === EFFECT) notify(sub)
+    }
+  }
+}
+
+/** Queue an effect, after queuing any idle owner effect first (it may dispose this one). */
+function notify(e: ReactiveNode): void {
+  const first = queueTail
+  let n: ReactiveNode | undefined = e
+  do {
+    n.flags |= QUEUED
+    queue[queueTail++] = n
+    n = n.subs?.sub
+  } while (n !== undefined && (n.flags & (EFFECT | QUEUED)) === EFFECT)
+  for (let i = first, j = queueTail - 1; i < j; i++, j--) {
+    const t = queue[i]
+    queue[i] = queue[j]
+    queue[j] = t
+  }
+}
+
+/**
+ * Walk up from a PENDING node's deps, refreshing computeds that are DIRTY, until a
+ * changed value proves `sub` dirty or every dep proves clean. Iterative, so deep
+ * chains do not grow the call stack.
+ */
+export function checkDirty(l: Link, sub: ReactiveNode): boolean {
+  let stack: Frame | undefined
+  let depth = 0
+  let dirty = false
+  for (;;) {
+    const dep = l.dep
+    const f = dep.flags
+    if (sub.flags & DIRTY) dirty = true
+    else if ((f & (COMPUTED | DIRTY)) === (COMPUTED | DIRTY)) {
+      if (update(dep)) {
+        if (dep.subs!.nextSub !== undefined) markDirty(dep.subs)
+        dirty = true
+      }
+    } else if ((f & (COMPUTED | PENDING)) === (COMPUTED | PENDING) && dep.deps !== undefined) {
+      stack = { link: l, prev: stack }
+      l = dep.deps
+      sub = dep
+      ++depth
+      continue
+    }
+    if (!dirty && l.nextDep !== undefined) {
+      l = l.nextDep
+      continue
+    }
+    for (;;) {
+      if (!depth) return dirty
+      --depth
+      l = stack!.link
+      stack = stack!.prev
+      if (dirty) {
+        if (update(sub)) {
+          if (sub.subs!.nextSub !== undefined) markDirty(sub.subs)
+          sub = l.sub
+          continue
+        }
+        dirty = false
+      } else sub.flags &= ~PENDING
+      sub = l.sub
+      if (l.nextDep !== undefined) {
+        l = l.nextDep
+        break
+      }
+    }
+  }
+}
+
+/** Recompute a computed; returns whether its value changed (an error counts as a change). */
+export function update(c: ReactiveNode): boolean {
+  const prevSub = activeSub
+  const f = c.flags
+  if (c.cleanup !== undefined) runCleanup(c)
+  activeSub = c
+  c.depsTail = undefined
+  c.flags = (f & ~(DIRTY | PENDING | ERROR)) | RUNNING
+  ++epoch
+  const old = f & ERROR ? undefined : c.value
+  let changed: boolean
+  try {
+    const v = c.fn!(old)
+    changed = !!(f & ERROR) || (f & EQUALS ? !options.get(c)!.equals!(old as never, v as never) : old !== v)
+    if (changed) c.value = v
+  } catch (err) {
+    if (err instanceof CycleError) err.enter(nameOf(c), c)
+    c.value = err
+    c.flags |= ERROR
+    changed = true
+  }
+  activeSub = prevSub
+  c.flags &= ~RUNNING
+  purgeDeps(c)
+  return changed
+}
+
+/** Bring a computed up to date (if it is one) and record the read. */
+export function read(n: ReactiveNode, track: boolean): unknown {
+  const f = n.flags
+  if (f & RUNNING) throw new CycleError(nameOf(n), n)
+  if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
+    if (update(n) && n.subs !== undefined) markDirty(n.subs)
+  } else if (f & PENDING) n.flags &= ~PENDING
+  if (track && activeSub !== undefined) link(n, activeSub)
+  if (n.flags & ERROR) throw n.value
+  return n.value
+}
+
+/** Write a source; notifies and (outside a batch) runs effects. */
+export function write(n: ReactiveNode, v: unknown): void {
+  if (n.flags & EQUALS ? options.get(n)!.equals!(n.value as never, v as never) : n.value === v) return
+  n.value = v
+  if (n.subs !== undefined) {
+    propagate(n.subs)
+    if (!batchDepth) flush()
+  }
+}
+
+export function nameOf(n: ReactiveNode): string {
+  return options.get(n)?.name ?? (n.flags & COMPUTED ? 'computed' : 'effect')
+}
+
+/** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
+export function flush(): void {
+  ++batchDepth
+  while (queueHead < queueTail) {
+    const e = queue[queueHead]!
+    queue[queueHead++] = undefined
+    run(e)
+  }
+  queueHead = queueTail = 0
+  --batchDepth
+  if (errors.length) {
+    const all = errors.splice(0)
+    throw all.length > 1 ? new AggregateError(all, 'Several effects threw') : all[0]
+  }
+}
+
+function run(e: ReactiveNode): void {
+  const f = e.flags
+  if (f & DIRTY || (f & PENDING && checkDirty(e.deps!, e))) execute(e)
+  else e.flags = f & ~(PENDING | QUEUED)
+}
+
+/** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
+export function execute(e: ReactiveNode): void {
+  if (e.flags & HAS_CHILDREN) {
+    for (let l = e.deps; l !== undefined; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
+  }
+  if (e.cleanup !== undefined) runCleanup(e)
+  if (!e.flags) return
+  const prevSub = activeSub
+  const prevOwner = owner
+  activeSub = e.flags & SCOPE ? undefined : e
+  owner = e
+  e.depsTail = undefined
+  e.flags = (e.flags & ~(DIRTY | PENDING | QUEUED)) | RUNNING
+  ++epoch
+  try {
+    const r = e.fn!(undefined)
+    if (typeof r === 'function') addCleanup(e, r as () => void)
+  } catch (err) {
+    errors.push(err)
+  }
+  activeSub = prevSub
+  owner = prevOwner
+  e.flags &= ~RUNNING
+  purgeDeps(e)
+}
+
+/**
+ * Create and run an effect (or, with `SCOPE`, a scope that only owns), owned by the
+ * current owner. An error in the first run disposes it and is thrown to the caller.
+ */
+export function createEffect(node: ReactiveNode): () => void {
+  if (owner !== undefined) {
+    link(node, owner)
+    owner.flags |= HAS_CHILDREN
+  }
+  const n = errors.length
+  execute(node)
+  if (errors.length > n) {
+    dispose(node)
+    throw errors.pop()
+  }
+  return () => dispose(node)
+}
+
+export function addCleanup(n: ReactiveNode, fn: () => void): void {
+  const prev = n.cleanup
+  n.cleanup =
+    prev === undefined
+      ? fn
+      : () => {
+          prev()
+          fn()
+        }
+}
+
+function runCleanup(n: ReactiveNode): void {
+  const fn = n.cleanup!
+  n.cleanup = undefined
+  untracked(fn, true)
+}
+
+/** Dispose an effect or scope: children, deps, cleanup, and its place in its owner. */
+export function dispose(n: ReactiveNode): void {
+  if (!n.flags) return
+  n.flags = 0
+  unlinkDeps(n)
+  if (n.cleanup !== undefined) runCleanup(n)
+  if (n.subs !== undefined) unlink(n.subs)
+}

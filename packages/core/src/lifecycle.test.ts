@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { computed } from './computed.js'
+import { effect } from './effect.js'
+import { NotAStoreError } from './errors.js'
+import { onMount, setUnmountDelay } from './lifecycle.js'
+import { signal } from './signal.js'
+
+describe('onMount', () => {
+  beforeEach(() => setUnmountDelay(0))
+  afterEach(() => setUnmountDelay(1000))
+
+  it('starts on the first observer and stops when the last leaves', () => {
+    const s = signal(0)
+    const log: string[] = []
+    onMount(s, () => {
+      log.push('start')
+      return () => log.push('stop')
+    })
+    expect(log).toEqual([])
+    const off1 = s.subscribe(() => {})
+    const off2 = s.listen(() => {})
+    expect(log).toEqual(['start'])
+    off1()
+    expect(log).toEqual(['start'])
+    off2()
+    expect(log).toEqual(['start', 'stop'])
+    const off3 = s.subscribe(() => {})
+    expect(log).toEqual(['start', 'stop', 'start'])
+    off3()
+  })
+
+  it('mounts through computeds and effects, and a value set in start is seen at once', () => {
+    const s = signal('cold')
+    onMount(s, () => {
+      s.set('warm')
+      return () => s.set('cold')
+    })
+    const c = computed(() => s.get().toUpperCase())
+    const seen: string[] = []
+    const stop = effect(() => {
+      seen.push(c.get())
+    })
+    expect(seen).toEqual(['WARM'])
+    stop()
+    expect(s.get()).toBe('cold')
+  })
+
+  it('waits for the unmount delay before stopping', () => {
+    vi.useFakeTimers()
+    try {
+      setUnmountDelay(1000)
+      const s = signal(0)
+      const log: string[] = []
+      onMount(s, () => {
+        log.push('start')
+        return () => log.push('stop')
+      })
+      s.subscribe(() => {})()
+      vi.advanceTimersByTime(500)
+      const off = s.subscribe(() => {}) // back before the delay: no restart
+      vi.advanceTimersByTime(1000)
+      expect(log).toEqual(['start'])
+      off()
+      vi.advanceTimersByTime(999)
+      expect(log).toEqual(['start'])
+      vi.advanceTimersByTime(1)
+      expect(log).toEqual(['start', 'stop'])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('starts at once when the store is already observed', () => {
+    const s = signal(0)
+    const off = s.subscribe(() => {})
+    let started = false
+    onMount(s, () => {
+      started = true
+    })
+    expect(started).toBe(true)
+    off()
+  })
+
+  it('rejects something that is not a core store', () => {
+    const fake = { get: () => 1, peek: () => 1, subscribe: () => () => {}, listen: () => () => {} }
+    expect(() => onMount(fake, () => {})).toThrow(NotAStoreError)
+  })
+
+  it('the returned function removes the handler', () => {
+    const s = signal(0)
+    let starts = 0
+    const remove = onMount(s, () => {
+      starts++
+    })
+    remove()
+    s.subscribe(() => {})()
+    expect(starts).toBe(0)
+  })
+})

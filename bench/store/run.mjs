@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// `npm run bench:store`: the same event-store workload in Strata and in LiveStore 0.4.0,
+// each case in its own child process (so neither system's heap, JIT or WASM memory affects
+// the other), then a table with ratios, bench/results/store.json and bench/RESULTS-store.md.
+//
+//   node bench/store/run.mjs            full run (~8–12 minutes, LiveStore dominates)
+//   node bench/store/run.mjs --quick    tiny sizes, for smoke-testing the harness
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { BOOT_RUNS, SINGLE_COMMIT_TIME_CAP_MS, SINGLE_COMMITS } from './workload.mjs'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const quick = process.argv.includes('--quick')
+const scratch = mkdtempSync(join(tmpdir(), 'strata-bench-store-'))
+
+/** Run one case of one system in a fresh process; returns its JSON result or an error. */
+const child = (system, mode, workDir, timeoutMs = 600_000) => {
+  const resultFile = join(scratch, `${system}-${mode}-${Math.random().toString(36).slice(2)}.json`)
+  const started = Date.now()
+  const r = spawnSync(process.execPath, [join(here, `${system}.mjs`), mode, workDir, resultFile], {
+    cwd: here,
+    env: { ...process.env, STRATA_BENCH_QUICK: quick ? '1' : '' },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  })
+  process.stdout.write(`  ${system} ${mode}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+  try {
+    return JSON.parse(readFileSync(resultFile, 'utf8'))
+  } catch {
+    const text = `${r.stderr ?? ''}\n${r.error ? String(r.error) : ''}`
+    const line = text.split('\n').find((l) => /Error\b/.test(l)) ?? text.trim().split('\n').at(-1)
+    return { error: `${system} ${mode} failed (exit ${r.status}): ${line?.trim()}` }
+  }
+}
+
+const freshDir = (name) => mkdtempSync(join(scratch, `${name}-`))
+
+const runSystem = (system) => {
+  console.log(`${system}:`)
+  const single = child(system, 'single', freshDir(`${system}-single`))
+  const batched = child(system, 'batched', freshDir(`${system}-batched`))
+  const bootDir = freshDir(`${system}-boot`)
+  const fixture = child(system, 'fixture', bootDir)
+  const boots = []
+  let bootError
+  if (fixture.error) bootError = fixture.error
+  else {
+    for (let i = 0; i < BOOT_RUNS; i++) {
+      const b = child(system, 'boot', bootDir)
+      if (b.error) {
+        bootError = b.error
+        break
+      }
+      boots.push(b.bootMs)
+    }
+  }
+  boots.sort((a, b) => a - b)
+  return {
+    single,
+    batched,
+    boot: bootError ? { error: bootError } : { bootMs: boots[Math.floor(boots.length / 2)], runs: boots },
+  }
+}
+
+const strata = runSystem('strata')
+const livestore = runSystem('livestore')
+// LiveStore keeps unconfirmed events in its sync processor and boots far slower with them;
+// measured once so the table's (confirmed-log) number is not mistaken for the offline case.
+{
+  const dir = freshDir('livestore-boot-pending')
+  const f = child('livestore', 'fixture-pending', dir)
+  const b = f.error ? f : child('livestore', 'boot', dir)
+  livestore.pendingBoot = b.error ? undefined : b.bootMs
+}
+
+const pick = (r, f) => (r.error ? null : f(r))
+const cases = []
+const add = (name, unit, s, l, note) => {
+  const row = { case: name, unit, strata: s, livestore: l }
+  if (note) row.note = note
+  cases.push(row)
+}
+const failNote = (...rs) =>
+  rs
+    .filter((r) => r.error)
+    .map((r) => r.error)
+    .join('; ')
+
+const capNote =
+  livestore.single.error === undefined && livestore.single.committed < SINGLE_COMMITS
+    ? `LiveStore committed ${livestore.single.committed} single events within the ${SINGLE_COMMIT_TIME_CAP_MS / 1000} s cap (then waited until its leader had written them to the eventlog file); its rate is extrapolated from those.`
+    : ''
+add(
+  'single_commits_persisted',
+  'events/s',
+  pick(strata.single, (r) => r.eventsPerSecond),
+  pick(livestore.single, (r) => r.eventsPerSecond),
+  [
+    'One event per commit, one commit per macrotask, until every event is in the file (Strata: durable when commit returns; LiveStore: eventlog row count polled).',
+    capNote,
+    failNote(strata.single, livestore.single),
+  ]
+    .filter(Boolean)
+    .join(' '),
+)
+add(
+  'batched_commits_100',
+  'events/s',
+  pick(strata.batched, (r) => r.eventsPerSecond),
+  pick(livestore.batched, (r) => r.eventsPerSecond),
+  failNote(strata.batched, livestore.batched),
+)
+for (const [shape, label] of [
+  ['count', 'count'],
+  ['byId', 'by_id'],
+  ['allRows', 'all_rows'],
+]) {
+  for (const stat of ['median', 'p90']) {
+    add(
+      `latency_${label}_${stat}`,
+      'ms',
+      pick(strata.batched, (r) => r.latency[shape][stat]),
+      pick(livestore.batched, (r) => r.latency[shape][stat]),
+      failNote(strata.batched, livestore.batched),
+    )
+  }
+}
+add(
+  'boot_100k_events',
+  'ms',
+  pick(strata.boot, (r) => r.bootMs),
+  pick(livestore.boot, (r) => r.bootMs),
+  [
+    `Median of ${BOOT_RUNS} fresh processes: open the store holding 100,000 events (and their 100,000 rows) until the first count(*) answers. Each log is fully confirmed by a sync server (LiveStore: backend head = 100,000; Strata: events applied as upstream), the state a synced client reopens.`,
+    failNote(strata.boot, livestore.boot),
+  ]
+    .filter(Boolean)
+    .join(' '),
+)
+add(
+  'peak_rss_10k_rows',
+  'MB',
+  pick(strata.batched, (r) => r.peakRssMb),
+  pick(livestore.batched, (r) => r.peakRssMb),
+  [
+    'Peak RSS (maxRSS) of the process that committed 10,000 rows in batches and ran every latency case on them.',
+    failNote(strata.batched, livestore.batched),
+  ]
+    .filter(Boolean)
+    .join(' '),
+)
+
+// "How many times better is Strata": higher-is-better units divide strata/livestore.
+const ratio = (c) => {
+  if (c.strata === null || c.livestore === null || c.strata === 0 || c.livestore === 0) return null
+  return c.unit === 'events/s' ? c.strata / c.livestore : c.livestore / c.strata
+}
+const fmt = (v) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3))
+const lines = [
+  '| case | unit | Strata | LiveStore 0.4.0 | Strata advantage |',
+  '|---|---|---:|---:|---:|',
+  ...cases.map((c) => {
+    const r = ratio(c)
+    return `| ${c.case} | ${c.unit} | ${fmt(c.strata)} | ${fmt(c.livestore)} | ${r === null ? 'n/a' : `${fmt(r)}×`} |`
+  }),
+]
+console.log(`\n${lines.join('\n')}\n`)
+for (const c of cases) if (c.note) console.log(`- ${c.case}: ${c.note}`)
+
+if (!quick) {
+  const date = new Date().toISOString()
+  writeFileSync(
+    new URL('../results/store.json', import.meta.url),
+    `${JSON.stringify({ date, machine: `${process.platform} ${process.arch}, Node ${process.version}`, cases }, null, 2)}\n`,
+  )
+  const extra = [
+    `LiveStore boot with the same 100,000 events still pending (never confirmed by a backend): ${
+      livestore.pendingBoot ? `${fmt(livestore.pendingBoot)} ms` : 'not measured (failed)'
+    }.`,
+  ]
+  writeFileSync(
+    new URL('../RESULTS-store.md', import.meta.url),
+    [
+      '# Store benchmark: Strata vs LiveStore 0.4.0',
+      '',
+      `Run ${date.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:store\` (each case in its own process; Node ${process.version}, ${process.platform}).`,
+      '"Strata advantage" is LiveStore ÷ Strata for times and sizes, Strata ÷ LiveStore for rates.',
+      '',
+      ...lines,
+      '',
+      ...cases.filter((c) => c.note).map((c) => `- **${c.case}**: ${c.note}`),
+      ...extra.map((e) => `- ${e}`),
+      '',
+    ].join('\n'),
+  )
+  console.log('\nwrote bench/results/store.json and bench/RESULTS-store.md')
+}
+rmSync(scratch, { recursive: true, force: true })

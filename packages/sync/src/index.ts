@@ -5,3 +5,11 @@
  */
 export const VERSION = '0.1.0'
 export * from './protocol/index.js'
+export * from './client/index.js'
+export {
+  SyncClientError,
+  SyncConfigError,
+  SyncConnectionError,
+  SyncEventRejectedError,
+  SyncServerError,
+} from './errors.js'

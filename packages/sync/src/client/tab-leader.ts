@@ -36,6 +36,8 @@ export type TabMessage =
 export interface TabLeaderOptions {
   /** Store id: tabs of the same store elect one leader. */
   storeId: string
+  /** Set false to skip coordination and lead at once. Default true. */
+  coordinate?: boolean
   /** Lock manager; default `navigator.locks` when present. */
   locks?: LockManagerLike
   /** Channel factory; default the global `BroadcastChannel` when present. */
@@ -98,7 +100,7 @@ export function createTabLeader(options: TabLeaderOptions): TabLeader {
     .BroadcastChannel
   const createChannel = options.createChannel ?? (Channel ? (name: string) => new Channel(name) : undefined)
 
-  if (!locks || !createChannel) {
+  if (options.coordinate === false || !locks || !createChannel) {
     // Nothing to coordinate with: lead at once.
     const release = options.onLead()
     let stopped = false

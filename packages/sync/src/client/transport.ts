@@ -4,15 +4,14 @@
  * implementations: WebSocket (`websocket-transport.ts`, the default) and HTTP
  * push/pull polling (`http-transport.ts`, for environments without WebSockets).
  */
+import type { ClientMessage, RawFrame } from '../protocol/index.js'
 
 /** Callbacks a transport reports to. Exactly one `onClose` ends every connection. */
 export interface TransportHandlers {
   /** The connection is open; frames may be sent. */
   onOpen(): void
-  /** A decoded frame arrived from the server (not yet validated: the client checks it). */
-  onFrame(frame: unknown): void
-  /** A frame arrived that is not JSON; `detail` says why. The connection stays open. */
-  onMalformed(detail: string): void
+  /** A frame arrived from the server, undecoded (the client decodes and validates it). */
+  onMessage(data: RawFrame): void
   /** The connection ended (or never opened). `error` is set when it failed. */
   onClose(info: TransportCloseInfo): void
 }
@@ -31,8 +30,8 @@ export interface TransportCloseInfo {
 
 /** One live connection. */
 export interface TransportConnection {
-  /** Sends one frame; frames sent before `onOpen` or after close are dropped. */
-  send(frame: object): void
+  /** Sends one protocol message; messages sent before `onOpen` or after close are dropped. */
+  send(message: ClientMessage): void
   /** Closes the connection; `onClose` follows with `local: true`. */
   close(reason?: string): void
 }
@@ -46,8 +45,7 @@ export interface TransportConnection {
  * const transport: Transport = webSocketTransport({ url: 'ws://127.0.0.1:8787/v1/sync' })
  * const conn = transport.connect({
  *   onOpen: () => conn.send({ t: 'ping', ts: Date.now() }),
- *   onFrame: (f) => console.log(f),
- *   onMalformed: (d) => console.warn(d),
+ *   onMessage: (data) => console.log(decodeServerFrame(data)),
  *   onClose: (i) => console.log('closed', i.reason),
  * })
  * ```

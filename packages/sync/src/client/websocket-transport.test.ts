@@ -23,18 +23,16 @@ async function echoServer(onConnection?: (socket: import('ws').WebSocket) => voi
 
 function recorder() {
   const frames: unknown[] = []
-  const malformed: string[] = []
   let open!: () => void
   let closed!: (i: TransportCloseInfo) => void
   const opened = new Promise<void>((r) => (open = r))
   const closedP = new Promise<TransportCloseInfo>((r) => (closed = r))
   const handlers: TransportHandlers = {
     onOpen: () => open(),
-    onFrame: (f) => frames.push(f),
-    onMalformed: (d) => malformed.push(d),
+    onMessage: (data) => frames.push(typeof data === 'string' ? JSON.parse(data) : data),
     onClose: (i) => closed(i),
   }
-  return { handlers, frames, malformed, opened, closed: closedP }
+  return { handlers, frames, opened, closed: closedP }
 }
 
 const until = async (cond: () => boolean) => {
@@ -54,17 +52,12 @@ describe('webSocketTransport (real ws server)', () => {
     expect((await r.closed).local).toBe(true)
   })
 
-  it('reports a non-JSON frame as malformed and keeps the connection', async () => {
-    const url = await echoServer((s) => {
-      s.send('not json{')
-      s.send('{"t":"pong","ts":2}')
-    })
+  it('delivers binary frames as bytes (the client decodes them)', async () => {
+    const url = await echoServer((s) => s.send(Buffer.from('{"t":"pong","ts":2}')))
     const r = recorder()
     const conn = webSocketTransport({ url }).connect(r.handlers)
     await until(() => r.frames.length === 1)
-    expect(r.malformed).toHaveLength(1)
-    expect(r.malformed[0]).toMatch(/not JSON/)
-    expect(r.frames).toEqual([{ t: 'pong', ts: 2 }])
+    expect(new TextDecoder().decode(r.frames[0] as ArrayBuffer)).toBe('{"t":"pong","ts":2}')
     conn.close()
   })
 

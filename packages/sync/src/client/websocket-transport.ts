@@ -4,11 +4,13 @@
  * loaded lazily so browser bundles never include it.
  */
 import { SyncConfigError } from '../errors.js'
+import { encodeFrame, type RawFrame } from '../protocol/index.js'
 import type { Transport, TransportCloseInfo, TransportConnection, TransportHandlers } from './transport.js'
 
 /** The subset of the WebSocket API this transport uses (browser `WebSocket` and `ws` both have it). */
 export interface WebSocketLike {
   readonly readyState: number
+  binaryType: string
   send(data: string): void
   close(code?: number, reason?: string): void
   onopen: ((event: unknown) => void) | null
@@ -89,21 +91,13 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
           finish({ reason: `cannot open WebSocket: ${String(error)}`, error, local: false })
           return
         }
+        // Browsers deliver binary frames as Blob by default, which would need an async read.
+        socket.binaryType = 'arraybuffer'
         socket.onopen = () => {
           if (!closed) handlers.onOpen()
         }
         socket.onmessage = (event) => {
-          if (closed) return
-          const data = event.data
-          const text = typeof data === 'string' ? data : String(data)
-          let frame: unknown
-          try {
-            frame = JSON.parse(text)
-          } catch (error) {
-            handlers.onMalformed(`frame is not JSON (${String(error)}): ${text.slice(0, 80)}`)
-            return
-          }
-          handlers.onFrame(frame)
+          if (!closed) handlers.onMessage(event.data as RawFrame)
         }
         socket.onerror = (event) => {
           failure = (event as { error?: unknown }).error ?? event
@@ -129,8 +123,8 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
         )
 
       return {
-        send(frame) {
-          if (!closed && socket && socket.readyState === OPEN) socket.send(JSON.stringify(frame))
+        send(message) {
+          if (!closed && socket && socket.readyState === OPEN) socket.send(encodeFrame(message))
         },
         close(reason = 'closed by client') {
           if (closed) return

@@ -1,0 +1,207 @@
+/**
+ * HTTP fallback transport, for environments without WebSockets (some proxies, serverless
+ * runtimes). Speaks the protocol's HTTP endpoints with `fetch` and presents them to the
+ * client as the same frame stream a WebSocket would give:
+ *   hello → `GET /v1/stores/:id/status` (answers `welcome`), then a pull loop
+ *           `GET /v1/stores/:id/pull?cursor=N` (answers `events`; polls when idle);
+ *   push  → `POST /v1/stores/:id/push` (answers `ack`), followed by an immediate pull so
+ *           the pushed events come back confirmed;
+ *   ping  → answered locally with `pong` (HTTP has no idle connection to keep alive).
+ * One pull runs at a time so `events` frames stay in gseq order.
+ */
+import { SyncConfigError } from '../errors.js'
+import type { ClientMessage, HelloMessage, HttpPushBody } from '../protocol/index.js'
+import type { Transport, TransportConnection, TransportHandlers } from './transport.js'
+
+/** The subset of `fetch` used here. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>
+
+/** Options of {@link httpTransport}. */
+export interface HttpTransportOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:8787`. */
+  url: string
+  /** How long to wait between pulls when caught up, ms. Default 1000. */
+  pollIntervalMs?: number
+  /** Events per pull page. Default: the server's default page. */
+  pullLimit?: number
+  /** `fetch` implementation; default the global `fetch`. */
+  fetch?: FetchLike
+}
+
+/**
+ * Creates an HTTP push/pull transport.
+ *
+ * @param options - the server's base URL and polling tuning
+ * @returns a {@link Transport} of kind `'http'`
+ * @example
+ * ```ts
+ * const sync = createSyncClient({ store, transport: httpTransport({ url: 'http://127.0.0.1:8787', pollIntervalMs: 500 }) })
+ * ```
+ */
+export function httpTransport(options: HttpTransportOptions): Transport {
+  let base: URL
+  try {
+    base = new URL(options.url)
+  } catch {
+    throw new SyncConfigError('url', `not a valid URL: ${JSON.stringify(options.url)}`)
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new SyncConfigError(
+      'url',
+      `HTTP URL must start with http:// or https://, got ${JSON.stringify(options.url)}`,
+    )
+  }
+  const pollIntervalMs = options.pollIntervalMs ?? 1000
+  if (!(Number.isFinite(pollIntervalMs) && pollIntervalMs > 0)) {
+    throw new SyncConfigError('pollIntervalMs', `must be a positive number, got ${String(pollIntervalMs)}`)
+  }
+  const doFetch: FetchLike | undefined =
+    options.fetch ??
+    (typeof globalThis.fetch === 'function' ? (globalThis.fetch.bind(globalThis) as FetchLike) : undefined)
+  if (!doFetch) throw new SyncConfigError('fetch', 'no global fetch: pass options.fetch')
+  const root = base.href.replace(/\/+$/, '')
+
+  return {
+    kind: 'http',
+    url: options.url,
+    connect(handlers: TransportHandlers): TransportConnection {
+      const abort = new AbortController()
+      let closed = false
+      let session: { hello: HelloMessage; cursor: number } | undefined
+      let pulling = false
+      let pullAgain = false
+      let pollTimer: ReturnType<typeof setTimeout> | undefined
+
+      const finish = (reason: string, local: boolean, error?: unknown) => {
+        if (closed) return
+        closed = true
+        abort.abort()
+        if (pollTimer) clearTimeout(pollTimer)
+        handlers.onClose(error === undefined ? { reason, local } : { reason, local, error })
+      }
+      const storePath = () => `${root}/v1/stores/${encodeURIComponent(session!.hello.storeId)}`
+      const headers = (): Record<string, string> => {
+        const h: Record<string, string> = { 'content-type': 'application/json' }
+        if (session?.hello.token) h.authorization = `Bearer ${session.hello.token}`
+        return h
+      }
+      /** One request; network failures end the "connection" like a dropped socket would. */
+      const request = async (url: string, body?: string): Promise<string | undefined> => {
+        try {
+          const init: Parameters<FetchLike>[1] = {
+            method: body === undefined ? 'GET' : 'POST',
+            headers: headers(),
+            signal: abort.signal,
+          }
+          if (body !== undefined) init.body = body
+          const res = await doFetch(url, init)
+          const text = await res.text()
+          if (closed) return undefined
+          if (res.status >= 400) {
+            // The server answers errors with an `error` frame body: deliver it, then end
+            // the session for statuses that a retry with the same request cannot fix.
+            handlers.onMessage(text)
+            if (res.status === 401 || res.status === 403 || res.status >= 500 || res.status === 429) {
+              finish(`HTTP ${res.status}`, false)
+            }
+            return undefined
+          }
+          return text
+        } catch (error) {
+          if (!closed) finish(`HTTP request failed: ${String(error)}`, false, error)
+          return undefined
+        }
+      }
+
+      const schedulePoll = () => {
+        if (closed) return
+        if (pollTimer) clearTimeout(pollTimer)
+        pollTimer = setTimeout(() => void pull(), pollIntervalMs)
+      }
+      const pull = async (): Promise<void> => {
+        if (closed || !session) return
+        if (pulling) {
+          pullAgain = true
+          return
+        }
+        pulling = true
+        pullAgain = false
+        if (pollTimer) clearTimeout(pollTimer)
+        const limit = options.pullLimit ? `&limit=${options.pullLimit}` : ''
+        const text = await request(`${storePath()}/pull?cursor=${session.cursor}${limit}`)
+        pulling = false
+        if (text === undefined || closed) return
+        const { last, more } = peekEvents(text)
+        if (last !== undefined) session.cursor = last
+        handlers.onMessage(text)
+        if (more || pullAgain) void pull()
+        else schedulePoll()
+      }
+
+      const send = async (message: ClientMessage) => {
+        if (closed) return
+        switch (message.t) {
+          case 'hello': {
+            session = { hello: message, cursor: message.cursor }
+            const text = await request(
+              `${storePath()}/status?clientId=${encodeURIComponent(message.clientId)}`,
+            )
+            if (text === undefined) return
+            handlers.onMessage(text)
+            void pull()
+            return
+          }
+          case 'push': {
+            if (!session) return
+            const body: HttpPushBody = {
+              clientId: session.hello.clientId,
+              events: message.events,
+              id: message.id,
+            }
+            const text = await request(`${storePath()}/push`, JSON.stringify(body))
+            if (text === undefined) return
+            // Fetch the confirmed events before the ack, as a WebSocket server streams them first.
+            await pull()
+            handlers.onMessage(text)
+            return
+          }
+          case 'pull':
+            if (session) session.cursor = message.cursor
+            void pull()
+            return
+          case 'ping':
+            handlers.onMessage(JSON.stringify({ t: 'pong', ts: message.ts }))
+            return
+        }
+      }
+
+      // "Open" at once: the first request (hello → status) is the real reachability check.
+      queueMicrotask(() => {
+        if (!closed) handlers.onOpen()
+      })
+      return {
+        send(message) {
+          void send(message)
+        },
+        close(reason = 'closed by client') {
+          finish(reason, true)
+        },
+      }
+    },
+  }
+}
+
+/** Reads the last gseq and `more` of an `events` body without trusting it (the client validates). */
+function peekEvents(text: string): { last: number | undefined; more: boolean } {
+  try {
+    const o = JSON.parse(text) as { events?: Array<{ gseq?: unknown }>; more?: unknown }
+    const events = Array.isArray(o.events) ? o.events : []
+    const gseq = events[events.length - 1]?.gseq
+    return { last: typeof gseq === 'number' ? gseq : undefined, more: o.more === true }
+  } catch {
+    return { last: undefined, more: false }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * What the sync client needs from a local store: the sync seam of `@strata/store`
+ * (`store.syncState`, agreed in the store ⇄ sync contract). Declared here structurally so
+ * the client depends on the shape, not on the store's internals; any object with this
+ * shape can be synced.
+ */
+import type { ConfirmedEvent } from '../protocol/index.js'
+
+/**
+ * A committed event as the store keeps it: pending while `gseq` is absent.
+ *
+ * @example
+ * ```ts
+ * const e: SyncEventRecord = { name: 'v1.ProjectCreated', args: { id: 'p1' }, clientId: 'c1', seq: 1 }
+ * ```
+ */
+export interface SyncEventRecord {
+  name: string
+  args: unknown
+  clientId: string
+  seq: number
+  gseq?: number | undefined
+  ts?: number | undefined
+}
+
+/**
+ * The store's sync seam. Every method is synchronous: the store is local SQLite.
+ *
+ * @example
+ * ```ts
+ * const seam: StoreSyncSeam = store.syncState
+ * seam.onPending(() => console.log(seam.pending().length, 'pending'))
+ * ```
+ */
+export interface StoreSyncSeam {
+  /** This replica's client id (persisted per store file). */
+  readonly clientId: string
+  /** Local synced events not yet confirmed, in seq order (persisted). */
+  pending(): readonly SyncEventRecord[]
+  /** Highest gseq applied from upstream (0 initially; persisted). */
+  confirmedHead(): number
+  /** Rebase: roll back pending, apply these confirmed events, drop confirmed pending, replay the rest. */
+  applyUpstream(events: readonly ConfirmedEvent[]): void
+  /** Removes one pending event the server refused, rolling back and replaying the rest. */
+  reject(seq: number, reason: string): void
+  /** Called after a local commit adds pending events. Returns an unsubscribe function. */
+  onPending(fn: () => void): () => void
+  /** Optional fast path: number of pending events without reading them. */
+  pendingCount?(): number
+}
+
+/**
+ * A store the client can sync: it exposes the seam, and usually its store id.
+ *
+ * @example
+ * ```ts
+ * const syncable: SyncableStore = store // a @strata/store Store
+ * ```
+ */
+export interface SyncableStore {
+  readonly syncState: StoreSyncSeam
+  readonly storeId?: string
+}

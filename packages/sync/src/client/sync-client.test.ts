@@ -1,0 +1,376 @@
+// Unit test of the sync processor alone: a scripted protocol peer (real `ws` server whose
+// frames the test writes by hand) and an in-memory stand-in for the store seam, so every
+// branch (status transitions, rejections, bad frames, close codes) is driven exactly.
+// End-to-end behaviour against the real @strata/server and store lives in
+// `test/*.test.ts`.
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type WebSocket, WebSocketServer } from 'ws'
+import { SyncConfigError, SyncConnectionError, SyncServerError } from '../errors.js'
+import type { ConfirmedEvent, ServerMessage } from '../protocol/index.js'
+import type { StoreSyncSeam, SyncEventRecord } from './store-seam.js'
+import { createSyncClient, type SyncClient, type SyncRejection } from './sync-client.js'
+
+type Frame = Record<string, unknown> & { t: string }
+
+function memoryStore(clientId = 'c1', storeId = 's1') {
+  let seq = 0
+  let pending: SyncEventRecord[] = []
+  const confirmed: ConfirmedEvent[] = []
+  const listeners = new Set<() => void>()
+  const rejected: Array<{ seq: number; reason: string }> = []
+  const syncState: StoreSyncSeam = {
+    clientId,
+    pending: () => pending,
+    confirmedHead: () => confirmed[confirmed.length - 1]?.gseq ?? 0,
+    applyUpstream(events) {
+      for (const e of events) {
+        confirmed.push(e)
+        pending = pending.filter((p) => !(p.clientId === e.clientId && p.seq === e.seq))
+      }
+    },
+    reject(s, reason) {
+      rejected.push({ seq: s, reason })
+      pending = pending.filter((p) => p.seq !== s)
+    },
+    onPending(fn) {
+      listeners.add(fn)
+      return () => listeners.delete(fn)
+    },
+  }
+  return {
+    storeId,
+    syncState,
+    confirmed,
+    rejected,
+    commit(name: string, args: unknown) {
+      pending = [...pending, { name, args, clientId, seq: ++seq }]
+      for (const fn of listeners) fn()
+    },
+  }
+}
+
+interface Peer {
+  frames: Frame[]
+  send(m: ServerMessage | Record<string, unknown> | string): void
+  socket: WebSocket
+}
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function scriptedServer() {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+  await new Promise((r) => wss.once('listening', r))
+  const peers: Peer[] = []
+  wss.on('connection', (socket) => {
+    const peer: Peer = {
+      frames: [],
+      socket,
+      send: (m) => socket.send(typeof m === 'string' ? m : JSON.stringify(m)),
+    }
+    socket.on('message', (d) => peer.frames.push(JSON.parse(String(d)) as Frame))
+    peers.push(peer)
+  })
+  cleanups.push(() => {
+    for (const c of wss.clients) c.terminate()
+    return new Promise((r) => wss.close(r))
+  })
+  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/v1/sync`, peers, wss }
+}
+
+const until = async (cond: () => boolean, what = 'condition') => {
+  const start = Date.now()
+  while (!cond()) {
+    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+function track(client: SyncClient) {
+  cleanups.push(() => client.dispose())
+  return client
+}
+
+const fastBackoff = { initialDelayMs: 10, maxDelayMs: 50 }
+const confirmedOf = (e: SyncEventRecord, gseq: number): ConfirmedEvent => ({ ...e, gseq }) as ConfirmedEvent
+
+describe('createSyncClient against a scripted peer', () => {
+  it('says hello with cursor, client id and a fresh token, and goes online on welcome', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    let tokens = 0
+    const client = track(
+      createSyncClient({ store, url, getToken: () => `t${++tokens}`, backoff: fastBackoff }),
+    )
+    expect(client.status.online.get()).toBe(false)
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    expect(peers[0]!.frames[0]).toEqual({
+      t: 'hello',
+      v: 1,
+      storeId: 's1',
+      clientId: 'c1',
+      cursor: 0,
+      token: 't1',
+    })
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => client.status.online.get(), 'online')
+    expect(client.status.all.get()).toMatchObject({
+      online: true,
+      syncing: false,
+      pendingCount: 0,
+      error: null,
+    })
+    expect(client.status.lastSyncedAt.get()).toEqual(expect.any(Number))
+  })
+
+  it('pushes pending events in batches, from lastSeq+1, and is synced once they stream back', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    for (let i = 0; i < 5; i++) store.commit('v1.Add', { i })
+    const client = track(createSyncClient({ store, url, batchSize: 2, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    const seen: string[] = []
+    const off = client.status.all.subscribe((s) => seen.push(`${s.online}/${s.syncing}/${s.pendingCount}`))
+    // The server already processed seq 1 (its ack was lost) and it is confirmed at gseq 1.
+    peers[0]!.send({ t: 'welcome', v: 1, head: 1, lastSeq: 1 })
+    await until(() => peers[0]!.frames.length === 3, 'two pushes')
+    const pushes = peers[0]!.frames.slice(1)
+    expect(pushes.map((p) => (p.events as SyncEventRecord[]).map((e) => e.seq))).toEqual([
+      [2, 3],
+      [4, 5],
+    ])
+    const all = store.syncState.pending()
+    peers[0]!.send({ t: 'events', events: all.map((e, i) => confirmedOf(e, i + 1)), head: 5 })
+    peers[0]!.send({
+      t: 'ack',
+      id: pushes[0]!.id as number,
+      lastSeq: 3,
+      results: [
+        { seq: 2, ok: true, gseq: 2 },
+        { seq: 3, ok: true, gseq: 3 },
+      ],
+    })
+    peers[0]!.send({
+      t: 'ack',
+      id: pushes[1]!.id as number,
+      lastSeq: 5,
+      results: [
+        { seq: 4, ok: true, gseq: 4 },
+        { seq: 5, ok: true, gseq: 5 },
+      ],
+    })
+    await client.whenSynced({ timeoutMs: 10_000 })
+    off()
+    expect(store.confirmed.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+    expect(seen[0]).toBe('false/false/5')
+    expect(seen).toContain('true/true/5')
+    expect(seen[seen.length - 1]).toBe('true/false/0')
+  })
+
+  it('removes a refused event, tells the app with a typed rejection, and keeps the rest', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    const rejections: SyncRejection[] = []
+    client.onRejection((r) => rejections.push(r))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => client.status.online.get())
+    store.commit('v1.Add', { ok: 1 })
+    store.commit('v1.Bad', { title: 5 })
+    store.commit('v1.Add', { ok: 3 })
+    await until(() => peers[0]!.frames.length === 2, 'push')
+    const push = peers[0]!.frames[1]!
+    expect((push.events as unknown[]).length).toBe(3)
+    const [e1, , e3] = store.syncState.pending()
+    peers[0]!.send({ t: 'events', events: [confirmedOf(e1!, 1), confirmedOf(e3!, 2)], head: 2 })
+    peers[0]!.send({
+      t: 'ack',
+      id: push.id as number,
+      lastSeq: 3,
+      results: [
+        { seq: 1, ok: true, gseq: 1 },
+        { seq: 2, ok: false, code: 'invalid', reason: 'args.title: expected string' },
+        { seq: 3, ok: true, gseq: 2 },
+      ],
+    })
+    await client.whenSynced()
+    expect(rejections).toHaveLength(1)
+    expect(rejections[0]).toMatchObject({ code: 'invalid', reason: 'args.title: expected string' })
+    expect(rejections[0]!.event).toMatchObject({ name: 'v1.Bad', seq: 2, args: { title: 5 } })
+    expect(rejections[0]!.error.code).toBe('rejected')
+    expect(store.rejected).toEqual([{ seq: 2, reason: 'args.title: expected string' }])
+    expect(store.confirmed.map((e) => e.seq)).toEqual([1, 3])
+  })
+
+  it('learns the outcome of events refused while the ack was lost (re-push gets the recorded outcome)', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.Bad', {})
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    const rejections: SyncRejection[] = []
+    client.onRejection((r) => rejections.push(r))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 1 })
+    await until(() => peers[0]!.frames.length === 2, 're-push of seq 1')
+    const push = peers[0]!.frames[1]!
+    expect((push.events as SyncEventRecord[]).map((e) => e.seq)).toEqual([1])
+    peers[0]!.send({
+      t: 'ack',
+      id: push.id as number,
+      lastSeq: 1,
+      results: [{ seq: 1, ok: false, code: 'forbidden', reason: 'read-only', duplicate: true }],
+    })
+    await client.whenSynced()
+    expect(rejections.map((r) => r.code)).toEqual(['forbidden'])
+  })
+
+  it('re-pushes from ack.lastSeq+1 after a gap', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => client.status.online.get())
+    store.commit('v1.A', {})
+    store.commit('v1.A', {})
+    await until(() => peers[0]!.frames.length === 2)
+    peers[0]!.send({
+      t: 'ack',
+      id: peers[0]!.frames[1]!.id as number,
+      lastSeq: 0,
+      results: [
+        { seq: 1, ok: false, code: 'gap', reason: 'expected seq 1' },
+        { seq: 2, ok: false, code: 'gap', reason: 'expected seq 1' },
+      ],
+    })
+    await until(() => peers[0]!.frames.length === 3, 're-push')
+    expect((peers[0]!.frames[2]!.events as SyncEventRecord[]).map((e) => e.seq)).toEqual([1, 2])
+    expect(store.rejected).toEqual([])
+  })
+
+  it('reports a connection loss as SyncConnectionError, reconnects with backoff, and clears the error', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => client.status.online.get())
+    peers[0]!.socket.terminate()
+    await until(() => !client.status.online.get(), 'offline')
+    expect(client.status.error.get()).toBeInstanceOf(SyncConnectionError)
+    store.commit('v1.Offline', {})
+    expect(client.status.pendingCount.get()).toBe(1)
+    await until(() => peers[1]?.frames.length === 1, 'second hello')
+    peers[1]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => peers[1]!.frames.length === 2, 'push after reconnect')
+    expect(client.status.error.get()).toBeNull()
+    expect((peers[1]!.frames[1]!.events as SyncEventRecord[])[0]!.name).toBe('v1.Offline')
+  })
+
+  it('treats an unreadable server frame as an error and starts a clean session', async () => {
+    const { url, peers } = await scriptedServer()
+    const client = track(createSyncClient({ store: memoryStore(), url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send('{"t":"welcome","v":1}')
+    await until(() => peers.length === 2, 'reconnect')
+    const err = client.status.error.get()
+    expect(err).toBeInstanceOf(SyncServerError)
+    expect((err as SyncServerError).serverCode).toBe('bad_field')
+  })
+
+  it('refuses events that skip a gseq and resyncs from its cursor', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 3, lastSeq: 0 })
+    peers[0]!.send({
+      t: 'events',
+      events: [{ name: 'v1.X', args: null, clientId: 'o', seq: 1, gseq: 3 }],
+      head: 3,
+    })
+    await until(() => peers.length === 2, 'reconnect')
+    expect(store.confirmed).toEqual([])
+    expect((client.status.error.get() as SyncServerError).message).toMatch(/expected gseq 1, got 3/)
+    expect(peers[1]!.frames.length === 0 || peers[1]!.frames[0]!.cursor === 0).toBe(true)
+  })
+
+  it('stops retrying after a forbidden close (4403) and reports the server error', async () => {
+    const { url, peers } = await scriptedServer()
+    const client = track(createSyncClient({ store: memoryStore(), url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'error', code: 'forbidden', message: 'no read access to s1', fatal: true })
+    peers[0]!.socket.close(4403, 'forbidden')
+    await until(() => client.status.error.get() !== null)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(peers).toHaveLength(1)
+    const err = client.status.error.get() as SyncServerError
+    expect(err).toBeInstanceOf(SyncServerError)
+    expect(err.serverCode).toBe('forbidden')
+  })
+
+  it('pings, and drops a silent connection after two heartbeat intervals', async () => {
+    const { url, peers } = await scriptedServer()
+    const client = track(
+      createSyncClient({ store: memoryStore(), url, heartbeatMs: 40, backoff: fastBackoff }),
+    )
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0, heartbeatMs: 40 })
+    await until(() => peers[0]!.frames.some((f) => f.t === 'ping'), 'ping')
+    // The peer never answers: the client gives up on it and reconnects.
+    await until(() => peers.length === 2, 'reconnect after silence')
+    expect((client.status.error.get() as SyncConnectionError | null)?.code).toBe('connection')
+  })
+
+  it('stop() goes offline and keeps commits pending; start() resumes', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => client.status.online.get())
+    client.stop()
+    expect(client.status.online.get()).toBe(false)
+    store.commit('v1.A', {})
+    expect(client.status.pendingCount.get()).toBe(1)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(peers[0]!.frames).toHaveLength(1)
+    client.start()
+    await until(() => peers[1]?.frames.length === 1)
+    peers[1]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => peers[1]!.frames.length === 2)
+    expect(peers[1]!.frames[1]!.t).toBe('push')
+  })
+})
+
+describe('createSyncClient options', () => {
+  const store = memoryStore()
+  it.each([
+    ['url', 'an ftp URL', { store, url: 'ftp://x' }],
+    ['url', 'no url', { store }],
+    ['batchSize', 'batchSize 0', { store, url: 'ws://x', batchSize: 0 }],
+    ['maxInFlight', 'maxInFlight -1', { store, url: 'ws://x', maxInFlight: -1 }],
+    ['heartbeatMs', 'heartbeatMs 0', { store, url: 'ws://x', heartbeatMs: 0 }],
+    ['backoff.jitter', 'jitter 3', { store, url: 'ws://x', backoff: { jitter: 3 } }],
+    ['storeId', 'no store id', { store: { syncState: store.syncState }, url: 'ws://x' }],
+    ['store', 'no seam', { store: {} as never, url: 'ws://x' }],
+    [
+      'store',
+      'a broken seam',
+      { store: { storeId: 's', syncState: { ...store.syncState, reject: 1 } } as never, url: 'ws://x' },
+    ],
+  ])('refuses %s (%s) with a SyncConfigError, opening nothing', (option, _what, opts) => {
+    let caught: unknown
+    try {
+      createSyncClient({ ...opts, autoStart: false } as never)
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(SyncConfigError)
+    expect((caught as SyncConfigError).option).toBe(option)
+  })
+})

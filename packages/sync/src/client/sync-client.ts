@@ -1,0 +1,631 @@
+/**
+ * The client sync processor: keeps one local store in sync with a Strata server.
+ * Owns the session life cycle (connect → hello → welcome → stream, reconnect with
+ * backoff), pushing the store's pending events in batches, feeding confirmed events to
+ * the store's rebase (`applyUpstream`), removing events the server refused (`reject`),
+ * heartbeats, and the status stores. It never touches SQLite itself: everything goes
+ * through the store's sync seam (`store-seam.ts`), so materializers run exactly as for
+ * local commits.
+ *
+ * Glossary: cursor = highest gseq applied locally (the store's confirmedHead);
+ * lastSeq = highest seq of ours the server has processed (from `welcome` / `ack`);
+ * catching up = the server is still sending pages older than its head at `welcome`.
+ */
+import {
+  SyncClientError,
+  SyncConfigError,
+  SyncConnectionError,
+  SyncEventRejectedError,
+  SyncServerError,
+} from '../errors.js'
+import {
+  type AckMessage,
+  CLOSE_CODES,
+  type ClientMessage,
+  decodeServerFrame,
+  type ErrorMessage,
+  type EventsMessage,
+  HEARTBEAT,
+  PROTOCOL_VERSION,
+  type PushedEvent,
+  type RawFrame,
+  type RejectionCode,
+  type ServerMessage,
+  type WelcomeMessage,
+} from '../protocol/index.js'
+import { type BackoffOptions, createReconnector, validateBackoffOptions } from './backoff.js'
+import { type Clock, type TimerHandle, systemClock } from './clock.js'
+import { httpTransport } from './http-transport.js'
+import { createPushWindow, type PushWindow } from './push-window.js'
+import { createSyncStatus, type SyncStatus, type SyncStatusSnapshot } from './status.js'
+import type { StoreSyncSeam, SyncableStore, SyncEventRecord } from './store-seam.js'
+import { createTabLeader, type LockManagerLike, type TabLeader, type TabMessage } from './tab-leader.js'
+import type { Transport, TransportCloseInfo, TransportConnection } from './transport.js'
+import { webSocketTransport } from './websocket-transport.js'
+
+/** Options of {@link createSyncClient}. */
+export interface SyncClientOptions {
+  /** The local store to sync (anything exposing the `syncState` seam). */
+  store: SyncableStore
+  /** Server URL: `ws(s)://…/v1/sync` for WebSocket, `http(s)://…` for the HTTP fallback. */
+  url?: string
+  /** A ready transport instead of `url` (custom WebSocket implementation, tests). */
+  transport?: Transport
+  /** The store id to sync; default `store.storeId`. */
+  storeId?: string
+  /** A fixed bearer token sent in `hello`. */
+  token?: string
+  /** Called before every connection for a fresh token (wins over `token`). */
+  getToken?: () => string | undefined | Promise<string | undefined>
+  /** Most events per push frame. Default 500 (capped by the server's announced limit). */
+  batchSize?: number
+  /** Most unacknowledged push frames at once. Default 4. */
+  maxInFlight?: number
+  /** Reconnect backoff tuning. */
+  backoff?: BackoffOptions
+  /** Ping interval when the server does not announce one, ms. Default 15 000. */
+  heartbeatMs?: number
+  /** Start syncing at once (default true); otherwise call `start()`. */
+  autoStart?: boolean
+  /** Browser tabs: one tab per store syncs (Web Locks), others follow. Default true (feature-detected). */
+  coordinateTabs?: boolean
+  /** Lock manager for tab coordination (default `navigator.locks`). */
+  locks?: LockManagerLike
+  /** Clock seam (default the system clock). */
+  clock?: Clock
+}
+
+/**
+ * An event the server refused, as delivered to `onRejection` listeners. The event is
+ * already gone from the local store (its effects rolled back, later events replayed).
+ *
+ * @example
+ * ```ts
+ * client.onRejection((r: SyncRejection) => console.warn(r.event.name, r.code, r.reason))
+ * ```
+ */
+export interface SyncRejection {
+  /** The refused event as it was committed locally. */
+  event: SyncEventRecord
+  /** The server's rejection code. */
+  code: Exclude<RejectionCode, 'gap'>
+  /** The server's reason, naming the field or rule. */
+  reason: string
+  /** The same as a typed error (e.g. to show or log). */
+  error: SyncEventRejectedError
+}
+
+/** A running sync client. */
+export interface SyncClient {
+  /** Status as core stores: `online`, `syncing`, `pendingCount`, `lastSyncedAt`, `error`, `all`. */
+  readonly status: SyncStatus
+  /** The store id being synced. */
+  readonly storeId: string
+  /** Starts (or resumes) syncing. Idempotent. */
+  start(): void
+  /** Stops syncing: closes the connection, cancels retries. Local commits keep working and stay pending. */
+  stop(): void
+  /** Skips the backoff wait and reconnects now (e.g. when the app regains network). */
+  reconnect(): void
+  /** Listens for refused events. Returns an unsubscribe function. */
+  onRejection(fn: (rejection: SyncRejection) => void): () => void
+  /** Resolves when online, caught up and nothing is pending; rejects after `timeoutMs`. */
+  whenSynced(options?: { timeoutMs?: number }): Promise<void>
+  /** Stops for good and releases listeners. */
+  dispose(): void
+}
+
+const DEFAULT_BATCH = 500
+const DEFAULT_IN_FLIGHT = 4
+/** Codes after which reconnecting cannot help without a change on the client side. */
+const TERMINAL_CLOSE = new Set<number>([
+  CLOSE_CODES.forbidden,
+  CLOSE_CODES.unsupportedVersion,
+  CLOSE_CODES.cursorAhead,
+])
+
+/**
+ * Creates a sync client for one store and (by default) starts it. Local reads and
+ * commits never wait for it: it pushes pending events in the background, streams other
+ * replicas' events in and rebases, and reports progress through `status`.
+ *
+ * @param options - the store, where to sync (`url` or `transport`), auth and tuning
+ * @returns a {@link SyncClient}
+ * @throws {@link SyncConfigError} when an option is invalid (nothing is started)
+ * @example
+ * ```ts
+ * const store = await createStore({ schema, adapter: nodeAdapter({ directory: './data' }), storeId: 'user:ada' })
+ * const sync = createSyncClient({ store, url: 'ws://127.0.0.1:8787/v1/sync', getToken: () => auth.token })
+ * effect(() => console.log(sync.status.online.get() ? 'online' : 'offline'))
+ * sync.onRejection((r) => console.warn('refused', r.event.name, r.reason))
+ * ```
+ */
+export function createSyncClient(options: SyncClientOptions): SyncClient {
+  const seam = checkStore(options.store)
+  const storeId = options.storeId ?? options.store.storeId
+  if (typeof storeId !== 'string' || storeId.length === 0) {
+    throw new SyncConfigError('storeId', 'missing: pass storeId or use a store created with a storeId')
+  }
+  const transport = options.transport ?? transportFor(options.url)
+  const clock = options.clock ?? systemClock
+  const batchSize = options.batchSize ?? DEFAULT_BATCH
+  const maxInFlight = options.maxInFlight ?? DEFAULT_IN_FLIGHT
+  if (options.token !== undefined && typeof options.token !== 'string') {
+    throw new SyncConfigError('token', 'must be a string')
+  }
+  if (options.getToken !== undefined && typeof options.getToken !== 'function') {
+    throw new SyncConfigError('getToken', 'must be a function')
+  }
+  const heartbeatDefault = options.heartbeatMs ?? HEARTBEAT.intervalMs
+  if (!(Number.isFinite(heartbeatDefault) && heartbeatDefault > 0)) {
+    throw new SyncConfigError('heartbeatMs', `must be a positive number, got ${String(heartbeatDefault)}`)
+  }
+  validateBackoffOptions(options.backoff ?? {})
+  // Validates batchSize / maxInFlight up front.
+  let window: PushWindow<SyncEventRecord> = createPushWindow({ batchSize, maxInFlight })
+
+  const writer = createSyncStatus({ pendingCount: countPending(seam) })
+  const rejectionListeners = new Set<(r: SyncRejection) => void>()
+
+  // ---- session state (valid while started) ----
+  let started = false
+  let disposed = false
+  let conn: TransportConnection | undefined
+  let connectAttempt = 0
+  let welcomed = false
+  let catchingUp = false
+  let cursor = 0
+  let lastSeq = 0
+  let effectiveBatch = batchSize
+  let heartbeatMs = heartbeatDefault
+  let heartbeatTimer: TimerHandle | undefined
+  let lastHeard = 0
+  let pushScheduled = false
+  let terminal = false
+  let tabs: TabLeader | undefined
+  let leading = false
+
+  const reconnector = createReconnector(() => openConnection(), { ...options.backoff, clock })
+
+  // ---- status ----
+  const patch = (changes: Partial<SyncStatusSnapshot>) => {
+    writer.patch(changes)
+    if (leading && tabs?.coordinated)
+      tabs.post({ type: 'status', status: serialiseStatus(writer.snapshot()) })
+  }
+  const refreshStatus = () => {
+    const pendingCount = countPending(seam)
+    const busy = welcomed && (catchingUp || window.inFlight > 0 || pendingCount > 0)
+    const changes: Partial<SyncStatusSnapshot> = { pendingCount, syncing: busy }
+    if (welcomed && !catchingUp && pendingCount === 0) changes.lastSyncedAt = clock.now()
+    patch(changes)
+  }
+
+  // ---- connection ----
+  function openConnection() {
+    if (!started || conn || terminal) return
+    const attempt = ++connectAttempt
+    const tokenSource = options.getToken
+    if (tokenSource) {
+      Promise.resolve()
+        .then(tokenSource)
+        .then(
+          (token) => {
+            if (attempt === connectAttempt && started && !conn) dial(token)
+          },
+          (error: unknown) => {
+            if (attempt !== connectAttempt || !started) return
+            patch({
+              error: new SyncClientError('auth', `getToken() failed: ${String(error)}`, { cause: error }),
+            })
+            reconnector.schedule()
+          },
+        )
+    } else dial(options.token)
+  }
+
+  function dial(token: string | undefined) {
+    welcomed = false
+    catchingUp = false
+    const connection = transport.connect({
+      onOpen() {
+        if (conn !== connection) return
+        cursor = seam.confirmedHead()
+        const hello: ClientMessage = {
+          t: 'hello',
+          v: PROTOCOL_VERSION,
+          storeId: storeId as string,
+          clientId: seam.clientId,
+          cursor,
+        }
+        if (token !== undefined) hello.token = token
+        connection.send(hello)
+        lastHeard = clock.now()
+        armHeartbeat()
+      },
+      onMessage(data) {
+        if (conn === connection) onMessage(data)
+      },
+      onClose(info) {
+        if (conn === connection) onClosed(info)
+      },
+    })
+    conn = connection
+  }
+
+  function dropConnection(reason: string) {
+    const c = conn
+    if (!c) return
+    c.close(reason)
+  }
+
+  function onClosed(info: TransportCloseInfo) {
+    conn = undefined
+    welcomed = false
+    catchingUp = false
+    disarmHeartbeat()
+    const changes: Partial<SyncStatusSnapshot> = { online: false, syncing: false }
+    if (!info.local) {
+      const current = writer.snapshot().error
+      // Keep a more specific server error (sent just before the close) over the bare close.
+      if (!(current instanceof SyncServerError && current.fatal)) {
+        changes.error = new SyncConnectionError(transport.url, info.reason, { cause: info.error })
+      }
+    }
+    patch(changes)
+    if (info.code !== undefined && TERMINAL_CLOSE.has(info.code)) terminal = true
+    if (info.code === CLOSE_CODES.unauthorized && !options.getToken) terminal = true
+    if (started && !terminal && !info.local) reconnector.schedule()
+  }
+
+  // ---- frames ----
+  function onMessage(data: RawFrame) {
+    lastHeard = clock.now()
+    const decoded = decodeServerFrame(data)
+    if (!decoded.ok) {
+      patch({
+        error: new SyncServerError(
+          decoded.error.code,
+          `unreadable frame from server: ${decoded.error.message}`,
+          false,
+        ),
+      })
+      // State may have diverged (a lost events page): start a clean session.
+      dropConnection('unreadable frame from server')
+      reconnector.schedule()
+      return
+    }
+    const message: ServerMessage = decoded.message
+    switch (message.t) {
+      case 'welcome':
+        return onWelcome(message)
+      case 'events':
+        return onEvents(message)
+      case 'ack':
+        return onAck(message)
+      case 'error':
+        return onError(message)
+      case 'pong':
+        return
+    }
+  }
+
+  function onWelcome(message: WelcomeMessage) {
+    welcomed = true
+    reconnector.reset()
+    lastSeq = message.lastSeq
+    window.reset(lastSeq)
+    if (message.heartbeatMs !== undefined && message.heartbeatMs > 0) heartbeatMs = message.heartbeatMs
+    effectiveBatch = Math.min(batchSize, message.limits?.maxEventsPerPush ?? batchSize)
+    if (effectiveBatch !== batchSize) {
+      window = createPushWindow({ batchSize: effectiveBatch, maxInFlight })
+      window.reset(lastSeq)
+    }
+    catchingUp = message.head > cursor
+    patch({ online: true, error: null })
+    if (!catchingUp) settleProcessed()
+    flushPushes()
+    refreshStatus()
+  }
+
+  function onEvents(message: EventsMessage) {
+    const events = message.events
+    if (events.length > 0) {
+      if (events[0]!.gseq !== cursor + 1) {
+        patch({
+          error: new SyncServerError(
+            'protocol',
+            `events out of order: expected gseq ${cursor + 1}, got ${events[0]!.gseq}`,
+            false,
+          ),
+        })
+        dropConnection('events out of order')
+        reconnector.schedule()
+        return
+      }
+      try {
+        seam.applyUpstream(events)
+      } catch (error) {
+        // The store refused upstream events (e.g. a materializer threw): keep local data,
+        // report, and retry the session later rather than skipping events.
+        patch({
+          error: new SyncClientError('apply', `applying upstream events failed: ${String(error)}`, {
+            cause: error,
+          }),
+        })
+        dropConnection('applyUpstream failed')
+        reconnector.schedule()
+        return
+      }
+      cursor = events[events.length - 1]!.gseq
+      if (leading && tabs?.coordinated) tabs.post({ type: 'upstream', head: cursor })
+    }
+    if (catchingUp && !message.more) {
+      catchingUp = false
+      settleProcessed()
+    }
+    refreshStatus()
+    flushPushes()
+  }
+
+  function onAck(message: AckMessage) {
+    window.ack(message.id)
+    lastSeq = Math.max(lastSeq, message.lastSeq)
+    let gap = false
+    for (const result of message.results) {
+      if (result.ok) continue
+      if (result.code === 'gap') {
+        gap = true
+        continue
+      }
+      rejectPending(result.seq, result.code, result.reason)
+    }
+    if (gap) window.reset(message.lastSeq)
+    refreshStatus()
+    flushPushes()
+  }
+
+  function onError(message: ErrorMessage) {
+    const error = new SyncServerError(message.code, message.message, message.fatal === true)
+    patch({ error })
+    if (message.fatal) return // the server closes the socket; onClosed decides what next
+    if (message.id !== undefined) {
+      // A whole push refused without recording anything (rate limit, size, …): start a
+      // clean session after a backoff pause, which re-pushes from the server's lastSeq.
+      if (message.code === 'too_large' && effectiveBatch > 1) {
+        effectiveBatch = Math.max(1, Math.floor(effectiveBatch / 2))
+        window = createPushWindow({ batchSize: effectiveBatch, maxInFlight })
+      }
+      dropConnection(`push refused: ${message.code}`)
+      reconnector.schedule()
+    }
+  }
+
+  /**
+   * Pending events the server already processed (seq ≤ lastSeq) that are still pending
+   * once we have caught up were refused while we were not listening (the ack was lost).
+   * Re-pushing them returns their recorded outcome (`duplicate: true`), never applies twice.
+   */
+  function settleProcessed() {
+    const stale = seam.pending().filter((e) => e.seq <= lastSeq)
+    if (stale.length === 0 || !conn) return
+    let run: SyncEventRecord[] = []
+    const send = () => {
+      if (run.length > 0) conn?.send({ t: 'push', id: 0, events: run.map(toPushed) })
+      run = []
+    }
+    for (const e of stale) {
+      if (run.length > 0 && (e.seq !== run[run.length - 1]!.seq + 1 || run.length >= effectiveBatch)) send()
+      run.push(e)
+    }
+    send()
+  }
+
+  function rejectPending(seq: number, code: Exclude<RejectionCode, 'gap'>, reason: string) {
+    const event = seam.pending().find((e) => e.seq === seq)
+    if (!event) return // already gone (a duplicate outcome for an event we removed before)
+    seam.reject(seq, reason)
+    const error = new SyncEventRejectedError(event.name, seq, code, reason)
+    const rejection: SyncRejection = { event, code, reason, error }
+    for (const fn of [...rejectionListeners]) {
+      try {
+        fn(rejection)
+      } catch {
+        // A throwing listener must not stop the others or the sync loop.
+      }
+    }
+  }
+
+  // ---- pushing ----
+  function schedulePush() {
+    if (pushScheduled) return
+    pushScheduled = true
+    // Coalesce the commits of one tick into one batch.
+    queueMicrotask(() => {
+      pushScheduled = false
+      flushPushes()
+      refreshStatus()
+    })
+  }
+
+  function flushPushes() {
+    if (!conn || !welcomed) return
+    const batches = window.take(seam.pending())
+    for (const batch of batches) conn.send({ t: 'push', id: batch.id, events: batch.events.map(toPushed) })
+  }
+
+  // ---- heartbeat ----
+  function armHeartbeat() {
+    disarmHeartbeat()
+    heartbeatTimer = clock.setTimeout(() => {
+      heartbeatTimer = undefined
+      if (!conn) return
+      if (clock.now() - lastHeard > 2 * heartbeatMs) {
+        patch({ error: new SyncConnectionError(transport.url, `no answer for ${2 * heartbeatMs} ms`) })
+        dropConnection('heartbeat timeout')
+        reconnector.schedule()
+        return
+      }
+      conn.send({ t: 'ping', ts: clock.now() })
+      armHeartbeat()
+    }, heartbeatMs)
+  }
+  function disarmHeartbeat() {
+    if (heartbeatTimer !== undefined) clock.clearTimeout(heartbeatTimer)
+    heartbeatTimer = undefined
+  }
+
+  // ---- leading / following (browser tabs) ----
+  function lead() {
+    leading = true
+    openConnection()
+    return () => {
+      leading = false
+      reconnector.cancel()
+      const c = conn
+      if (c) c.close('sync stopped')
+      conn = undefined
+    }
+  }
+  function onTabMessage(message: TabMessage) {
+    if (leading) {
+      if (message.type === 'nudge') schedulePush()
+      if (message.type === 'hello') patch({})
+      return
+    }
+    if (message.type === 'status') writer.patch(deserialiseStatus(message.status))
+  }
+
+  const offPending = seam.onPending(() => {
+    // The count is visible at once (the commit is local); the push waits for the microtask.
+    patch({ pendingCount: countPending(seam), ...(welcomed ? { syncing: true } : {}) })
+    if (leading) schedulePush()
+    else if (tabs?.coordinated) tabs.post({ type: 'nudge' })
+  })
+
+  const client: SyncClient = {
+    status: writer.status,
+    storeId,
+    start() {
+      if (disposed || started) return
+      started = true
+      terminal = false
+      tabs = createTabLeader({
+        storeId,
+        ...(options.locks ? { locks: options.locks } : {}),
+        coordinate: options.coordinateTabs !== false,
+        onLead: lead,
+        onMessage: onTabMessage,
+      })
+    },
+    stop() {
+      if (!started) return
+      started = false
+      reconnector.cancel()
+      tabs?.stop()
+      tabs = undefined
+      const c = conn
+      conn = undefined
+      welcomed = false
+      disarmHeartbeat()
+      c?.close('sync stopped')
+      patch({ online: false, syncing: false })
+    },
+    reconnect() {
+      if (!started || !leading) return
+      terminal = false
+      reconnector.cancel()
+      reconnector.reset()
+      if (conn) dropConnection('reconnect requested')
+      openConnection()
+    },
+    onRejection(fn) {
+      rejectionListeners.add(fn)
+      return () => rejectionListeners.delete(fn)
+    },
+    whenSynced({ timeoutMs = 30_000 } = {}) {
+      return new Promise<void>((resolve, reject) => {
+        let off = () => {}
+        const timer = clock.setTimeout(() => {
+          off()
+          reject(new SyncClientError('timeout', `not in sync after ${timeoutMs} ms (store ${storeId})`))
+        }, timeoutMs)
+        off = writer.status.all.subscribe((s) => {
+          if (s.online && !s.syncing && s.pendingCount === 0) {
+            clock.clearTimeout(timer)
+            queueMicrotask(() => off())
+            resolve()
+          }
+        })
+      })
+    },
+    dispose() {
+      client.stop()
+      disposed = true
+      offPending()
+      rejectionListeners.clear()
+    },
+  }
+  if (options.autoStart !== false) client.start()
+  return client
+}
+
+function checkStore(store: SyncableStore | undefined): StoreSyncSeam {
+  const seam = (store as { syncState?: StoreSyncSeam } | undefined)?.syncState
+  const required = ['pending', 'confirmedHead', 'applyUpstream', 'reject', 'onPending'] as const
+  if (!seam || typeof seam !== 'object') {
+    throw new SyncConfigError('store', 'expected a store with a syncState seam (a @strata/store store)')
+  }
+  for (const name of required) {
+    if (typeof seam[name] !== 'function') {
+      throw new SyncConfigError('store', `store.syncState.${name} is not a function`)
+    }
+  }
+  if (typeof seam.clientId !== 'string' || seam.clientId.length === 0) {
+    throw new SyncConfigError('store', 'store.syncState.clientId is missing')
+  }
+  return seam
+}
+
+function transportFor(url: string | undefined): Transport {
+  if (url === undefined) throw new SyncConfigError('url', 'missing: pass url or transport')
+  if (typeof url !== 'string') throw new SyncConfigError('url', 'must be a string')
+  if (/^wss?:\/\//i.test(url)) return webSocketTransport({ url })
+  if (/^https?:\/\//i.test(url)) return httpTransport({ url })
+  throw new SyncConfigError(
+    'url',
+    `must start with ws://, wss://, http:// or https://, got ${JSON.stringify(url)}`,
+  )
+}
+
+function countPending(seam: StoreSyncSeam): number {
+  return seam.pendingCount ? seam.pendingCount() : seam.pending().length
+}
+
+function toPushed(e: SyncEventRecord): PushedEvent {
+  const out: PushedEvent = { name: e.name, args: e.args, clientId: e.clientId, seq: e.seq }
+  if (e.ts !== undefined) out.ts = e.ts
+  return out
+}
+
+interface SerialisedStatus extends Omit<SyncStatusSnapshot, 'error'> {
+  error: { code: string; message: string } | null
+}
+
+function serialiseStatus(s: SyncStatusSnapshot): SerialisedStatus {
+  return { ...s, error: s.error ? { code: s.error.code, message: s.error.message } : null }
+}
+
+function deserialiseStatus(raw: unknown): Partial<SyncStatusSnapshot> {
+  const s = raw as Partial<SerialisedStatus> | null
+  if (!s || typeof s !== 'object') return {}
+  const out: Partial<SyncStatusSnapshot> = {}
+  if (typeof s.online === 'boolean') out.online = s.online
+  if (typeof s.syncing === 'boolean') out.syncing = s.syncing
+  if (typeof s.pendingCount === 'number') out.pendingCount = s.pendingCount
+  if (typeof s.lastSyncedAt === 'number') out.lastSyncedAt = s.lastSyncedAt
+  if (s.error === null) out.error = null
+  else if (s.error && typeof s.error.code === 'string')
+    out.error = new SyncClientError(s.error.code, String(s.error.message))
+  return out
+}

@@ -41,7 +41,7 @@ export interface PushWindow<E extends Sequenced> {
  * ```ts
  * const w = createPushWindow<EventRecord>({ batchSize: 100, maxInFlight: 4 })
  * w.reset(welcome.lastSeq)
- * for (const b of w.take(store.syncState.pending())) socket.send(JSON.stringify({ t: 'push', ...b }))
+ * for (const b of w.take(store.sync.pending())) socket.send(JSON.stringify({ t: 'push', ...b }))
  * ```
  */
 export function createPushWindow<E extends Sequenced>(options: {

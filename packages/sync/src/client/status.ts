@@ -57,7 +57,7 @@ export interface SyncStatusWriter {
  * @returns the writer; hand `writer.status` to the app
  * @example
  * ```ts
- * const w = createSyncStatus({ pendingCount: store.syncState.pending().length })
+ * const w = createSyncStatus({ pendingCount: store.sync.pending().length })
  * w.patch({ online: true, syncing: true })
  * w.status.online.get() // true
  * ```

@@ -1,6 +1,6 @@
 /**
  * What the sync client needs from a local store: the sync seam of `@strata/store`
- * (`store.syncState`, agreed in the store ⇄ sync contract). Declared here structurally so
+ * (`store.sync`, agreed in the store ⇄ sync contract). Declared here structurally so
  * the client depends on the shape, not on the store's internals; any object with this
  * shape can be synced.
  */
@@ -28,7 +28,7 @@ export interface SyncEventRecord {
  *
  * @example
  * ```ts
- * const seam: StoreSyncSeam = store.syncState
+ * const seam: StoreSyncSeam = store.sync
  * seam.onPending(() => console.log(seam.pending().length, 'pending'))
  * ```
  */
@@ -50,14 +50,15 @@ export interface StoreSyncSeam {
 }
 
 /**
- * A store the client can sync: it exposes the seam, and usually its store id.
+ * A store the client can sync: it exposes the seam as `sync` (a `@strata/store` Store)
+ * or `syncState`, and usually its store id.
  *
  * @example
  * ```ts
- * const syncable: SyncableStore = store // a @strata/store Store
+ * const syncable: SyncableStore = store // a @strata/store Store: { storeId, sync }
  * ```
  */
-export interface SyncableStore {
-  readonly syncState: StoreSyncSeam
-  readonly storeId?: string
-}
+export type SyncableStore = { readonly storeId?: string } & (
+  | { readonly sync: StoreSyncSeam }
+  | { readonly syncState: StoreSyncSeam }
+)

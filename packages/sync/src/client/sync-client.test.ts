@@ -40,7 +40,7 @@ function memoryStore(clientId = 'c1', storeId = 's1') {
   }
   return {
     storeId,
-    syncState,
+    sync: syncState,
     confirmed,
     rejected,
     commit(name: string, args: unknown) {
@@ -142,7 +142,7 @@ describe('createSyncClient against a scripted peer', () => {
       [2, 3],
       [4, 5],
     ])
-    const all = store.syncState.pending()
+    const all = store.sync.pending()
     peers[0]!.send({ t: 'events', events: all.map((e, i) => confirmedOf(e, i + 1)), head: 5 })
     peers[0]!.send({
       t: 'ack',
@@ -185,7 +185,7 @@ describe('createSyncClient against a scripted peer', () => {
     await until(() => peers[0]!.frames.length === 2, 'push')
     const push = peers[0]!.frames[1]!
     expect((push.events as unknown[]).length).toBe(3)
-    const [e1, , e3] = store.syncState.pending()
+    const [e1, , e3] = store.sync.pending()
     peers[0]!.send({ t: 'events', events: [confirmedOf(e1!, 1), confirmedOf(e3!, 2)], head: 2 })
     peers[0]!.send({
       t: 'ack',
@@ -356,12 +356,12 @@ describe('createSyncClient options', () => {
     ['maxInFlight', 'maxInFlight -1', { store, url: 'ws://x', maxInFlight: -1 }],
     ['heartbeatMs', 'heartbeatMs 0', { store, url: 'ws://x', heartbeatMs: 0 }],
     ['backoff.jitter', 'jitter 3', { store, url: 'ws://x', backoff: { jitter: 3 } }],
-    ['storeId', 'no store id', { store: { syncState: store.syncState }, url: 'ws://x' }],
+    ['storeId', 'no store id', { store: { sync: store.sync }, url: 'ws://x' }],
     ['store', 'no seam', { store: {} as never, url: 'ws://x' }],
     [
       'store',
       'a broken seam',
-      { store: { storeId: 's', syncState: { ...store.syncState, reject: 1 } } as never, url: 'ws://x' },
+      { store: { storeId: 's', sync: { ...store.sync, reject: 1 } } as never, url: 'ws://x' },
     ],
   ])('refuses %s (%s) with a SyncConfigError, opening nothing', (option, _what, opts) => {
     let caught: unknown

@@ -45,7 +45,7 @@ import { webSocketTransport } from './websocket-transport.js'
 
 /** Options of {@link createSyncClient}. */
 export interface SyncClientOptions {
-  /** The local store to sync (anything exposing the `syncState` seam). */
+  /** The local store to sync (a `@strata/store` Store, or anything exposing the `sync` seam). */
   store: SyncableStore
   /** Server URL: `ws(s)://…/v1/sync` for WebSocket, `http(s)://…` for the HTTP fallback. */
   url?: string
@@ -144,7 +144,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   const seam = checkStore(options.store)
   const storeId = options.storeId ?? options.store.storeId
   if (typeof storeId !== 'string' || storeId.length === 0) {
-    throw new SyncConfigError('storeId', 'missing: pass storeId or use a store created with a storeId')
+    throw new SyncConfigError('storeId', 'missing: pass storeId or use a store created with one')
   }
   const transport = options.transport ?? transportFor(options.url)
   const clock = options.clock ?? systemClock
@@ -571,18 +571,19 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 }
 
 function checkStore(store: SyncableStore | undefined): StoreSyncSeam {
-  const seam = (store as { syncState?: StoreSyncSeam } | undefined)?.syncState
+  const holder = store as { sync?: StoreSyncSeam; syncState?: StoreSyncSeam } | undefined
+  const seam = holder?.sync ?? holder?.syncState
   const required = ['pending', 'confirmedHead', 'applyUpstream', 'reject', 'onPending'] as const
   if (!seam || typeof seam !== 'object') {
-    throw new SyncConfigError('store', 'expected a store with a syncState seam (a @strata/store store)')
+    throw new SyncConfigError('store', 'expected a store with a sync seam (a @strata/store store)')
   }
   for (const name of required) {
     if (typeof seam[name] !== 'function') {
-      throw new SyncConfigError('store', `store.syncState.${name} is not a function`)
+      throw new SyncConfigError('store', `store.sync.${name} is not a function`)
     }
   }
   if (typeof seam.clientId !== 'string' || seam.clientId.length === 0) {
-    throw new SyncConfigError('store', 'store.syncState.clientId is missing')
+    throw new SyncConfigError('store', 'store.sync.clientId is missing')
   }
   return seam
 }

@@ -1,0 +1,115 @@
+/**
+ * Coordinated reset (seed 000 "logout"): named steps with declared dependencies, run in
+ * dependency order (a step after everything it depends on; declaration order otherwise),
+ * each awaited; a failing step does not stop the others; a `running` flag store is true
+ * for the whole run and blocks re-entry.
+ */
+import { batch, type ReadableStore, signal } from '@strata/core'
+import { ResetCycleError, ResetError, ResetInProgressError } from '../errors.js'
+import type { Resettable } from './resettable.js'
+
+/** One step: stores/objects to reset (together, in one batch) and/or a function to run. */
+export interface ResetStep {
+  /** Steps that must run before this one. */
+  readonly dependsOn?: readonly string[]
+  /** Reset these together (observers see them change once). */
+  readonly reset?: readonly Resettable[]
+  /** Then run this (e.g. the server logout call). */
+  readonly run?: () => void | Promise<void>
+}
+
+/** Options of {@link coordinatedReset}. */
+export interface CoordinatedResetOptions<K extends string> {
+  /** Name used in errors. */
+  readonly name?: string
+  /** The steps, by name. */
+  readonly steps: { readonly [P in K]: ResetStep }
+}
+
+/** A coordinated reset. */
+export interface CoordinatedReset<K extends string> {
+  /** True while `run()` is in progress — check it to block auto-login during logout. */
+  readonly running: ReadableStore<boolean>
+  /** The resolved step order. */
+  readonly order: readonly K[]
+  /** Run every step in order. Rejects with ResetInProgressError on re-entry, ResetError if steps failed. */
+  run(): Promise<void>
+}
+
+/**
+ * Declare a coordinated reset.
+ *
+ * Why: seed 000 encodes the logout order in the order of lines in one function, with
+ * flags set by hand and a `setTimeout` "to ensure propagation"; here order comes from
+ * declared dependencies, the guard flag is automatic, and failures are reported.
+ * @param options - `name`, `steps`
+ * @returns the {@link CoordinatedReset}
+ * @throws ResetCycleError when dependencies are unknown or cyclic
+ * @example
+ * ```ts
+ * const logout = coordinatedReset({
+ *   name: 'logout',
+ *   steps: {
+ *     auth: { reset: [curUser, session] },
+ *     team: { dependsOn: ['auth'], reset: [selectedTeam] },
+ *     server: { dependsOn: ['team'], run: () => api.logout() },
+ *   },
+ * })
+ * await logout.run()
+ * ```
+ */
+export function coordinatedReset<K extends string>(options: CoordinatedResetOptions<K>): CoordinatedReset<K> {
+  const name = options.name ?? 'reset'
+  const steps = options.steps as Record<K, ResetStep>
+  const order = topologicalOrder(Object.keys(steps) as K[], (k) => steps[k].dependsOn ?? [])
+  const running = signal(false)
+  return {
+    running,
+    order,
+    async run() {
+      if (running.peek()) throw new ResetInProgressError(name)
+      running.set(true)
+      const failures: Array<{ step: string; error: unknown }> = []
+      try {
+        for (const key of order) {
+          const step = steps[key]
+          try {
+            const targets = step.reset
+            if (targets)
+              batch(() => {
+                for (const target of targets) target.reset()
+              })
+            await step.run?.()
+          } catch (error) {
+            failures.push({ step: key, error })
+          }
+        }
+      } finally {
+        running.set(false)
+      }
+      if (failures.length) throw new ResetError(name, failures)
+    },
+  }
+}
+
+/** Kahn's algorithm, taking ready steps in declaration order so the result is stable. */
+function topologicalOrder<K extends string>(keys: readonly K[], deps: (k: K) => readonly string[]): K[] {
+  for (const k of keys)
+    for (const d of deps(k))
+      if (!keys.includes(d as K)) throw new ResetCycleError(`"${k}" depends on unknown "${d}"`)
+  const done = new Set<K>()
+  const result: K[] = []
+  while (result.length < keys.length) {
+    const next = keys.find((k) => !done.has(k) && deps(k).every((d) => done.has(d as K)))
+    if (next === undefined)
+      throw new ResetCycleError(
+        `cycle among ${keys
+          .filter((k) => !done.has(k))
+          .map((k) => `"${k}"`)
+          .join(', ')}`,
+      )
+    done.add(next)
+    result.push(next)
+  }
+  return result
+}

@@ -1,0 +1,109 @@
+/**
+ * Per-store write locks for transactions: FIFO queue per store, keyed by the store object
+ * (WeakMap, so stores are not kept alive). Deadlock is detected when a wait would close a
+ * cycle in the wait-for graph (each waiter waits on exactly one store, so the graph is a
+ * chain we can walk). Knows nothing of stores' values — only identities.
+ */
+
+/** A lock owner (one transaction). */
+export interface LockOwner {
+  /** The lock this owner is currently queued for, if any. */
+  waitingFor: object | undefined
+}
+
+interface LockState {
+  holder: LockOwner | undefined
+  readonly queue: Array<{ owner: LockOwner; grant: () => void }>
+}
+
+const locks = new WeakMap<object, LockState>()
+
+const stateOf = (key: object): LockState => {
+  let state = locks.get(key)
+  if (!state) locks.set(key, (state = { holder: undefined, queue: [] }))
+  return state
+}
+
+/**
+ * Result of {@link acquire}: already granted, queued (with a promise and a cancel), or refused
+ * because waiting would deadlock.
+ */
+export type Acquisition =
+  | { readonly status: 'granted' }
+  | { readonly status: 'queued'; readonly granted: Promise<void>; readonly cancel: () => void }
+  | { readonly status: 'deadlock' }
+
+/**
+ * Try to take the lock on `key` for `owner`.
+ * @param key - the store (any object identity)
+ * @param owner - the transaction
+ * @returns granted at once, queued, or deadlock
+ * @example
+ * ```ts
+ * const a = acquire(store, tx)
+ * if (a.status === 'queued') await a.granted
+ * ```
+ */
+export function acquire(key: object, owner: LockOwner): Acquisition {
+  const state = stateOf(key)
+  if (state.holder === undefined || state.holder === owner) {
+    state.holder = owner
+    return { status: 'granted' }
+  }
+  // Walk holder → the lock it waits for → that lock's holder …; reaching `owner` means a cycle.
+  let next: LockOwner | undefined = state.holder
+  const seen = new Set<LockOwner>()
+  while (next && !seen.has(next)) {
+    if (next === owner) return { status: 'deadlock' }
+    seen.add(next)
+    next = next.waitingFor ? locks.get(next.waitingFor)?.holder : undefined
+  }
+  owner.waitingFor = key
+  let entry!: { owner: LockOwner; grant: () => void }
+  const granted = new Promise<void>((resolve) => {
+    entry = {
+      owner,
+      grant: () => {
+        owner.waitingFor = undefined
+        resolve()
+      },
+    }
+  })
+  state.queue.push(entry)
+  const cancel = () => {
+    const i = state.queue.indexOf(entry)
+    if (i >= 0) state.queue.splice(i, 1)
+    owner.waitingFor = undefined
+  }
+  return { status: 'queued', granted, cancel }
+}
+
+/**
+ * Release `owner`'s lock on `key` and hand it to the next waiter (FIFO).
+ * @param key - the store
+ * @param owner - the transaction releasing it
+ * @example
+ * ```ts
+ * release(store, tx)
+ * ```
+ */
+export function release(key: object, owner: LockOwner): void {
+  const state = locks.get(key)
+  if (!state || state.holder !== owner) return
+  const next = state.queue.shift()
+  state.holder = next?.owner
+  next?.grant()
+}
+
+/**
+ * Whether some transaction holds `key`'s lock (used by tests and diagnostics).
+ * @param key - the store
+ * @returns true while locked
+ * @example
+ * ```ts
+ * isLocked(cart) // false outside transactions
+ * ```
+ */
+export function isLocked(key: object): boolean {
+  return locks.get(key)?.holder !== undefined
+}

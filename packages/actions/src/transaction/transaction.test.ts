@@ -1,0 +1,231 @@
+import { computed, effect, signal } from '@strata/core'
+import { describe, expect, it } from 'vitest'
+import {
+  CompensationError,
+  TransactionAbortedError,
+  TransactionClosedError,
+  TransactionConflictError,
+  TransactionDeadlockError,
+} from '../errors.js'
+import { isLocked } from './locks.js'
+import { type Tx, transaction } from './transaction.js'
+
+const tick = () => new Promise((r) => setTimeout(r, 1))
+
+function watched<T>(initial: T) {
+  const store = signal(initial)
+  const seen: T[] = []
+  store.listen((v) => seen.push(v))
+  return { store, seen }
+}
+
+describe('transaction', () => {
+  it('commits every written store together; each observer sees the committed result once', async () => {
+    const a = watched(1)
+    const b = watched('x')
+    const sum = computed(() => `${a.store.get()}${b.store.get()}`)
+    const sums: string[] = []
+    const stop = effect(() => void sums.push(sum.get()))
+    const result = await transaction(async (tx) => {
+      await tx.set(a.store, 2)
+      await tick()
+      await tx.update(a.store, (n) => n + 1)
+      await tx.update(b.store, (s) => `${s}y`)
+      expect(tx.get(a.store)).toBe(3)
+      expect(a.store.peek()).toBe(1) // nothing visible before commit
+      return 'done'
+    })
+    stop()
+    expect(result).toBe('done')
+    expect([a.store.peek(), b.store.peek()]).toEqual([3, 'xy'])
+    expect(a.seen).toEqual([3])
+    expect(b.seen).toEqual(['xy'])
+    expect(sums).toEqual(['1x', '3xy'])
+    expect(isLocked(a.store)).toBe(false)
+  })
+
+  it('a throw after awaits restores every written store: observers saw nothing', async () => {
+    const a = watched({ n: 1 })
+    const b = watched([1, 2])
+    const original = a.store.peek()
+    const err = await transaction(async (tx) => {
+      await tx.set(a.store, { n: 2 })
+      await tick()
+      await tx.update(b.store, (l) => [...l, 3])
+      await tick()
+      throw new Error('payment declined')
+    }).catch((e: unknown) => e)
+    expect((err as Error).message).toBe('payment declined')
+    expect(a.store.peek()).toBe(original)
+    expect(b.store.peek()).toEqual([1, 2])
+    expect(a.seen).toEqual([])
+    expect(b.seen).toEqual([])
+    expect(isLocked(a.store) || isLocked(b.store)).toBe(false)
+  })
+
+  it('tx.abort and an outer signal roll back with TransactionAbortedError', async () => {
+    const a = watched(0)
+    await expect(
+      transaction(async (tx) => {
+        await tx.set(a.store, 1)
+        tx.abort('cart is empty')
+      }),
+    ).rejects.toMatchObject({ code: 'TRANSACTION_ABORTED', reason: 'cart is empty' })
+    const ac = new AbortController()
+    const running = transaction(
+      async (tx) => {
+        await tx.set(a.store, 2)
+        ac.abort('handler timed out')
+        await tick()
+      },
+      { signal: ac.signal },
+    )
+    await expect(running).rejects.toBeInstanceOf(TransactionAbortedError)
+    expect(a.store.peek()).toBe(0)
+    expect(a.seen).toEqual([])
+  })
+
+  it('compensations run in reverse order on failure and not on success', async () => {
+    const ran: string[] = []
+    await transaction(async (tx) => {
+      tx.onRollback(() => void ran.push('never'))
+    })
+    await expect(
+      transaction(async (tx) => {
+        tx.onRollback(() => void ran.push('release inventory'))
+        tx.onRollback(async () => void ran.push('refund payment'))
+        throw new Error('confirmation failed')
+      }),
+    ).rejects.toThrow('confirmation failed')
+    expect(ran).toEqual(['refund payment', 'release inventory'])
+  })
+
+  it('failing compensations are reported in a CompensationError, all still run', async () => {
+    const ran: string[] = []
+    const err = await transaction(async (tx) => {
+      tx.onRollback(() => void ran.push('first'))
+      tx.onRollback(() => {
+        throw new Error('refund failed')
+      })
+      tx.onRollback(() => void ran.push('third'))
+      throw new Error('boom')
+    }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(CompensationError)
+    expect((err as CompensationError).cause).toEqual(new Error('boom'))
+    expect((err as CompensationError).errors).toEqual([new Error('refund failed')])
+    expect(ran).toEqual(['third', 'first'])
+  })
+
+  it('concurrent transactions on the same store serialise: no lost update', async () => {
+    const counter = watched(0)
+    const bump = () =>
+      transaction(async (tx) => {
+        await tx.update(counter.store, (n) => n + 1)
+        await tick()
+        await tx.update(counter.store, (n) => n + 1)
+      })
+    await Promise.all([bump(), bump(), bump(), bump()])
+    expect(counter.store.peek()).toBe(8)
+    expect(counter.seen).toEqual([2, 4, 6, 8])
+  })
+
+  it('a failing transaction does not disturb a concurrent one waiting on the same store', async () => {
+    const s = watched(10)
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const failing = transaction(async (tx) => {
+      await tx.set(s.store, 999)
+      await gate
+      throw new Error('nope')
+    })
+    const ok = transaction(async (tx) => {
+      await tx.update(s.store, (n) => n + 1)
+    })
+    release()
+    await expect(failing).rejects.toThrow('nope')
+    await ok
+    expect(s.store.peek()).toBe(11)
+    expect(s.seen).toEqual([11])
+  })
+
+  it('a wait that would deadlock fails the transaction that closes the cycle; the other commits', async () => {
+    const a = signal(0)
+    const b = signal(0)
+    let aHeld!: () => void
+    const heldA = new Promise<void>((r) => (aHeld = r))
+    let bHeld!: () => void
+    const heldB = new Promise<void>((r) => (bHeld = r))
+    const t1 = transaction(async (tx) => {
+      await tx.set(a, 1)
+      aHeld()
+      await heldB
+      await tx.set(b, 1)
+    })
+    const t2 = transaction(async (tx) => {
+      await tx.set(b, 2)
+      bHeld()
+      await heldA
+      await tick()
+      await tx.set(a, 2)
+    })
+    const [r1, r2] = await Promise.allSettled([t1, t2])
+    expect(r1.status).toBe('fulfilled')
+    expect(r2.status === 'rejected' && r2.reason).toBeInstanceOf(TransactionDeadlockError)
+    expect([a.peek(), b.peek()]).toEqual([1, 1])
+  })
+
+  it('a write from outside any transaction while it holds the store is a conflict: nothing applied', async () => {
+    const a = signal(1)
+    const b = signal(1)
+    const err = await transaction(async (tx) => {
+      await tx.set(a, 2)
+      await tx.set(b, 2)
+      a.set(50) // someone else, not transactional
+    }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(TransactionConflictError)
+    expect([a.peek(), b.peek()]).toEqual([50, 1])
+  })
+
+  it('a store that refuses its value at commit rolls back the ones already applied', async () => {
+    const good = watched(1)
+    const picky = signal(1)
+    const refusing = {
+      ...picky,
+      get: () => picky.get(),
+      peek: () => picky.peek(),
+      subscribe: picky.subscribe.bind(picky),
+      listen: picky.listen.bind(picky),
+      update: picky.update.bind(picky),
+      set: (v: number) => {
+        if (v < 0) throw new RangeError('negative')
+        picky.set(v)
+      },
+    }
+    await expect(
+      transaction(async (tx) => {
+        await tx.set(good.store, 2)
+        await tx.set(refusing, -1)
+      }),
+    ).rejects.toThrow('negative')
+    expect(good.store.peek()).toBe(1)
+    expect(picky.peek()).toBe(1)
+  })
+
+  it('writes after the transaction finished are refused', async () => {
+    const a = signal(0)
+    let saved!: Tx
+    await transaction((tx) => {
+      saved = tx
+    })
+    await expect(saved.set(a, 1)).rejects.toBeInstanceOf(TransactionClosedError)
+    expect(a.peek()).toBe(0)
+  })
+
+  it('an un-awaited write still commits', async () => {
+    const a = signal(0)
+    await transaction((tx) => {
+      void tx.set(a, 5)
+    })
+    expect(a.peek()).toBe(5)
+  })
+})

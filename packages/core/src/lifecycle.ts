@@ -7,7 +7,7 @@
  */
 import { NotAStoreError } from './errors.js'
 import { Store } from './store.js'
-import { hooks, MOUNT, type ReactiveNode, untracked } from './system.js'
+import { DIRTY, hooks, MOUNT, PENDING, type ReactiveNode, read, untracked } from './system.js'
 import type { ReadableStore } from './types.js'
 
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
@@ -47,6 +47,14 @@ function watched(n: ReactiveNode): void {
   if (m.on) return
   m.on = true
   for (const s of m.starts) begin(m, s)
+  // the reader that mounted us reads right after this hook: commit what `start` wrote
+  if (n.flags & (DIRTY | PENDING)) {
+    try {
+      read(n, false)
+    } catch {
+      // an error value is re-thrown to readers by the next read
+    }
+  }
 }
 
 function unwatched(n: ReactiveNode): void {

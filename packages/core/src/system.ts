@@ -11,8 +11,11 @@
  *   is both the entry in B's dep list and in A's sub list (two doubly-linked lists).
  * - owner: an effect or scope that created effects; the children are linked as its
  *   deps so disposing (or re-running) the owner unlinks and disposes them.
- * - DIRTY: a dep's value certainly changed, recompute. PENDING: some dep further up
- *   may have changed; check deps before recomputing (push dirty, pull check).
+ * - DIRTY: on a computed, a dep's value certainly changed: recompute. On a signal, it
+ *   has an uncommitted write (`pending`), committed by the first read after it, so a
+ *   value written and written back within a batch is no change at all.
+ * - PENDING: some dep further up may have changed; check deps before recomputing
+ *   (push PENDING down on write, pull-check on read).
  * - epoch: a counter bumped on every run; a link stamped with the current epoch was
  *   already read in this run, so repeated reads do not add duplicate links.
  */
@@ -54,11 +57,15 @@ export class ReactiveNode {
   subs: Link | undefined = undefined
   subsTail: Link | undefined = undefined
   cleanup: (() => void) | undefined = undefined
+  /** A signal's last written, not yet committed value. */
+  pending: unknown
   constructor(
     public flags: number,
     public value: unknown,
     public fn: ((previous: unknown) => unknown) | undefined,
-  ) {}
+  ) {
+    this.pending = value
+  }
 }
 
 /** Options kept off the node (rarely used): debug name and custom equality. */
@@ -174,22 +181,7 @@ function purgeDeps(sub: ReactiveNode): void {
   while (l !== undefined) l = unlink(l)
 }
 
-/** A source changed: its subs are DIRTY, everything below them PENDING. */
-export function propagate(l: Link | undefined): void {
-  do {
-    const sub = l!.sub
-    const f = sub.flags
-    if (!(f & (DIRTY | RUNNING))) {
-      sub.flags = f | DIRTY
-      if (!(f & PENDING)) {
-        if (f & EFFECT) notify(sub)
-        else if (sub.subs !== undefined) markPending(sub.subs)
-      }
-    }
-    l = l!.nextSub
-  } while (l !== undefined)
-}
-
+/** A source was written: every node below it may be stale (PENDING); effects are queued. */
 function markPending(l: Link): void {
   let next = l.nextSub
   let stack: Frame | undefined
@@ -216,7 +208,7 @@ function markPending(l: Link): void {
   }
 }
 
-/** A computed's value changed during a pull: its PENDING subs are now DIRTY. */
+/** A node's value changed during a pull: its PENDING subs are now DIRTY. */
 function markDirty(l: Link | undefined): void {
   for (; l !== undefined; l = l.nextSub) {
     const sub = l.sub
@@ -257,8 +249,8 @@ export function checkDirty(l: Link, sub: ReactiveNode): boolean {
     const dep = l.dep
     const f = dep.flags
     if (sub.flags & DIRTY) dirty = true
-    else if ((f & (COMPUTED | DIRTY)) === (COMPUTED | DIRTY)) {
-      if (update(dep)) {
+    else if ((f & (DIRTY | EFFECT | SCOPE)) === DIRTY) {
+      if (f & COMPUTED ? update(dep) : commit(dep)) {
         if (dep.subs!.nextSub !== undefined) markDirty(dep.subs)
         dirty = true
       }
@@ -308,7 +300,7 @@ export function update(c: ReactiveNode): boolean {
   let changed: boolean
   try {
     const v = c.fn!(old)
-    changed = !!(f & ERROR) || (f & EQUALS ? !options.get(c)!.equals!(old as never, v as never) : old !== v)
+    changed = !!(f & ERROR) || !same(c, old, v)
     if (changed) c.value = v
   } catch (err) {
     if (err instanceof CycleError) err.enter(nameOf(c), c)
@@ -327,21 +319,34 @@ export function read(n: ReactiveNode, track: boolean): unknown {
   const f = n.flags
   if (f & RUNNING) throw new CycleError(nameOf(n), n)
   if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
-    if (update(n) && n.subs !== undefined) markDirty(n.subs)
+    if ((f & COMPUTED ? update(n) : commit(n)) && n.subs !== undefined) markDirty(n.subs)
   } else if (f & PENDING) n.flags &= ~PENDING
   if (track && activeSub !== undefined) link(n, activeSub)
   if (n.flags & ERROR) throw n.value
   return n.value
 }
 
-/** Write a source; notifies and (outside a batch) runs effects. */
+function same(n: ReactiveNode, a: unknown, b: unknown): boolean {
+  return n.flags & EQUALS ? options.get(n)!.equals!(a as never, b as never) : a === b
+}
+
+/** Write a source; marks what may depend on it and (outside a batch) runs effects. */
 export function write(n: ReactiveNode, v: unknown): void {
-  if (n.flags & EQUALS ? options.get(n)!.equals!(n.value as never, v as never) : n.value === v) return
-  n.value = v
+  if (same(n, n.pending, v)) return
+  n.pending = v
   if (n.subs !== undefined) {
-    propagate(n.subs)
+    n.flags |= DIRTY
+    markPending(n.subs)
     if (!batchDepth) flush()
-  }
+  } else n.value = v
+}
+
+/** Commit a signal's pending write; returns whether the committed value changed. */
+function commit(n: ReactiveNode): boolean {
+  n.flags &= ~DIRTY
+  if (same(n, n.value, n.pending)) return false
+  n.value = n.pending
+  return true
 }
 
 export function nameOf(n: ReactiveNode): string {

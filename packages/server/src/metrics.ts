@@ -131,7 +131,8 @@ export class Histogram implements Metric {
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`]
-    for (let i = 0; i < this.buckets.length; i++) lines.push(`${this.name}_bucket{le="${this.buckets[i]}"} ${this.counts[i]}`)
+    for (let i = 0; i < this.buckets.length; i++)
+      lines.push(`${this.name}_bucket{le="${this.buckets[i]}"} ${this.counts[i]}`)
     lines.push(
       `${this.name}_bucket{le="+Inf"} ${this.count}`,
       `${this.name}_sum ${this.sum}`,

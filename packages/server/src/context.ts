@@ -1,0 +1,162 @@
+/**
+ * Everything a WebSocket session or an HTTP handler needs from its server, in one
+ * object, plus the two operations both transports share: authenticating a request and
+ * ingesting a push (validate → authorize → durable append → wake subscribers → fan out).
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { PushedEvent } from '@strata/sync'
+import { denialReason, storeRules } from './auth/authorize.js'
+import type { Action, Authenticate, Authorize, AuthUser } from './auth/types.js'
+import { AuthError } from './errors.js'
+import type { Fanout } from './fanout/fanout.js'
+import type { Hub } from './hub.js'
+import type { Logger } from './logger.js'
+import type { Counter, Histogram } from './metrics.js'
+import type { AppendResult, SyncStorage, Verdict } from './storage/storage.js'
+import { type EventSchemas, validatePushedEvent } from './validation.js'
+
+/**
+ * Effective limits of a server.
+ * @internal
+ */
+export interface EffectiveLimits {
+  maxFrameBytes: number
+  maxEventsPerPush: number
+  maxPullLimit: number
+  defaultPullLimit: number
+  framesPerSecond: number
+  frameBurst: number
+  httpRequestsPerSecond: number
+  httpBurst: number
+}
+
+/**
+ * Shared state of one server.
+ * @internal
+ */
+export interface ServerContext {
+  storage: SyncStorage
+  hub: Hub
+  fanout: Fanout
+  logger: Logger
+  limits: EffectiveLimits
+  heartbeat: { intervalMs: number; timeoutMs: number }
+  authenticate: Authenticate | undefined
+  authorize: Authorize | undefined
+  schema: EventSchemas | undefined
+  shuttingDown: boolean
+  metrics: {
+    eventsIn: Counter
+    eventsRejected: Counter
+    eventsOut: Counter
+    pushes: Counter
+    protocolErrors: Counter
+    authFailures: Counter
+    pushSeconds: Histogram
+  }
+}
+
+/**
+ * Outcome of {@link authenticateRequest}.
+ * @internal
+ */
+export type AuthOutcome =
+  | { ok: true; user: AuthUser | null }
+  | { ok: false; code: 'unauthorized' | 'token_expired'; message: string }
+
+/**
+ * Runs the authenticate hook (no hook: anonymous `null` user).
+ * @internal
+ */
+export async function authenticateRequest(
+  ctx: ServerContext,
+  token: string | undefined,
+  headers: IncomingHttpHeaders,
+  storeId: string,
+  transport: 'ws' | 'http',
+): Promise<AuthOutcome> {
+  if (!ctx.authenticate) return { ok: true, user: null }
+  try {
+    const user = await ctx.authenticate({ token, headers, storeId, transport })
+    if (!user)
+      return {
+        ok: false,
+        code: 'unauthorized',
+        message: token ? 'credentials refused' : 'a token is required',
+      }
+    if (user.expiresAt !== undefined && user.expiresAt <= Date.now())
+      return { ok: false, code: 'token_expired', message: 'token expired' }
+    return { ok: true, user }
+  } catch (e) {
+    if (e instanceof AuthError && (e.code === 'token_expired' || e.code === 'unauthorized'))
+      return { ok: false, code: e.code, message: e.message }
+    ctx.logger.error('authenticate hook failed', { storeId, error: e })
+    return { ok: false, code: 'unauthorized', message: 'authentication failed' }
+  }
+}
+
+/**
+ * Runs the authorize hook (custom, else the built-in store rules when authentication is
+ * on, else allow).
+ * @returns the denial reason, or undefined when allowed
+ * @internal
+ */
+export async function authorizeAction(
+  ctx: ServerContext,
+  user: AuthUser | null,
+  storeId: string,
+  action: Action,
+  event?: PushedEvent,
+): Promise<string | undefined> {
+  if (ctx.authorize) {
+    try {
+      return denialReason(await ctx.authorize(user, storeId, action, event), storeId, action)
+    } catch (e) {
+      ctx.logger.error('authorize hook failed', { storeId, action, error: e })
+      return `${action} on ${storeId} could not be authorized`
+    }
+  }
+  if (!ctx.authenticate) return undefined
+  return denialReason(storeRules(user, storeId, action), storeId, action)
+}
+
+/**
+ * Validates, authorizes and durably appends one push, then wakes local subscribers and
+ * tells other nodes. Events with seq ≤ `knownLastSeq` are duplicates whose verdict the
+ * storage ignores, so they skip validation.
+ * @internal
+ */
+export async function ingest(
+  ctx: ServerContext,
+  user: AuthUser | null,
+  storeId: string,
+  clientId: string,
+  events: readonly PushedEvent[],
+  knownLastSeq: number,
+): Promise<AppendResult> {
+  const started = performance.now()
+  const verdicts: (Verdict | undefined)[] = []
+  for (const e of events) {
+    if (e.seq <= knownLastSeq) {
+      verdicts.push(undefined)
+      continue
+    }
+    let verdict = ctx.schema ? await validatePushedEvent(ctx.schema, e) : undefined
+    if (!verdict) {
+      const denied = await authorizeAction(ctx, user, storeId, 'write', e)
+      if (denied) verdict = { code: 'forbidden', reason: denied }
+    }
+    verdicts.push(verdict)
+  }
+  const result = await ctx.storage.append(storeId, clientId, events, verdicts)
+  ctx.metrics.pushes.inc()
+  ctx.metrics.pushSeconds.observe((performance.now() - started) / 1000)
+  ctx.metrics.eventsIn.inc(result.appended.length)
+  const rejected = result.results.filter((r) => !r.ok && !r.duplicate).length
+  if (rejected > 0) ctx.metrics.eventsRejected.inc(rejected)
+  if (result.appended.length > 0) {
+    ctx.hub.committed(storeId, result.appended, result.head)
+    ctx.fanout.publish(storeId, result.head)
+  }
+  return result
+}

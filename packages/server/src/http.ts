@@ -1,0 +1,228 @@
+/**
+ * HTTP routes: the push/pull fallback (`/v1/stores/:storeId/…`), `/health` and
+ * `/metrics`. Same JSON shapes and exactly-once rules as the WebSocket protocol.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  decodeHttpPushBody,
+  type ErrorMessage,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type SessionErrorCode,
+} from '@strata/sync'
+import { authenticateRequest, authorizeAction, ingest, type ServerContext } from './context.js'
+import type { MetricsRegistry } from './metrics.js'
+import { TokenBucket } from './rate-limit.js'
+import { bearerToken } from './session.js'
+
+const STATUS: Partial<Record<SessionErrorCode, number>> = {
+  unauthorized: 401,
+  token_expired: 401,
+  forbidden: 403,
+  not_found: 404,
+  too_large: 413,
+  rate_limited: 429,
+  shutting_down: 503,
+  internal: 500,
+}
+
+function reply(
+  res: ServerResponse,
+  status: number,
+  body: ServerMessage | Record<string, unknown>,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
+  res.end(text)
+}
+
+function replyError(
+  res: ServerResponse,
+  code: SessionErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const body: ErrorMessage = { t: 'error', code, message }
+  reply(res, STATUS[code] ?? 400, body, headers)
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let over = false
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > max) over = true
+      else if (!over) chunks.push(c)
+    })
+    req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function parseIntParam(v: string | null, fallback: number): number | undefined {
+  if (v === null || v === '') return fallback
+  if (!/^\d{1,15}$/.test(v)) return undefined
+  return Number(v)
+}
+
+/**
+ * Builds the HTTP request handler of a server.
+ * @internal
+ */
+export function httpHandler(
+  ctx: ServerContext,
+  registry: MetricsRegistry,
+  cors: string | undefined,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const buckets = new Map<string, TokenBucket>()
+  const sweep = setInterval(() => buckets.clear(), 60_000)
+  sweep.unref()
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (cors) {
+      res.setHeader('access-control-allow-origin', cors)
+      res.setHeader('access-control-allow-headers', 'authorization, content-type')
+      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS')
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end()
+        return
+      }
+    }
+    if (url.pathname === '/health' && req.method === 'GET') {
+      if (ctx.shuttingDown) return reply(res, 503, { status: 'shutting_down' })
+      try {
+        await ctx.storage.head('__health__')
+        return reply(res, 200, {
+          status: 'ok',
+          storage: ctx.storage.kind,
+          fanout: ctx.fanout.kind,
+          connections: ctx.hub.subscriberCount(),
+          protocol: PROTOCOL_VERSION,
+        })
+      } catch (error) {
+        ctx.logger.error('health check failed', { error })
+        return reply(res, 503, { status: 'storage_unavailable', storage: ctx.storage.kind })
+      }
+    }
+    if (url.pathname === '/metrics' && req.method === 'GET') {
+      const text = registry.render()
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+      res.end(text)
+      return
+    }
+    const m = /^\/v1\/stores\/([^/]+)\/(push|pull|status)$/.exec(url.pathname)
+    if (!m) return replyError(res, 'not_found', `no route ${req.method} ${url.pathname}`)
+    let storeId: string
+    try {
+      storeId = decodeURIComponent(m[1] as string)
+    } catch {
+      return replyError(res, 'bad_field', 'store id is not valid URL encoding')
+    }
+    if (
+      storeId.length === 0 ||
+      storeId.length > LIMITS.maxIdLength ||
+      /[\s\u007f]/.test(storeId) ||
+      [...storeId].some((c) => c.charCodeAt(0) < 32)
+    ) {
+      return replyError(res, 'bad_field', 'invalid store id')
+    }
+    const action = m[2] as 'push' | 'pull' | 'status'
+    const expected = action === 'push' ? 'POST' : 'GET'
+    if (req.method !== expected) return replyError(res, 'not_found', `${action} needs ${expected}`)
+    if (ctx.shuttingDown) return replyError(res, 'shutting_down', 'server is shutting down')
+    const ip = req.socket.remoteAddress ?? ''
+    let bucket = buckets.get(ip)
+    if (!bucket)
+      buckets.set(ip, (bucket = new TokenBucket(ctx.limits.httpRequestsPerSecond, ctx.limits.httpBurst)))
+    if (!bucket.take()) return replyError(res, 'rate_limited', 'too many requests', { 'retry-after': '1' })
+
+    const auth = await authenticateRequest(
+      ctx,
+      bearerToken(req.headers.authorization),
+      req.headers,
+      storeId,
+      'http',
+    )
+    if (!auth.ok) {
+      ctx.metrics.authFailures.inc()
+      return replyError(res, auth.code, auth.message)
+    }
+
+    if (action === 'push') {
+      const body = await readBody(req, ctx.limits.maxFrameBytes)
+      if (body === 'too_large')
+        return replyError(res, 'too_large', `body exceeds ${ctx.limits.maxFrameBytes} bytes`)
+      const decoded = decodeHttpPushBody(body, {
+        maxFrameBytes: ctx.limits.maxFrameBytes,
+        maxEventsPerPush: ctx.limits.maxEventsPerPush,
+      })
+      if (!decoded.ok) {
+        ctx.metrics.protocolErrors.inc()
+        return replyError(res, decoded.error.code, decoded.error.message)
+      }
+      const result = await ingest(
+        ctx,
+        auth.user,
+        storeId,
+        decoded.message.clientId,
+        decoded.message.events,
+        0,
+      )
+      return reply(res, 200, {
+        t: 'ack',
+        id: decoded.message.id ?? 0,
+        lastSeq: result.lastSeq,
+        results: result.results,
+      })
+    }
+
+    const denied = await authorizeAction(ctx, auth.user, storeId, 'read')
+    if (denied) {
+      ctx.metrics.authFailures.inc()
+      return replyError(res, 'forbidden', denied)
+    }
+    if (action === 'status') {
+      const clientId = url.searchParams.get('clientId')
+      const [head, lastSeq] = await Promise.all([
+        ctx.storage.head(storeId),
+        clientId ? ctx.storage.lastSeq(storeId, clientId) : 0,
+      ])
+      return reply(res, 200, {
+        t: 'welcome',
+        v: PROTOCOL_VERSION,
+        head,
+        lastSeq,
+        limits: { maxFrameBytes: ctx.limits.maxFrameBytes, maxEventsPerPush: ctx.limits.maxEventsPerPush },
+      })
+    }
+    const cursor = parseIntParam(url.searchParams.get('cursor'), 0)
+    const limit = parseIntParam(url.searchParams.get('limit'), ctx.limits.defaultPullLimit)
+    if (cursor === undefined) return replyError(res, 'bad_field', 'cursor must be a non-negative integer')
+    if (limit === undefined || limit < 1)
+      return replyError(res, 'bad_field', 'limit must be a positive integer')
+    // Events first, then head: head is then ≥ every returned gseq, so `more` is never wrongly set.
+    const events = await ctx.storage.read(storeId, cursor, Math.min(limit, ctx.limits.maxPullLimit))
+    const head = await ctx.storage.head(storeId)
+    ctx.metrics.eventsOut.inc(events.length)
+    const last = events[events.length - 1]
+    return reply(res, 200, { t: 'events', events, head, ...(last && last.gseq < head ? { more: true } : {}) })
+  }
+
+  return (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      ctx.logger.error('http request failed', { method: req.method, url: req.url, error })
+      if (!res.headersSent)
+        replyError(res, 'internal', 'internal server error; nothing was recorded for this request')
+      else res.end()
+    })
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The in-process hub: for every store with live subscribers it tracks the committed
+ * head and a window of recent events, and wakes the store's subscribers when the head
+ * moves — after a local push (events in hand) or a fan-out notice from another node
+ * (events fetched once from storage, not once per subscriber).
+ *
+ * Invariant: `head` only ever names a gseq whose events (and all before it) are
+ * committed; the recent window is contiguous; anything outside it is read from storage.
+ */
+import type { ConfirmedEvent } from '@strata/sync'
+import type { SyncStorage } from './storage/storage.js'
+
+/**
+ * What the hub needs from a subscriber (a WebSocket session).
+ *
+ * @example
+ * ```ts
+ * const sub: Subscriber = { wake: () => session.pump() }
+ * ```
+ */
+export interface Subscriber {
+  /** The store's head moved: deliver what you have not sent yet. */
+  wake(): void
+}
+
+interface StoreState {
+  head: number
+  subscribers: Set<Subscriber>
+  /** Recent events, contiguous gseq, `window[0].gseq === windowStart`. */
+  window: ConfirmedEvent[]
+  windowStart: number
+  /** Highest head announced by another node and not yet fetched. */
+  remoteHead: number
+  fetching: boolean
+}
+
+/**
+ * Options of {@link Hub}.
+ *
+ * @example
+ * ```ts
+ * new Hub(storage, { windowSize: 10_000 })
+ * ```
+ */
+export interface HubOptions {
+  /** Most recent events kept in memory per active store. Default 10,000. */
+  windowSize?: number
+}
+
+/**
+ * Per-store subscriber registry and recent-event window.
+ *
+ * @example
+ * ```ts
+ * const hub = new Hub(storage)
+ * await hub.join('team:core', session)
+ * hub.committed('team:core', result.appended, result.head)
+ * ```
+ */
+export class Hub {
+  private readonly stores = new Map<string, StoreState>()
+  private readonly opening = new Map<string, Promise<StoreState>>()
+  private readonly windowSize: number
+
+  /**
+   * @param storage - where events are read when outside the window
+   * @param options - window size
+   */
+  constructor(
+    private readonly storage: SyncStorage,
+    options: HubOptions = {},
+  ) {
+    this.windowSize = options.windowSize ?? 10_000
+  }
+
+  /**
+   * Registers a subscriber of `storeId`.
+   * @param storeId - the store
+   * @param sub - the subscriber
+   * @returns the store's current head
+   */
+  async join(storeId: string, sub: Subscriber): Promise<number> {
+    const state = await this.state(storeId)
+    state.subscribers.add(sub)
+    return state.head
+  }
+
+  /**
+   * Unregisters a subscriber; forgets the store when nobody is left.
+   * @param storeId - the store
+   * @param sub - the subscriber
+   */
+  leave(storeId: string, sub: Subscriber): void {
+    const state = this.stores.get(storeId)
+    if (!state) return
+    state.subscribers.delete(sub)
+    if (state.subscribers.size === 0 && !state.fetching) this.stores.delete(storeId)
+  }
+
+  /** @returns the known head of an active store, or undefined */
+  head(storeId: string): number | undefined {
+    return this.stores.get(storeId)?.head
+  }
+
+  /** @returns number of subscribers over all stores */
+  subscriberCount(): number {
+    let n = 0
+    for (const s of this.stores.values()) n += s.subscribers.size
+    return n
+  }
+
+  /**
+   * A push on this node committed `appended` (gseq ascending) and moved the head.
+   * @param storeId - the store
+   * @param appended - the newly committed events
+   * @param head - the head after the push
+   */
+  committed(storeId: string, appended: readonly ConfirmedEvent[], head: number): void {
+    const state = this.stores.get(storeId)
+    if (!state || appended.length === 0) return
+    this.remember(state, appended)
+    if (head > state.head) {
+      state.head = head
+      this.wake(state)
+    }
+  }
+
+  /**
+   * Another node announced that `storeId` reached `head`.
+   * @param storeId - the store
+   * @param head - the announced head
+   */
+  remote(storeId: string, head: number): void {
+    const state = this.stores.get(storeId)
+    if (!state || head <= state.head) return
+    state.remoteHead = Math.max(state.remoteHead, head)
+    if (!state.fetching) void this.fetchRemote(storeId, state)
+  }
+
+  /** Notifications may have been lost: re-read the head of every active store. */
+  async resync(): Promise<void> {
+    await Promise.all(
+      [...this.stores.entries()].map(async ([storeId, state]) => {
+        const head = await this.storage.head(storeId)
+        if (head > state.head) this.remote(storeId, head)
+      }),
+    )
+  }
+
+  /**
+   * Reads committed events after `after` (from the window when possible).
+   * @param storeId - the store
+   * @param after - exclusive lower bound (gseq)
+   * @param limit - page size
+   * @returns events in gseq order
+   */
+  async read(storeId: string, after: number, limit: number): Promise<ConfirmedEvent[]> {
+    const state = this.stores.get(storeId)
+    if (state && state.window.length > 0 && after + 1 >= state.windowStart) {
+      const from = after + 1 - state.windowStart
+      if (from < state.window.length) return state.window.slice(from, from + limit)
+    }
+    const events = await this.storage.read(storeId, after, limit)
+    // Never hand out events beyond the announced head: the stream must stay in head order.
+    const head = state?.head
+    return head === undefined ? events : events.filter((e) => e.gseq <= head)
+  }
+
+  private async state(storeId: string): Promise<StoreState> {
+    const existing = this.stores.get(storeId)
+    if (existing) return existing
+    let opening = this.opening.get(storeId)
+    if (!opening) {
+      opening = this.storage.head(storeId).then((head) => {
+        const state: StoreState = {
+          head,
+          subscribers: new Set(),
+          window: [],
+          windowStart: head + 1,
+          remoteHead: 0,
+          fetching: false,
+        }
+        this.stores.set(storeId, state)
+        this.opening.delete(storeId)
+        return state
+      })
+      opening.catch(() => this.opening.delete(storeId))
+      this.opening.set(storeId, opening)
+    }
+    return opening
+  }
+
+  private remember(state: StoreState, events: readonly ConfirmedEvent[]): void {
+    const end = state.windowStart + state.window.length
+    const fresh = events.filter((e) => e.gseq >= end)
+    const first = fresh[0]
+    if (!first) return
+    if (state.window.length > 0 && first.gseq === end) state.window.push(...fresh)
+    else {
+      // Empty, or not contiguous (another node committed in between): restart the window here.
+      state.window = fresh
+      state.windowStart = first.gseq
+    }
+    const excess = state.window.length - this.windowSize
+    if (excess > 0) {
+      state.window.splice(0, excess)
+      state.windowStart += excess
+    }
+  }
+
+  private async fetchRemote(storeId: string, state: StoreState): Promise<void> {
+    state.fetching = true
+    try {
+      while (state.remoteHead > state.head) {
+        const page = await this.storage.read(storeId, state.head, 5_000)
+        if (page.length === 0) break
+        this.remember(state, page)
+        state.head = Math.max(state.head, (page[page.length - 1] as ConfirmedEvent).gseq)
+        this.wake(state)
+      }
+    } finally {
+      state.fetching = false
+      if (state.subscribers.size === 0) this.stores.delete(storeId)
+    }
+  }
+
+  private wake(state: StoreState): void {
+    for (const s of state.subscribers) s.wake()
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Node drivers on better-sqlite3. Node-only (imports `node:` modules and the native
+ * addon) — reached through `@strata/store/node`, never from the main entry.
+ *
+ * File layout (decision 0032): the materialized state is `<name>.db` (main schema) and
+ * the event log is a separate file `<name>.log.db` ATTACHed as `log`. A damaged state
+ * file is moved aside and rebuilt from the log; a damaged log is reported, not touched.
+ * Both files use WAL with synchronous=NORMAL.
+ */
+import { existsSync, mkdirSync, renameSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import Database from 'better-sqlite3'
+import { StoreCorruptError } from '../errors.js'
+import type { DriverRecovery, PreparedStatement, SqliteDriver, StoreAdapter } from './adapter.js'
+
+type DB = Database.Database
+
+class BetterSqliteDriver implements SqliteDriver {
+  readonly kind: string
+  readonly logSchema: string
+  readonly recovery?: DriverRecovery
+  readonly location: string
+  readonly #db: DB
+
+  constructor(
+    db: DB,
+    kind: string,
+    logSchema: string,
+    location: string,
+    recovery: DriverRecovery | undefined,
+  ) {
+    this.#db = db
+    this.kind = kind
+    this.logSchema = logSchema
+    this.location = location
+    if (recovery) this.recovery = recovery
+  }
+
+  exec(sql: string): void {
+    this.#db.exec(sql)
+  }
+
+  prepare(sql: string): PreparedStatement {
+    const s = this.#db.prepare(sql)
+    const reader = s.reader
+    return {
+      run: (params) => (params?.length ? s.run(params as unknown[]) : s.run()),
+      all: (params) =>
+        reader
+          ? ((params?.length ? s.all(params as unknown[]) : s.all()) as Record<string, unknown>[])
+          : (s.run(...(params ?? [])), []),
+      get: (params) =>
+        (params?.length ? s.get(params as unknown[]) : s.get()) as Record<string, unknown> | undefined,
+    }
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate()
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close()
+  }
+}
+
+const isCorruption = (e: unknown): boolean => {
+  const code = (e as { code?: unknown })?.code
+  return (
+    code === 'SQLITE_NOTADB' ||
+    code === 'SQLITE_CORRUPT' ||
+    (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+  )
+}
+
+function tune(db: DB, schema: string): void {
+  db.pragma(`${schema}.journal_mode = WAL`)
+  db.pragma(`${schema}.synchronous = NORMAL`)
+}
+
+function probe(db: DB, schema: string, integrity: boolean): void {
+  db.prepare(`SELECT count(*) AS c FROM ${schema}.sqlite_master`).get()
+  if (integrity) {
+    const r = db.prepare(`PRAGMA ${schema}.quick_check`).pluck().all() as string[]
+    if (r[0] !== 'ok') {
+      const err = new Error(`quick_check: ${r.slice(0, 3).join('; ')}`) as Error & { code: string }
+      err.code = 'SQLITE_CORRUPT'
+      throw err
+    }
+  }
+}
+
+function moveAside(file: string, stamp: number): string {
+  const to = `${file}.corrupt-${stamp}`
+  renameSync(file, to)
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, to + suffix)
+  return to
+}
+
+/** Options of {@link nodeAdapter}. */
+export interface NodeAdapterOptions {
+  /** Directory holding `<storeId>.db` and `<storeId>.log.db` (created if missing). */
+  readonly directory?: string
+  /** Explicit state file; the log goes to `<filename>.log.db`. */
+  readonly filename?: string
+  /** Run `PRAGMA quick_check` on open (slower boot, catches damage in any page). */
+  readonly integrityCheck?: boolean
+}
+
+/**
+ * better-sqlite3 files: state + separate event log, WAL, synchronous=NORMAL.
+ * @param options directory or filename
+ * @returns the adapter for `createStore`
+ * @example
+ * import { nodeAdapter } from '@strata/store/node'
+ * const store = await createStore({ schema, adapter: nodeAdapter({ directory: './data' }), storeId: 'app' })
+ */
+export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
+  return {
+    open({ storeId }) {
+      const stateFile = options.filename ?? join(options.directory ?? '.', `${storeId}.db`)
+      const logFile = `${stateFile.replace(/\.db$/, '')}.log.db`
+      mkdirSync(dirname(stateFile), { recursive: true })
+      let recovery: DriverRecovery | undefined
+      const open = (): DB => {
+        const db = new Database(stateFile)
+        try {
+          db.prepare('ATTACH DATABASE ? AS log').run(logFile)
+        } catch (e) {
+          db.close()
+          throw new StoreCorruptError(logFile, undefined, e)
+        }
+        try {
+          probe(db, 'log', options.integrityCheck === true)
+          tune(db, 'log')
+        } catch (e) {
+          db.close()
+          if (isCorruption(e)) throw new StoreCorruptError(logFile, undefined, e)
+          throw e
+        }
+        try {
+          probe(db, 'main', options.integrityCheck === true)
+          tune(db, 'main')
+        } catch (e) {
+          db.close()
+          if (!isCorruption(e)) throw e
+          const movedTo = moveAside(stateFile, Date.now())
+          recovery = {
+            reason: 'state-corrupt',
+            file: stateFile,
+            movedTo,
+            error: e instanceof Error ? e.message : String(e),
+          }
+          return open()
+        }
+        return db
+      }
+      const db = open()
+      return new BetterSqliteDriver(db, 'better-sqlite3', 'log', stateFile, recovery)
+    },
+  }
+}
+
+/**
+ * In-memory better-sqlite3 database (log and state in one connection). Fast; gone on close.
+ * @returns the adapter
+ * @example const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'test' })
+ */
+export function memoryAdapter(): StoreAdapter {
+  return {
+    open() {
+      const db = new Database(':memory:')
+      return new BetterSqliteDriver(db, 'memory', 'main', ':memory:', undefined)
+    },
+  }
+}
+
+/**
+ * The in-memory adapter under the name LiveStore tests use (seed 003 "Test Store Setup").
+ * @returns a fresh in-memory adapter
+ * @example const store = await createStore({ schema, adapter: makeTestAdapter(), storeId: 'test' })
+ */
+export const makeTestAdapter = memoryAdapter

@@ -1,0 +1,173 @@
+/**
+ * Live queries as core nodes. Each live query is a `computed` of @strata/core, so
+ * `computed`/`effect` and every framework binding compose with it. While observed
+ * Every cached live query is registered per table and re-runs (lazily, when read or
+ * observed) only when {@link mayAffect} says a commit could change it; its result is
+ * cut off by structural equality. The cache is bounded: an evicted, unobserved node
+ * keeps working but falls back to re-running after any commit.
+ */
+import type { Computed, ReadableStore, Signal } from '@strata/core'
+import { batch, computed, onMount, signal } from '@strata/core'
+import type { Touched } from '../materializers/writer.js'
+import type { CompiledQuery, Query } from '../query/query.js'
+import { equalResult } from './equality.js'
+import { mayAffect, tablesInSql } from './invalidation.js'
+
+/** A live query: a read-only core store whose value is the query result. */
+export type LiveQuery<R> = ReadableStore<R>
+
+/** Options of `store.queryDb`. */
+export interface LiveQueryOptions {
+  /** Name shown in devtools. */
+  readonly label?: string
+  /**
+   * Accepted for LiveStore compatibility. Not needed: live queries are keyed by their
+   * compiled SQL and parameters, so a forgotten dependency cannot serve stale results.
+   */
+  readonly deps?: readonly unknown[]
+}
+
+/** Devtools view of one live query. */
+export interface LiveQueryInfo {
+  readonly label: string
+  readonly sql: string
+  readonly params: readonly unknown[]
+  readonly tables: readonly string[]
+  /** Times the SQL ran. */
+  readonly runs: number
+  /** Duration of the last run (ms). */
+  readonly lastRunMs: number
+  /** Whether something observes it now. */
+  readonly mounted: boolean
+}
+
+interface Entry {
+  readonly compiled: CompiledQuery<unknown>
+  readonly label: string
+  readonly ver: Signal<number>
+  readonly node: Computed<unknown>
+  runs: number
+  lastRunMs: number
+  mounted: boolean
+  evicted: boolean
+}
+
+const MAX_CACHED = 1000
+
+/**
+ * The store's registry of live queries.
+ * @internal
+ */
+export class LiveRegistry {
+  readonly #run: (q: CompiledQuery<unknown>) => unknown
+  readonly #known: ReadonlySet<string>
+  readonly #now: () => number
+  readonly #byTable = new Map<string, Set<Entry>>()
+  readonly #cache = new Map<string, Entry>()
+  /** Bumped on every commit; evicted live queries depend on it. */
+  readonly #version: Signal<number> = signal(0)
+
+  constructor(
+    run: (q: CompiledQuery<unknown>) => unknown,
+    knownTables: ReadonlySet<string>,
+    now: () => number,
+  ) {
+    this.#run = run
+    this.#known = knownTables
+    this.#now = now
+  }
+
+  /** Get (or create) the live node of a query. */
+  get<R>(query: Query<R> | (() => Query<R>), opts: LiveQueryOptions = {}): LiveQuery<R> {
+    const q = typeof query === 'function' ? query() : query
+    let compiled = q.compile() as CompiledQuery<unknown>
+    const hit = this.#cache.get(compiled.key)
+    if (hit) return hit.node as LiveQuery<R>
+    if (compiled.tables.length === 0)
+      compiled = { ...compiled, tables: tablesInSql(compiled.sql, this.#known) }
+    const ver = signal(0)
+    const entry: Entry = {
+      compiled,
+      label: opts.label ?? compiled.sql,
+      ver,
+      runs: 0,
+      lastRunMs: 0,
+      mounted: false,
+      evicted: false,
+      node: computed<unknown>(
+        () => {
+          ver.get()
+          // An evicted entry no longer gets precise invalidation: depend on every commit.
+          if (entry.evicted) this.#version.get()
+          const t0 = this.#now()
+          const r = this.#run(compiled)
+          entry.runs++
+          entry.lastRunMs = this.#now() - t0
+          return r
+        },
+        { equals: equalResult, name: opts.label ?? 'queryDb' },
+      ),
+    }
+    onMount(entry.node, () => {
+      entry.mounted = true
+      return () => {
+        entry.mounted = false
+      }
+    })
+    if (this.#cache.size >= MAX_CACHED) {
+      for (const [k, e] of this.#cache)
+        if (!e.mounted) {
+          this.#evict(k, e)
+          break
+        }
+    }
+    for (const t of compiled.tables) {
+      let set = this.#byTable.get(t)
+      if (!set) this.#byTable.set(t, (set = new Set()))
+      set.add(entry)
+    }
+    this.#cache.set(compiled.key, entry)
+    return entry.node as LiveQuery<R>
+  }
+
+  #evict(key: string, e: Entry): void {
+    this.#cache.delete(key)
+    for (const t of e.compiled.tables) this.#byTable.get(t)?.delete(e)
+    e.evicted = true
+    e.ver.set(e.ver.peek() + 1)
+  }
+
+  /** Re-run the live queries a commit may have changed. */
+  notify(touched: Touched): void {
+    if (touched.size === 0) return
+    batch(() => {
+      this.#version.set(this.#version.peek() + 1)
+      if (touched.size === 1) {
+        for (const [t] of touched) {
+          const set = this.#byTable.get(t)
+          if (set) for (const e of set) if (mayAffect(e.compiled, touched)) e.ver.set(e.ver.peek() + 1)
+        }
+        return
+      }
+      const hit = new Set<Entry>()
+      for (const [t] of touched) {
+        const set = this.#byTable.get(t)
+        if (set) for (const e of set) if (!hit.has(e) && mayAffect(e.compiled, touched)) hit.add(e)
+      }
+      for (const e of hit) e.ver.set(e.ver.peek() + 1)
+    })
+  }
+
+  /** Devtools listing. */
+  info(): LiveQueryInfo[] {
+    return [...this.#cache.values()].map((e) => ({
+      label: e.label,
+      sql: e.compiled.sql,
+      params: e.compiled.params,
+      tables: e.compiled.tables,
+      runs: e.runs,
+      lastRunMs: e.lastRunMs,
+      mounted: e.mounted,
+    }))
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The compiled form every query takes before it reaches SQLite, shared by the typed
+ * builder, raw SQL and collections. The store only ever sees `CompiledQuery`: SQL,
+ * parameters, which tables it reads (for invalidation), the primary keys it is limited
+ * to (finer invalidation), and how to decode rows.
+ */
+
+/** Restriction of a query to known primary-key values of one table. */
+export interface QueryIds {
+  readonly table: string
+  readonly ids: readonly unknown[]
+}
+
+/** What the store runs. `R` is the decoded result type. */
+export interface CompiledQuery<R> {
+  readonly sql: string
+  readonly params: readonly unknown[]
+  /** Tables the result depends on. */
+  readonly tables: readonly string[]
+  /** Set when the result depends only on these primary keys of `ids.table`. */
+  readonly ids: QueryIds | undefined
+  /** How the rows become the result. */
+  readonly mode: 'rows' | 'first' | 'count' | 'raw'
+  /** Decode raw SQLite rows to the result. */
+  decode(rows: Record<string, unknown>[]): R
+  /** Stable identity: SQL + parameters. Live queries with equal keys share one node. */
+  readonly key: string
+}
+
+/**
+ * Anything `store.query` accepts: a builder, a table, raw SQL or a collection query.
+ * @example
+ * const q: Query<number> = tables.todos.count()
+ * store.query(q)
+ */
+export interface Query<R> {
+  /** Compile (memoized). @returns the compiled query */
+  compile(): CompiledQuery<R>
+  /** Phantom: result type. */
+  readonly __result?: R
+}
+
+/** The result type of a query. */
+export type ResultOf<Q> = Q extends Query<infer R> ? R : never
+
+/** Build the stable key of a query. */
+export function queryKey(sql: string, params: readonly unknown[]): string {
+  return params.length === 0 ? sql : `${sql}\u0000${JSON.stringify(params)}`
+}
+
+/** Options of {@link rawSql}. */
+export interface RawSqlOptions<R> {
+  /** Tables read; detected from the SQL text against the schema when omitted. */
+  readonly tables?: readonly string[]
+  /** Map raw rows to the result; defaults to returning the rows. */
+  readonly decode?: (rows: Record<string, unknown>[]) => R
+}
+
+/**
+ * Raw SQL escape hatch. Parameters are positional (`?`). The query re-runs whenever a
+ * listed table changes (or, without `tables`, any schema table named in the SQL).
+ * @param sql a SELECT statement
+ * @param params positional parameters
+ * @param options tables read and a decoder
+ * @returns a query usable with `store.query` and `store.queryDb`
+ * @example
+ * const stats = rawSql<{ n: number }[]>('SELECT count(*) AS n FROM todos WHERE done = ?', [1], { tables: ['todos'] })
+ * store.query(stats)[0]?.n
+ */
+export function rawSql<R = Record<string, unknown>[]>(
+  sql: string,
+  params: readonly unknown[] = [],
+  options: RawSqlOptions<R> = {},
+): Query<R> {
+  const decode = options.decode ?? ((rows: Record<string, unknown>[]) => rows as R)
+  const compiled: CompiledQuery<R> = {
+    sql,
+    params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p)),
+    tables: options.tables ?? [],
+    ids: undefined,
+    mode: 'raw',
+    decode,
+    key: queryKey(sql, params),
+  }
+  return { compile: () => compiled }
+}

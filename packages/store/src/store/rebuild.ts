@@ -1,0 +1,103 @@
+/**
+ * Rebuild materialized state from the event log (after a table-schema change, a
+ * corrupt state file, a crash between log and state, or an interrupted rebuild).
+ * Order: latest snapshot, confirmed events in server order, then local events in
+ * commit order (pending ones get fresh undo entries). A `rebuilding` marker is
+ * committed first and cleared last, so an interrupted rebuild is redone at next boot.
+ */
+import { ident } from '../query/builder.js'
+import { replayPending } from '../sync/rebase.js'
+import type { Engine } from './engine.js'
+import type { LogRow } from './log.js'
+
+const CHUNK = 5000
+
+/** A confirmed or client-only event whose materializer failed during a rebuild. */
+export interface RebuildFailure {
+  readonly id: number
+  readonly name: string
+  readonly error: string
+}
+
+/** Drop and recreate every user table, then replay. @internal */
+export function rebuildState(engine: Engine, epoch: number): { events: number; failures: RebuildFailure[] } {
+  const { schema, stmts } = engine
+  engine.tx(() => {
+    engine.setStateMeta('rebuilding', 1)
+    for (const name of engine.existingUserTables())
+      engine.driver.exec(`DROP TABLE IF EXISTS main.${ident(name)}`)
+    engine.setStateMeta('hash', schema.hash)
+  })
+  stmts.clear()
+  engine.tx(() => {
+    for (const ddl of schema.ddl) engine.driver.exec(ddl)
+  })
+  const failures: RebuildFailure[] = []
+  let events = 0
+  const snap = engine.log.latestSnapshot()
+  let head = 0
+  let lastLocal = 0
+  if (snap) {
+    head = snap.head
+    lastLocal = snap.last_local_id
+    const data = JSON.parse(snap.data) as Record<string, Record<string, unknown>[]>
+    engine.tx(() => {
+      for (const [name, rows] of Object.entries(data)) {
+        const t = schema.tablesByName.get(name)
+        if (!t) continue
+        for (const row of rows) {
+          const cols = t.columnNames.filter((c) => c in row)
+          stmts
+            .get(
+              `INSERT OR REPLACE INTO ${ident(name)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+            )
+            .run(cols.map((c) => row[c]))
+        }
+      }
+    })
+  }
+  const apply = (row: LogRow) => {
+    try {
+      engine.begin()
+      engine.materialize(row.name, JSON.parse(row.args))
+      engine.commit()
+    } catch (e) {
+      engine.rollback()
+      failures.push({ id: row.id, name: row.name, error: e instanceof Error ? e.message : String(e) })
+    }
+    events++
+  }
+  engine.writer.undo = null
+  for (;;) {
+    const page = engine.log.confirmedAfter(head, CHUNK)
+    if (page.length === 0) break
+    engine.tx(() => {
+      for (const row of page) apply(row)
+    })
+    head = (page[page.length - 1] as LogRow).gseq ?? head
+  }
+  let after = 0
+  const pending: LogRow[] = []
+  for (;;) {
+    const page = engine.log.localAfter(after, CHUNK)
+    if (page.length === 0) break
+    engine.tx(() => {
+      for (const row of page) {
+        if (row.synced === 1) pending.push(row)
+        else if (row.id > lastLocal) apply(row)
+      }
+    })
+    after = (page[page.length - 1] as LogRow).id
+  }
+  engine.tx(() => {
+    for (const f of replayPending(engine, pending))
+      failures.push({ id: 0, name: f.name, error: String(f.error) })
+    events += pending.length
+    engine.maxId = engine.log.maxId()
+    engine.setApplied(engine.maxId)
+    engine.setStateMeta('epoch', epoch)
+    engine.setStateMeta('rebuilding', 0)
+  })
+  engine.writer.touched = new Map()
+  return { events, failures }
+}

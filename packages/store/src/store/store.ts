@@ -1,0 +1,444 @@
+/**
+ * The public store: `commit` (validate → materialize in one transaction → append to
+ * the log → notify live queries), synchronous `query`, live `queryDb`, the sync seam,
+ * snapshots and devtools. Engine internals live in `engine.ts`; rebase in `sync/`.
+ */
+import type { SqliteDriver } from '../adapters/adapter.js'
+import type { CommitInfo, StoreDevtools } from '../devtools/devtools.js'
+import { createDevtools } from '../devtools/devtools.js'
+import type { AnyEventDef, EventDef, EventInput } from '../events/define.js'
+import type { EventRecord } from '../events/record.js'
+import { validateArgs, validateEvent } from '../events/validate.js'
+import { EventRejectedError, StoreClosedError, StoreError, UnknownEventError } from '../errors.js'
+import type { LiveQuery, LiveQueryOptions } from '../live/live-query.js'
+import { LiveRegistry } from '../live/live-query.js'
+import type { Touched } from '../materializers/writer.js'
+import type { Query } from '../query/query.js'
+import type { StoreSchema } from '../schema/make-schema.js'
+import type { SnapshotInfo } from '../snapshot/snapshot.js'
+import { compactLog, takeSnapshot } from '../snapshot/snapshot.js'
+import type { RebaseFailure } from '../sync/rebase.js'
+import { applyUpstreamInTx, replayPending, rollbackPending } from '../sync/rebase.js'
+import type { BootReport } from './boot.js'
+import type { Engine } from './engine.js'
+import { toRecord } from './log.js'
+import { rebuildState as rebuildFromLog } from './rebuild.js'
+
+/** An event the schema `S` defines, ready to commit. */
+export type CommitEvent<S extends StoreSchema> =
+  S extends StoreSchema<infer E>
+    ? { [K in keyof E]: E[K] extends EventDef<infer N, infer I, unknown> ? EventInput<N, I> : never }[keyof E]
+    : never
+
+/**
+ * What the sync client uses (see STORE-SYNC.md): pending events, the confirmed head,
+ * upstream application with rebase, rejection.
+ * @example
+ * const { pending, applyUpstream, onPending } = store.sync
+ * onPending(() => push(pending()))
+ * socket.on('events', (evs) => applyUpstream(evs))
+ */
+export interface SyncState {
+  /** Persisted id of this client (generated once per store file). */
+  readonly clientId: string
+  /** Local synced events not yet confirmed, in seq order (persisted). */
+  pending(): EventRecord[]
+  /** Highest gseq applied from upstream (0 initially; persisted). */
+  confirmedHead(): number
+  /** Highest seq this client has committed. */
+  lastSeq(): number
+  /**
+   * Apply server-ordered events (with gseq; may include our own) in ONE transaction:
+   * roll back pending, apply upstream, confirm ours, rebase the rest, advance the head.
+   * Live queries are notified once. Already-applied gseqs are skipped.
+   */
+  applyUpstream(events: readonly EventRecord[]): void
+  /** The server refused pending event `seq`: remove it, rebase the rest, notify `onRejection`. */
+  reject(seq: number, reason: string): void
+  /** Called after a local commit adds pending events. @returns unsubscribe */
+  onPending(fn: () => void): () => void
+  /** Called after pending events failed to re-apply during a rebase (kept pending). */
+  onRebaseFailure(fn: (failures: readonly RebaseFailure[]) => void): () => void
+}
+
+/** @internal */
+export interface StoreInit {
+  readonly storeId: string
+  readonly clientId: string
+  readonly engine: Engine
+  readonly boot: BootReport
+  readonly durability: 'commit' | 'batched'
+  readonly now: () => number
+}
+
+const MAX_GROUP = 2000
+
+/**
+ * An open event-sourced store. Create it with `createStore`.
+ * @example
+ * const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'todos' })
+ * store.commit(events.todoCreated({ id: 't1', title: 'Buy milk' }))
+ * store.query(tables.todos.where({ id: 't1' }).first())?.title // 'Buy milk'
+ * const open$ = store.queryDb(tables.todos.where({ done: false }).count())
+ * open$.subscribe((n) => console.log(n, 'open'))
+ */
+export class Store<S extends StoreSchema = StoreSchema> {
+  readonly storeId: string
+  readonly schema: S
+  /** What happened while opening (normal open, crash recovery, rebuild…). */
+  readonly boot: BootReport
+  /** Inspection hooks for the devtools page. */
+  readonly devtools: StoreDevtools
+  /** The sync seam. */
+  readonly sync: SyncState
+  readonly #engine: Engine
+  readonly #live: LiveRegistry
+  readonly #clientId: string
+  readonly #now: () => number
+  readonly #durability: 'commit' | 'batched'
+  readonly #pendingListeners = new Set<() => void>()
+  readonly #rejectionListeners = new Set<(e: EventRejectedError) => void>()
+  readonly #rebaseListeners = new Set<(f: readonly RebaseFailure[]) => void>()
+  readonly #commitListeners = new Set<(info: CommitInfo) => void>()
+  #nextSeq: number
+  #confirmedHead: number
+  #closed = false
+  #commits = 0
+  #events = 0
+  #group = 0
+  #groupTimer: ReturnType<typeof setTimeout> | undefined
+
+  /** @internal use `createStore` */
+  constructor(schema: S, init: StoreInit) {
+    this.storeId = init.storeId
+    this.schema = schema
+    this.boot = init.boot
+    this.#engine = init.engine
+    this.#clientId = init.clientId
+    this.#now = init.now
+    this.#durability = init.durability
+    const log = init.engine.log
+    this.#nextSeq = Math.max(log.maxSeq(init.clientId), Number(log.meta('lastSeq') ?? 0)) + 1
+    this.#confirmedHead = Number(log.meta('confirmedHead') ?? 0)
+    this.#live = new LiveRegistry((q) => this.#engine.run(q), new Set(schema.tablesByName.keys()), init.now)
+    this.devtools = createDevtools({
+      engine: init.engine,
+      liveInfo: () => this.#live.info(),
+      commitListeners: this.#commitListeners,
+      counters: () => ({ commits: this.#commits, events: this.#events }),
+    })
+    this.sync = this.#syncState()
+  }
+
+  /** The driver kind (`'better-sqlite3'`, `'wasm'`…). */
+  get driverKind(): string {
+    return this.#engine.driver.kind
+  }
+
+  /** @internal the open driver (for adapters' tests and devtools downloads) */
+  get driver(): SqliteDriver {
+    return this.#engine.driver
+  }
+
+  /**
+   * Commit events atomically: every payload is validated first (nothing is touched if
+   * one fails), then all materializers run in one SQLite transaction with the log
+   * append; any throw rolls everything back. Live queries are notified synchronously.
+   * @param events events built by their definitions, e.g. `events.todoCreated({...})`
+   * @throws EventValidationError naming the event and field; UnknownEventError;
+   *   MaterializerError naming the event; StoreClosedError
+   * @example
+   * store.commit(events.projectCreated({ id, title }), events.messageAdded({ id: m1, projectId: id, content: 'hi' }))
+   */
+  commit(...events: readonly CommitEvent<S>[]): void {
+    this.#commitAny(events as readonly EventInput[])
+  }
+
+  /** Commit events of any schema-defined name (collections, documents, tools). @internal */
+  commitAny(events: readonly EventInput[]): void {
+    this.#commitAny(events)
+  }
+
+  #commitAny(events: readonly EventInput[]): void {
+    this.#assertOpen()
+    const n = events.length
+    if (n === 0) return
+    const t0 = this.#now()
+    const defs: AnyEventDef[] = new Array(n)
+    const values: unknown[] = new Array(n)
+    const byName = this.schema.eventsByName
+    for (let i = 0; i < n; i++) {
+      const e = events[i] as EventInput
+      const def = byName.get(e?.name)
+      if (def === undefined) throw new UnknownEventError(String(e?.name))
+      defs[i] = def
+      values[i] = validateArgs(def, e.args)
+    }
+    const engine = this.#engine
+    const w = engine.writer
+    w.touched = new Map()
+    const ts = Date.now()
+    const startId = engine.maxId
+    let seq = this.#nextSeq
+    let anySynced = false
+    const records: EventRecord[] | undefined = this.#commitListeners.size > 0 ? [] : undefined
+    this.#beginCommit()
+    try {
+      for (let i = 0; i < n; i++) {
+        const def = defs[i] as AnyEventDef
+        const synced = def.synced
+        w.undo = synced ? [] : null
+        engine.materialize(def.eventName, values[i])
+        const args = JSON.stringify(values[i])
+        const s = synced ? seq++ : null
+        engine.log.append(
+          ++engine.maxId,
+          def.eventName,
+          args,
+          this.#clientId,
+          s,
+          null,
+          ts,
+          synced,
+          w.undo ? JSON.stringify(w.undo) : null,
+        )
+        if (synced) anySynced = true
+        records?.push({ name: def.eventName, args: values[i], clientId: this.#clientId, seq: s ?? 0, ts })
+      }
+      w.undo = null
+      engine.setApplied(engine.maxId)
+      this.#endCommit()
+    } catch (e) {
+      w.undo = null
+      engine.maxId = startId
+      this.#abortCommit()
+      throw e
+    }
+    this.#nextSeq = seq
+    this.#commits++
+    this.#events += n
+    this.#afterWrite(w.touched)
+    if (anySynced) for (const fn of this.#pendingListeners) fn()
+    if (records) this.#emitCommit(records, w.touched, t0)
+  }
+
+  #beginCommit(): void {
+    const engine = this.#engine
+    if (this.#durability === 'batched' && engine.depth === 0) {
+      engine.begin()
+      this.#group = 0
+      this.#groupTimer = setTimeout(() => this.flush(), 0)
+    }
+    engine.begin()
+  }
+
+  #endCommit(): void {
+    this.#engine.commit()
+    if (this.#durability === 'batched' && ++this.#group >= MAX_GROUP) this.flush()
+  }
+
+  #abortCommit(): void {
+    this.#engine.rollback()
+  }
+
+  /**
+   * Make every commit durable now (only matters with `durability: 'batched'`, where
+   * commits are grouped into one SQLite transaction until the end of the task).
+   * @example store.flush()
+   */
+  flush(): void {
+    if (this.#durability !== 'batched' || this.#engine.depth === 0) return
+    clearTimeout(this.#groupTimer)
+    this.#groupTimer = undefined
+    this.#engine.commit()
+  }
+
+  #afterWrite(touched: Touched): void {
+    this.#live.notify(touched)
+  }
+
+  #emitCommit(records: EventRecord[], touched: Touched, t0: number): void {
+    const info: CommitInfo = { events: records, tables: [...touched.keys()], ms: this.#now() - t0 }
+    for (const fn of this.#commitListeners) fn(info)
+  }
+
+  /**
+   * Run a query synchronously against current state.
+   * @param q a builder, `first()`/`count()` query, raw SQL, or a live query
+   * @returns the result
+   * @example
+   * const open = store.query(tables.todos.where({ done: false }).orderBy('createdAt', 'desc').limit(50))
+   */
+  query<R>(q: Query<R> | LiveQuery<R>): R {
+    this.#assertOpen()
+    if ('compile' in q) return this.#engine.run(q.compile())
+    return q.get()
+  }
+
+  /**
+   * A live query: a core store whose value is the query result, re-run only when a
+   * commit may change it (see decision 0031) and cut off when the result is equal.
+   * Equal queries share one node.
+   * @param q the query, or a function returning it
+   * @param options label for devtools; deps accepted for LiveStore compatibility
+   * @returns a read-only core store (use in `computed`, `effect`, bindings)
+   * @example
+   * const todo$ = store.queryDb(tables.todos.where({ id }).first(), { label: 'todo' })
+   * const title$ = computed(() => todo$.get()?.title ?? '')
+   */
+  queryDb<R>(q: Query<R> | (() => Query<R>), options?: LiveQueryOptions): LiveQuery<R> {
+    this.#assertOpen()
+    return this.#live.get(q, options)
+  }
+
+  /**
+   * Subscribe to a query result (shorthand for `queryDb(q).subscribe(fn)`).
+   * @param q the query
+   * @param fn called now and on every change
+   * @returns unsubscribe
+   * @example const off = store.subscribe(tables.todos.count(), (n) => render(n))
+   */
+  subscribe<R>(q: Query<R>, fn: (value: R) => void): () => void {
+    return this.queryDb(q).subscribe(fn)
+  }
+
+  /**
+   * Be told when the server rejected one of our pending events.
+   * @param fn receives an EventRejectedError (event name, seq, reason)
+   * @returns unsubscribe
+   * @example store.onRejection((e) => toast(`Not saved: ${e.reason}`))
+   */
+  onRejection(fn: (error: EventRejectedError) => void): () => void {
+    this.#rejectionListeners.add(fn)
+    return () => this.#rejectionListeners.delete(fn)
+  }
+
+  /**
+   * Store a snapshot of the confirmed state in the log database (used by `compact`
+   * and by rebuilds after compaction).
+   * @returns what was stored
+   * @example store.snapshot(); store.compact()
+   */
+  snapshot(): SnapshotInfo {
+    this.#assertOpen()
+    this.flush()
+    return takeSnapshot(this.#engine, this.#confirmedHead, Date.now())
+  }
+
+  /**
+   * Drop log events covered by the latest snapshot that the server has confirmed
+   * (never pending events). @returns number of events removed
+   * @example store.snapshot(); const removed = store.compact()
+   */
+  compact(): number {
+    this.#assertOpen()
+    this.flush()
+    return compactLog(this.#engine, this.#nextSeq - 1)
+  }
+
+  /**
+   * Drop the materialized state and rebuild it from the log (snapshot + events).
+   * @example store.rebuild()
+   */
+  rebuild(): void {
+    this.#assertOpen()
+    this.flush()
+    const epoch = Number(this.#engine.log.meta('epoch') ?? 0)
+    rebuildFromLog(this.#engine, epoch)
+    this.#live.notify(new Map([...this.schema.tablesByName.keys()].map((k) => [k, null] as const)))
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Flush and close the database. Further use throws StoreClosedError.
+   * @example store.close()
+   */
+  close(): void {
+    if (this.#closed) return
+    this.flush()
+    this.#closed = true
+    this.#engine.driver.close()
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreClosedError(this.storeId)
+  }
+
+  #syncState(): SyncState {
+    const engine = this.#engine
+    const store = this
+    return {
+      clientId: this.#clientId,
+      pending: () => {
+        this.#assertOpen()
+        return engine.log.pendingRows().map(toRecord)
+      },
+      confirmedHead: () => this.#confirmedHead,
+      lastSeq: () => this.#nextSeq - 1,
+      applyUpstream(events) {
+        store.#assertOpen()
+        if (events.length === 0) return
+        for (const ev of events) {
+          if (typeof ev.gseq !== 'number')
+            throw new StoreError('upstream_invalid', `Upstream event "${ev.name}" has no gseq`)
+          const v = validateEvent(store.schema, ev)
+          if (!v.ok) throw v.error
+        }
+        store.flush()
+        const w = engine.writer
+        w.touched = new Map()
+        let result: { head: number; failures: RebaseFailure[] } | undefined
+        engine.tx(() => {
+          result = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events)
+          engine.log.setMeta('confirmedHead', result.head)
+          store.#bumpEpoch()
+        })
+        if (!result) return
+        store.#confirmedHead = result.head
+        store.#afterWrite(w.touched)
+        if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
+      },
+      reject(seq, reason) {
+        store.#assertOpen()
+        store.flush()
+        const w = engine.writer
+        w.touched = new Map()
+        let removed: { name: string } | undefined
+        let failures: RebaseFailure[] = []
+        engine.tx(() => {
+          const pending = engine.log.pendingRows()
+          rollbackPending(engine, pending)
+          removed = engine.log.removePending(store.#clientId, seq)
+          failures = replayPending(engine, engine.log.pendingRows())
+          store.#bumpEpoch()
+        })
+        store.#afterWrite(w.touched)
+        if (removed) {
+          const err = new EventRejectedError(removed.name, seq, reason)
+          for (const fn of store.#rejectionListeners) fn(err)
+        }
+        if (failures.length) for (const fn of store.#rebaseListeners) fn(failures)
+      },
+      onPending(fn) {
+        store.#pendingListeners.add(fn)
+        return () => store.#pendingListeners.delete(fn)
+      },
+      onRebaseFailure(fn) {
+        store.#rebaseListeners.add(fn)
+        return () => store.#rebaseListeners.delete(fn)
+      },
+    }
+  }
+
+  #bumpEpoch(): void {
+    const engine = this.#engine
+    const epoch = Number(engine.log.meta('epoch') ?? 0) + 1
+    engine.log.setMeta('epoch', epoch)
+    engine.setStateMeta('epoch', epoch)
+    engine.setApplied(engine.maxId)
+  }
+}

@@ -1,0 +1,213 @@
+import fc from 'fast-check'
+import { afterEach, describe, expect, it } from 'vitest'
+import { events, schema, todos } from '../../test/fixtures.js'
+import { memoryAdapter } from '../adapters/node.js'
+import { EventRejectedError } from '../errors.js'
+import type { EventInput } from '../events/define.js'
+import type { EventRecord } from '../events/record.js'
+import { createStore } from '../store/create-store.js'
+import type { Store } from '../store/store.js'
+
+const open: Store<typeof schema>[] = []
+afterEach(() => {
+  for (const s of open.splice(0)) s.close()
+})
+async function client(id: string): Promise<Store<typeof schema>> {
+  const s = await createStore({ schema, adapter: memoryAdapter(), storeId: 'shared', clientId: id })
+  open.push(s)
+  return s
+}
+
+/** A minimal in-memory server: orders pushed events, rejects on demand, dedups by seq. */
+class FakeServer {
+  log: EventRecord[] = []
+  lastSeq = new Map<string, number>()
+  push(records: readonly EventRecord[], rejectIf: (r: EventRecord) => boolean): { rejected: number[] } {
+    const rejected: number[] = []
+    for (const r of records) {
+      const last = this.lastSeq.get(r.clientId) ?? 0
+      if (r.seq <= last) continue
+      this.lastSeq.set(r.clientId, r.seq)
+      if (rejectIf(r)) rejected.push(r.seq)
+      else this.log.push({ ...r, gseq: this.log.length + 1 })
+    }
+    return { rejected }
+  }
+  after(gseq: number): EventRecord[] {
+    return this.log.filter((e) => (e.gseq ?? 0) > gseq)
+  }
+}
+
+const rows = (s: Store<typeof schema>) => s.query(todos.orderBy('id'))
+
+describe('sync seam', () => {
+  it('pending events are persisted in seq order and reported through onPending', async () => {
+    const a = await client('A')
+    let calls = 0
+    a.sync.onPending(() => calls++)
+    a.commit(events.todoCreated({ id: 'x', title: 'X' }), events.todoCompleted({ id: 'x' }))
+    a.commit(events.filterSet({ filter: 'open' }))
+    expect(calls).toBe(1)
+    expect(a.sync.pending().map((e) => [e.name, e.seq, e.clientId])).toEqual([
+      ['v1.TodoCreated', 1, 'A'],
+      ['v1.TodoCompleted', 2, 'A'],
+    ])
+    expect(a.sync.clientId).toBe('A')
+    expect(a.sync.confirmedHead()).toBe(0)
+  })
+
+  it('applyUpstream confirms own events, applies foreign ones before pending, rebases the rest', async () => {
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'a1', title: 'mine' }))
+    a.commit(events.todoRenamed({ id: 'shared', title: 'from A' }))
+    const pendingBefore = a.sync.pending()
+    // Server order: B created "shared", then A's first event.
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'shared', title: 'from B' }, clientId: 'B', seq: 1, gseq: 1 },
+      { ...(pendingBefore[0] as EventRecord), gseq: 2 },
+    ])
+    expect(a.sync.confirmedHead()).toBe(2)
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([2])
+    // A's rename was rebased on top of B's create, so it now applies.
+    expect(rows(a).map((r) => [r.id, r.title])).toEqual([
+      ['a1', 'mine'],
+      ['shared', 'from A'],
+    ])
+    // Redelivery is idempotent.
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'shared', title: 'from B' }, clientId: 'B', seq: 1, gseq: 1 },
+    ])
+    expect(rows(a)).toHaveLength(2)
+  })
+
+  it('notifies live queries once per applyUpstream', async () => {
+    const a = await client('A')
+    const seen: number[] = []
+    const off = a.queryDb(todos.count()).subscribe((n) => seen.push(n))
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'u1', title: 'U1' }, clientId: 'B', seq: 1, gseq: 1 },
+      { name: 'v1.TodoCreated', args: { id: 'u2', title: 'U2' }, clientId: 'B', seq: 2, gseq: 2 },
+    ])
+    off()
+    expect(seen).toEqual([0, 2])
+  })
+
+  it('refuses upstream events that fail their schema, changing nothing', async () => {
+    const a = await client('A')
+    expect(() =>
+      a.sync.applyUpstream([
+        { name: 'v1.TodoCreated', args: { id: 'u1', title: '' }, clientId: 'B', seq: 1, gseq: 1 },
+      ]),
+    ).toThrow(/title/)
+    expect(() =>
+      a.sync.applyUpstream([{ name: 'v1.Nope', args: {}, clientId: 'B', seq: 1, gseq: 1 }]),
+    ).toThrow(/Unknown event/)
+    expect(a.sync.confirmedHead()).toBe(0)
+    expect(rows(a)).toEqual([])
+  })
+
+  it('reject removes one pending event, keeps the rest and reports a typed error', async () => {
+    const a = await client('A')
+    const errors: EventRejectedError[] = []
+    a.onRejection((e) => errors.push(e))
+    a.commit(events.todoCreated({ id: 'r1', title: 'one' }))
+    a.commit(events.todoRenamed({ id: 'r1', title: 'renamed' }))
+    a.commit(events.todoCreated({ id: 'r2', title: 'two' }))
+    a.sync.reject(2, 'not allowed')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(EventRejectedError)
+    expect(errors[0]?.eventName).toBe('v1.TodoRenamed')
+    expect(errors[0]?.seq).toBe(2)
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([1, 3])
+    expect(rows(a).map((r) => [r.id, r.title])).toEqual([
+      ['r1', 'one'],
+      ['r2', 'two'],
+    ])
+    // The next commit continues the sequence (the server recorded seq 2 as processed).
+    a.commit(events.todoCompleted({ id: 'r2' }))
+    expect(a.sync.lastSeq()).toBe(4)
+  })
+
+  it('property: rebased state equals replaying confirmed + pending from scratch', async () => {
+    type Op =
+      | { kind: 'create'; client: 0 | 1; title: string }
+      | { kind: 'rename'; client: 0 | 1; target: number; title: string }
+      | { kind: 'complete'; client: 0 | 1; target: number }
+      | { kind: 'clear'; client: 0 | 1 }
+      | { kind: 'push'; client: 0 | 1; rejectMask: number }
+      | { kind: 'pull'; client: 0 | 1 }
+    const clientArb = fc.constantFrom<0 | 1>(0, 1)
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constant('create' as const),
+        client: clientArb,
+        title: fc.string({ minLength: 1, maxLength: 5 }),
+      }),
+      fc.record({
+        kind: fc.constant('rename' as const),
+        client: clientArb,
+        target: fc.nat(9),
+        title: fc.string({ minLength: 1, maxLength: 5 }),
+      }),
+      fc.record({ kind: fc.constant('complete' as const), client: clientArb, target: fc.nat(9) }),
+      fc.record({ kind: fc.constant('clear' as const), client: clientArb }),
+      fc.record({ kind: fc.constant('push' as const), client: clientArb, rejectMask: fc.nat(255) }),
+      fc.record({ kind: fc.constant('pull' as const), client: clientArb }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), async (ops) => {
+        const server = new FakeServer()
+        const stores = [await client('A'), await client('B')] as const
+        const created: string[] = []
+        let n = 0
+        for (const op of ops) {
+          const s = stores[op.client]
+          const target = created.length
+            ? (created[('target' in op ? op.target : 0) % created.length] as string)
+            : 'none'
+          switch (op.kind) {
+            case 'create': {
+              const id = `${s.sync.clientId}-${n++}`
+              created.push(id)
+              s.commit(events.todoCreated({ id, title: op.title }))
+              break
+            }
+            case 'rename':
+              s.commit(events.todoRenamed({ id: target, title: op.title }))
+              break
+            case 'complete':
+              s.commit(events.todoCompleted({ id: target }))
+              break
+            case 'clear':
+              s.commit(events.todosCleared({}))
+              break
+            case 'push': {
+              let bit = 0
+              const { rejected } = server.push(
+                s.sync.pending(),
+                () => ((op.rejectMask >> (bit++ % 8)) & 1) === 1 && bit % 3 === 0,
+              )
+              for (const seq of rejected) s.sync.reject(seq, 'denied')
+              break
+            }
+            case 'pull':
+              s.sync.applyUpstream(server.after(s.sync.confirmedHead()))
+              break
+          }
+          // Invariant for the store that acted: state == replay(confirmed prefix) + pending.
+          const ref = await createStore({ schema, adapter: memoryAdapter(), storeId: 'ref', clientId: 'R' })
+          try {
+            ref.sync.applyUpstream(server.log.filter((e) => (e.gseq ?? 0) <= s.sync.confirmedHead()))
+            for (const p of s.sync.pending()) ref.commitAny([{ name: p.name, args: p.args } as EventInput])
+            expect(rows(s)).toEqual(rows(ref))
+          } finally {
+            ref.close()
+          }
+        }
+        for (const s of stores) s.close()
+        open.length = 0
+      }),
+      { numRuns: 60 },
+    )
+  })
+})

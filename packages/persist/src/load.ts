@@ -7,7 +7,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { open } from './envelope.js'
 import { MigrationError, PersistError, SchemaError, VersionError } from './errors.js'
-import { attempt, type MaybePromise, then } from './maybe-promise.js'
+import { attempt, andThen, type MaybePromise } from './maybe-promise.js'
 
 /**
  * Migrations: one function `(old, fromVersion) => new`, or a chain of steps keyed by the
@@ -40,7 +40,7 @@ function runMigrations(spec: LoadSpec<unknown>, data: unknown, from: number): Ma
   for (let v = from + 1; v <= version; v++) {
     const step = migrate[v]
     if (!step) throw new MigrationError(key, from, version, new Error(`no migration step to version ${v}`))
-    acc = then(acc, step)
+    acc = andThen(acc, step)
   }
   return acc
 }
@@ -62,7 +62,7 @@ export function validate<T>(
   schema: StandardSchemaV1<unknown, T>,
   value: unknown,
 ): MaybePromise<T> {
-  return then(schema['~standard'].validate(value), (r) => {
+  return andThen(schema['~standard'].validate(value), (r) => {
     if (r.issues) throw new SchemaError(key, r.issues)
     return r.value
   })
@@ -95,10 +95,10 @@ export function load<T>(spec: LoadSpec<T>, raw: string): MaybePromise<Verdict<T>
             },
           )
         : data
-      return then(upgraded, (up) => {
+      return andThen(upgraded, (up) => {
         const merged = spec.merge(up)
         const checked = spec.schema ? validate(spec.key, spec.schema, merged) : (merged as T)
-        return then(checked, (value): Verdict<T> => ({ ok: true, value, migrated }))
+        return andThen(checked, (value): Verdict<T> => ({ ok: true, value, migrated }))
       })
     },
     (e) => {

@@ -16,7 +16,7 @@ export function isPromiseLike<T>(x: MaybePromise<T>): x is Promise<T> {
  * Continue with `next` now if `x` is a plain value, later if it is a promise. Errors
  * thrown synchronously by `next` propagate synchronously.
  */
-export function then<A, B>(x: MaybePromise<A>, next: (a: A) => MaybePromise<B>): MaybePromise<B> {
+export function andThen<A, B>(x: MaybePromise<A>, next: (a: A) => MaybePromise<B>): MaybePromise<B> {
   return isPromiseLike(x) ? x.then(next) : next(x)
 }
 

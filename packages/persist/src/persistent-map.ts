@@ -16,7 +16,7 @@ import { seal } from './envelope.js'
 import { PersistError, QuarantineError, ReadError, WriteError } from './errors.js'
 import { onLastChance } from './lifecycle.js'
 import { type LoadSpec, load, type Verdict } from './load.js'
-import { attempt, isPromiseLike, type MaybePromise, then } from './maybe-promise.js'
+import { andThen, attempt, isPromiseLike, type MaybePromise } from './maybe-promise.js'
 import type { CommonOptions, HydrationStatus, PersistControls } from './options.js'
 import { checkCommon } from './persistent.js'
 import { quarantine } from './quarantine.js'
@@ -28,8 +28,13 @@ export interface PersistMapOptions<T extends Record<string, unknown>> extends Co
   entrySchema?: StandardSchemaV1<unknown, T[keyof T]>
 }
 
-/** A map store with persistence controls. */
-export type PersistentMap<T extends Record<string, unknown>> = MapStore<T> & PersistControls
+/**
+ * A map store with persistence controls. `setKey(key, undefined)` deletes the entry (and
+ * its storage entry) for any key, as in a dictionary of panels or cart lines.
+ */
+export type PersistentMap<T extends Record<string, unknown>> = Omit<MapStore<T>, 'setKey'> & {
+  setKey<K extends keyof T>(key: K, value: T[K] | undefined): void
+} & PersistControls
 
 /**
  * Persist a map store one entry per key.
@@ -118,9 +123,12 @@ export function persistentMap<T extends Record<string, unknown>>(
       jobs.push(
         attempt(
           () =>
-            then((raw === null ? engine.removeItem(k) : engine.setItem(k, raw)) as MaybePromise<void>, () => {
-              lastRaw.set(entry, raw)
-            }),
+            andThen(
+              (raw === null ? engine.removeItem(k) : engine.setItem(k, raw)) as MaybePromise<void>,
+              () => {
+                lastRaw.set(entry, raw)
+              },
+            ),
           (e) => {
             dirty.add(entry)
             reporter.report(new WriteError(k, e))
@@ -160,30 +168,35 @@ export function persistentMap<T extends Record<string, unknown>>(
 
   /** Decide what a read of one entry means for the store. */
   const onEntry = (entry: string, raw: string | null, gen: number, since: number, external: boolean) => {
-    if (gen !== readGen || (touched.get(entry) ?? -1) >= since) return 'ready' as HydrationStatus
+    // As in persistent(): an entry changed locally meanwhile is still checked (version,
+    // damage) but its loaded value is not applied.
+    const overtaken = () => (touched.get(entry) ?? -1) >= since
+    if (gen !== readGen) return 'ready' as HydrationStatus
     if (raw === lastRaw.get(entry)) return blocked.has(entry) ? 'error' : 'ready'
     if (raw === null) {
       lastRaw.set(entry, null)
-      if (external) {
+      if (external && !overtaken()) {
         dirty.delete(entry)
         applyKey(entry, (initial as Record<string, unknown>)[entry])
       }
       return 'ready'
     }
-    return then(load(specFor(entry), raw), (verdict: Verdict<unknown>): MaybePromise<HydrationStatus> => {
-      if (gen !== readGen || (touched.get(entry) ?? -1) >= since) return 'ready'
+    return andThen(load(specFor(entry), raw), (verdict: Verdict<unknown>): MaybePromise<HydrationStatus> => {
+      if (gen !== readGen) return 'ready'
       lastRaw.set(entry, raw)
       if (verdict.ok) {
         blocked.delete(entry)
-        dirty.delete(entry)
-        applyKey(entry, verdict.value)
-        if (verdict.migrated) dirty.add(entry)
+        if (!overtaken()) {
+          dirty.delete(entry)
+          applyKey(entry, verdict.value)
+          if (verdict.migrated) dirty.add(entry)
+        }
         return 'ready'
       }
       if (!verdict.quarantine) return fail(verdict.error, entry)
       return attempt(
         () =>
-          then(quarantine(engine, prefix + entry, raw), (qk): HydrationStatus => {
+          andThen(quarantine(engine, prefix + entry, raw), (qk): HydrationStatus => {
             verdict.error.quarantineKey = qk
             return fail(verdict.error, null)
           }),
@@ -198,7 +211,7 @@ export function persistentMap<T extends Record<string, unknown>>(
   const readEntry = (entry: string, gen: number, since: number, external: boolean) =>
     attempt(
       () =>
-        then(engine.getItem(prefix + entry) as MaybePromise<string | null>, (raw) =>
+        andThen(engine.getItem(prefix + entry) as MaybePromise<string | null>, (raw) =>
           onEntry(entry, raw, gen, since, external),
         ),
       (e) => fail(toReadError(prefix + entry, e), entry),
@@ -222,7 +235,7 @@ export function persistentMap<T extends Record<string, unknown>>(
     }
     const run = attempt(
       () =>
-        then(
+        andThen(
           only !== null ? [prefix + only] : (engine.keys(prefix) as MaybePromise<string[]>),
           (keys): MaybePromise<HydrationStatus[]> => {
             const entries = keys.map((k) => k.slice(prefix.length)).filter((e) => !e.includes('.quarantine.'))
@@ -236,7 +249,7 @@ export function persistentMap<T extends Record<string, unknown>>(
         ),
       (e): HydrationStatus[] => [fail(toReadError(prefix, e), null)],
     )
-    return then(run, finish)
+    return andThen(run, finish)
   }
 
   const originalSetKey = store.setKey.bind(store)

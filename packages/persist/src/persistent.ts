@@ -21,7 +21,7 @@ import { seal } from './envelope.js'
 import { ConfigError, PersistError, QuarantineError, ReadError, WriteError } from './errors.js'
 import { onLastChance } from './lifecycle.js'
 import { type LoadSpec, load } from './load.js'
-import { attempt, isPromiseLike, type MaybePromise, then } from './maybe-promise.js'
+import { andThen, attempt, isPromiseLike, type MaybePromise } from './maybe-promise.js'
 import type { HydrationStatus, PersistControls, PersistOptions } from './options.js'
 import { quarantine } from './quarantine.js'
 import { createReporter } from './reporter.js'
@@ -161,7 +161,7 @@ export function persistent<T>(
     if (raw === lastRaw) return
     const r = attempt(
       () =>
-        then(engine.setItem(key, raw) as MaybePromise<void>, () => {
+        andThen(engine.setItem(key, raw) as MaybePromise<void>, () => {
           lastRaw = raw
         }),
       (e) => {
@@ -195,36 +195,41 @@ export function persistent<T>(
     return 'error'
   }
 
+  // A read that a local write overtook is still inspected: a newer version must block the
+  // pending write and damaged text must be quarantined before it is overwritten. Only
+  // applying the loaded value is skipped — the local write is newer.
   const onRaw = (
     raw: string | null,
     gen: number,
     seq: number,
     external: boolean,
   ): MaybePromise<HydrationStatus> => {
-    if (gen !== readGen || localSeq !== seq) return 'ready'
+    if (gen !== readGen) return 'ready'
     if (raw === lastRaw) return status.peek() === 'error' ? 'error' : 'ready'
     if (raw === null) {
       lastRaw = null
-      if (external) {
+      if (external && localSeq === seq) {
         cancelPending()
         apply(initial)
       }
       return 'ready'
     }
-    return then(load(spec, raw), (verdict) => {
-      if (gen !== readGen || localSeq !== seq) return 'ready'
+    return andThen(load(spec, raw), (verdict) => {
+      if (gen !== readGen) return 'ready'
       lastRaw = raw
       if (verdict.ok) {
         blocked = null
-        cancelPending()
-        apply(verdict.value)
-        if (verdict.migrated) dirty = true
+        if (localSeq === seq) {
+          cancelPending()
+          apply(verdict.value)
+          if (verdict.migrated) dirty = true
+        }
         return 'ready'
       }
       if (!verdict.quarantine) return fail(verdict.error, true)
       return attempt(
         () =>
-          then(quarantine(engine, key, raw), (qk): HydrationStatus => {
+          andThen(quarantine(engine, key, raw), (qk): HydrationStatus => {
             verdict.error.quarantineKey = qk
             return fail(verdict.error, false)
           }),
@@ -248,10 +253,11 @@ export function persistent<T>(
       if (dirty) schedule()
     }
     const r = attempt(
-      () => then(engine.getItem(key) as MaybePromise<string | null>, (raw) => onRaw(raw, gen, seq, external)),
+      () =>
+        andThen(engine.getItem(key) as MaybePromise<string | null>, (raw) => onRaw(raw, gen, seq, external)),
       (e) => fail(e instanceof PersistError ? e : new ReadError(key, e), true),
     )
-    return then(r, finish)
+    return andThen(r, finish)
   }
 
   const offListen = store.listen((value) => {

@@ -5,7 +5,7 @@
  * the caller must not write to the key at all.
  */
 import type { StorageEngine } from './engines/types.js'
-import { attempt, type MaybePromise, then } from './maybe-promise.js'
+import { attempt, andThen, type MaybePromise } from './maybe-promise.js'
 
 /**
  * The quarantine key for `key` at time `now`.
@@ -34,7 +34,7 @@ export function quarantineKey(key: string, now: number): string {
 export function quarantine(engine: StorageEngine, key: string, raw: string): MaybePromise<string> {
   const qk = quarantineKey(key, Date.now())
   return attempt(
-    () => then(engine.setItem(qk, raw) as MaybePromise<void>, () => qk),
+    () => andThen(engine.setItem(qk, raw) as MaybePromise<void>, () => qk),
     (e) => {
       throw e
     },

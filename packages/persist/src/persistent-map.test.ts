@@ -1,0 +1,155 @@
+import { map } from '@strata/core'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { flakyEngine, gatedEngine } from '../test/doubles.js'
+import { MemoryArea, memoryEngine } from './engines/memory.js'
+import { DecodeError, SchemaError, VersionError, WriteError } from './errors.js'
+import { persistentMap } from './persistent-map.js'
+
+type Panel = { x: number; open: boolean }
+const env = (v: number, d: unknown) => JSON.stringify({ v, d })
+
+describe('persistentMap: one storage entry per key', () => {
+  it('setKey writes only that entry; undefined removes it', () => {
+    const engine = flakyEngine()
+    const panels = persistentMap<Record<string, Panel>>({}, 'panels:', { engine })
+    panels.setKey('chat', { x: 1, open: true })
+    panels.setKey('log', { x: 2, open: false })
+    expect(engine.writes).toEqual(['panels:chat', 'panels:log'])
+    expect(engine.getItem('panels:chat')).toBe(env(0, { x: 1, open: true }))
+    panels.setKey('chat', undefined)
+    expect(engine.getItem('panels:chat')).toBeNull()
+    expect(panels.get()).toEqual({ log: { x: 2, open: false } })
+  })
+
+  it('hydrates synchronously from every entry, over the initial object', () => {
+    const engine = memoryEngine()
+    engine.setItem('p:a', env(0, 1))
+    engine.setItem('p:b', env(0, 2))
+    engine.setItem('other', env(0, 3))
+    const m = persistentMap<Record<string, number>>({ c: 0 }, 'p:', { engine })
+    expect(m.get()).toEqual({ a: 1, b: 2, c: 0 })
+    expect(m.hydration.get()).toBe('ready')
+  })
+
+  it('a whole-object set() writes changed entries and removes dropped ones', () => {
+    const engine = memoryEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine })
+    m.set({ a: 1, b: 2 })
+    m.set({ b: 3 })
+    expect(engine.keys('p:').sort()).toEqual(['p:b'])
+    expect(engine.getItem('p:b')).toBe(env(0, 3))
+  })
+
+  it('persists an existing map store in place', () => {
+    const engine = memoryEngine()
+    const store = map<{ name?: string }>({})
+    const p = persistentMap(store, 'profile:', { engine })
+    expect(p).toBe(store)
+    store.setKey('name', 'Ada')
+    expect(engine.getItem('profile:name')).toBe(env(0, 'Ada'))
+  })
+
+  it('a damaged entry is quarantined alone; the other entries load', () => {
+    const engine = memoryEngine()
+    engine.setItem('p:good', env(0, { x: 1, open: true }))
+    engine.setItem('p:bad', '{{')
+    engine.setItem('p:wrong', env(0, { x: 'nope' }))
+    const m = persistentMap<Record<string, Panel>>({}, 'p:', {
+      engine,
+      entrySchema: z.object({ x: z.number(), open: z.boolean() }),
+    })
+    expect(m.get()).toEqual({ good: { x: 1, open: true } })
+    const errors = m.errors.get()
+    expect(errors.map((e) => e.constructor)).toEqual(expect.arrayContaining([DecodeError, SchemaError]))
+    const bad = errors.find((e) => e.key === 'p:bad')
+    expect(engine.getItem(bad?.quarantineKey as string)).toBe('{{')
+    expect(m.hydration.get()).toBe('error')
+  })
+
+  it('an entry from a newer version is kept and never overwritten', async () => {
+    const engine = memoryEngine()
+    engine.setItem('p:a', env(3, 'future'))
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine, version: 1 })
+    expect(m.errors.get()[0]).toBeInstanceOf(VersionError)
+    m.setKey('a', 'mine')
+    m.setKey('b', 'fine')
+    await m.flush()
+    expect(engine.getItem('p:a')).toBe(env(3, 'future'))
+    expect(engine.getItem('p:b')).toBe(env(1, 'fine'))
+  })
+
+  it('migrates each entry', () => {
+    const engine = memoryEngine()
+    engine.setItem('p:a', env(0, 5))
+    const m = persistentMap<Record<string, number>>({}, 'p:', {
+      engine,
+      version: 1,
+      migrate: { 1: (n) => (n as number) * 10 },
+    })
+    expect(m.get()).toEqual({ a: 50 })
+  })
+
+  it('a failed write keeps the value in memory and retries on flush', async () => {
+    const engine = flakyEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine })
+    engine.failWrites = new DOMException('full', 'QuotaExceededError')
+    m.setKey('a', 1)
+    expect(m.get()).toEqual({ a: 1 })
+    expect(m.errors.get()[0]).toBeInstanceOf(WriteError)
+    engine.failWrites = null
+    await m.flush()
+    expect(engine.getItem('p:a')).toBe(env(0, 1))
+  })
+
+  it('async: entries set during hydration win; the others load', async () => {
+    const area = new MemoryArea()
+    const engine = gatedEngine(area)
+    area.data.set('p:a', env(0, 'stored a'))
+    area.data.set('p:b', env(0, 'stored b'))
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine })
+    expect(m.hydration.get()).toBe('hydrating')
+    m.setKey('a', 'typed')
+    engine.release()
+    await m.ready
+    expect(m.get()).toEqual({ a: 'typed', b: 'stored b' })
+    await m.flush()
+    expect(area.data.get('p:a')).toBe(env(0, 'typed'))
+  })
+
+  it('cross-tab: per-key changes, removals and clear() arrive; no echo', () => {
+    const area = new MemoryArea()
+    const ea = flakyEngine(area)
+    const eb = flakyEngine(area)
+    const a = persistentMap<Record<string, number>>({}, 'cart:', { engine: ea })
+    const b = persistentMap<Record<string, number>>({}, 'cart:', { engine: eb })
+    a.setKey('apple', 2)
+    expect(b.get()).toEqual({ apple: 2 })
+    expect(eb.writes).toEqual([])
+    a.setKey('apple', undefined)
+    expect(b.get()).toEqual({})
+    b.setKey('pear', 1)
+    expect(a.get()).toEqual({ pear: 1 })
+    area.clear()
+    expect(a.get()).toEqual({})
+    expect(b.get()).toEqual({})
+  })
+
+  it('debounced per-key writes are coalesced', async () => {
+    const engine = flakyEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine, debounce: 60_000 })
+    for (let i = 0; i < 50; i++) m.setKey(`k${i % 5}`, i)
+    expect(engine.writes).toEqual([])
+    await m.flush()
+    expect(engine.writes.sort()).toEqual(['p:k0', 'p:k1', 'p:k2', 'p:k3', 'p:k4'])
+  })
+
+  it('clear() removes every entry and resets', async () => {
+    const engine = memoryEngine()
+    const m = persistentMap<Record<string, number>>({ z: 0 }, 'p:', { engine })
+    m.setKey('a', 1)
+    await m.clear()
+    expect(engine.keys('p:')).toEqual([])
+    expect(m.get()).toEqual({ z: 0 })
+  })
+})

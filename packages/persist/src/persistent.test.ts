@@ -1,0 +1,382 @@
+import { computed, signal } from '@strata/core'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { flakyEngine, gatedEngine } from '../test/doubles.js'
+import { MemoryArea, memoryEngine } from './engines/memory.js'
+import {
+  ConfigError,
+  DecodeError,
+  MigrationError,
+  QuarantineError,
+  SchemaError,
+  VersionError,
+  WriteError,
+} from './errors.js'
+import { flushAllPending } from './lifecycle.js'
+import type { HydrationStatus } from './options.js'
+import { persistent } from './persistent.js'
+
+const envelope = (v: number, d: unknown) => JSON.stringify({ v, d })
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 2))
+  expect(cond()).toBe(true)
+}
+
+describe('persistent with a sync engine', () => {
+  it('hydrates before the first read: no flash of the initial value', () => {
+    const engine = memoryEngine()
+    engine.setItem('theme', envelope(0, 'dark'))
+    const seen: string[] = []
+    const theme = persistent<'light' | 'dark'>('light', 'theme', { engine })
+    theme.subscribe((v) => seen.push(v))
+    expect(theme.get()).toBe('dark')
+    expect(seen).toEqual(['dark'])
+    expect(theme.hydration.get()).toBe('ready')
+  })
+
+  it('writes every change and a second store (a reload) reads it back', () => {
+    const engine = memoryEngine()
+    const a = persistent({ n: 1 }, 'obj', { engine })
+    a.set({ n: 2 })
+    expect(engine.getItem('obj')).toBe('{"v":0,"d":{"n":2}}')
+    expect(persistent({ n: 0 }, 'obj', { engine }).get()).toEqual({ n: 2 })
+  })
+
+  it('does not write the initial value on creation', () => {
+    const engine = memoryEngine()
+    persistent(5, 'untouched', { engine })
+    expect(engine.getItem('untouched')).toBeNull()
+  })
+
+  it('persists an existing signal in place and composes with computed', () => {
+    const engine = memoryEngine()
+    const count = signal(1)
+    const p = persistent(count, 'count', { engine })
+    const double = computed(() => p.get() * 2)
+    expect(p).toBe(count)
+    count.set(4)
+    expect(double.get()).toBe(8)
+    expect(engine.getItem('count')).toBe(envelope(0, 4))
+  })
+
+  it('rejects a bad key or version with a ConfigError', () => {
+    expect(() => persistent(0, '', { engine: memoryEngine() })).toThrow(ConfigError)
+    expect(() => persistent(0, 'k', { engine: memoryEngine(), version: 1.5 })).toThrow(ConfigError)
+    expect(() => persistent(0, 'k', { engine: memoryEngine(), debounce: -1 })).toThrow(ConfigError)
+  })
+
+  it('partialize stores only part; the loaded part merges over the initial value', () => {
+    const engine = memoryEngine()
+    const initial = { theme: 'light', fontSize: 16, dragging: false }
+    const a = persistent(initial, 'ui', { engine, partialize: ({ dragging: _, ...rest }) => rest })
+    a.set({ theme: 'dark', fontSize: 18, dragging: true })
+    expect(JSON.parse(engine.getItem('ui') as string).d).toEqual({ theme: 'dark', fontSize: 18 })
+    const b = persistent(initial, 'ui', { engine, partialize: ({ dragging: _, ...rest }) => rest })
+    expect(b.get()).toEqual({ theme: 'dark', fontSize: 18, dragging: false })
+  })
+
+  it('custom encode/decode round-trip', () => {
+    const engine = memoryEngine()
+    const opts = {
+      engine,
+      encode: (d: Date) => d.toISOString(),
+      decode: (s: string) => new Date(s),
+    }
+    const a = persistent(new Date(0), 'when', opts)
+    a.set(new Date('2024-01-02T03:04:05.000Z'))
+    const b = persistent(new Date(0), 'when', opts)
+    expect(b.get()).toBeInstanceOf(Date)
+    expect(b.get().toISOString()).toBe('2024-01-02T03:04:05.000Z')
+  })
+
+  it('clear() removes the stored value and resets to the initial value', async () => {
+    const engine = memoryEngine()
+    const a = persistent('x', 'c', { engine })
+    a.set('y')
+    await a.clear()
+    expect(engine.getItem('c')).toBeNull()
+    expect(a.get()).toBe('x')
+  })
+
+  it('dispose() stops persisting', () => {
+    const engine = memoryEngine()
+    const a = persistent(1, 'd', { engine })
+    a.dispose()
+    a.set(2)
+    expect(engine.getItem('d')).toBeNull()
+    expect(a.hydration.get()).toBe('idle')
+  })
+})
+
+describe('versions and migrations', () => {
+  it('runs a migrate function and rewrites the value in the new version', async () => {
+    const engine = memoryEngine()
+    engine.setItem('s', envelope(0, { dark: true }))
+    const s = persistent({ theme: 'light' }, 's', {
+      engine,
+      version: 1,
+      migrate: (old, from) =>
+        from === 0 ? { theme: (old as { dark: boolean }).dark ? 'dark' : 'light' } : old,
+    })
+    expect(s.get()).toEqual({ theme: 'dark' })
+    await s.flush()
+    expect(engine.getItem('s')).toBe(envelope(1, { theme: 'dark' }))
+  })
+
+  it('runs a chain of steps in order', () => {
+    const engine = memoryEngine()
+    engine.setItem('n', envelope(1, 10))
+    const n = persistent(0, 'n', {
+      engine,
+      version: 3,
+      migrate: { 2: (x) => (x as number) + 1, 3: (x) => (x as number) * 2 },
+    })
+    expect(n.get()).toBe(22)
+  })
+
+  it('a missing step is a MigrationError; the raw value is quarantined', () => {
+    const engine = memoryEngine()
+    engine.setItem('n', envelope(0, 10))
+    const errors: unknown[] = []
+    const n = persistent(0, 'n', {
+      engine,
+      version: 2,
+      migrate: { 2: (x) => x },
+      onError: (e) => errors.push(e),
+    })
+    expect(n.get()).toBe(0)
+    expect(errors[0]).toBeInstanceOf(MigrationError)
+    const qk = (errors[0] as MigrationError).quarantineKey as string
+    expect(engine.getItem(qk)).toBe(envelope(0, 10))
+  })
+
+  it('a stored version newer than the code: refuse to downgrade, report, keep stored data', async () => {
+    const engine = memoryEngine()
+    const stored = envelope(5, { shape: 'from the future' })
+    engine.setItem('s', stored)
+    const s = persistent({ shape: 'now' }, 's', { engine, version: 2 })
+    expect(s.get()).toEqual({ shape: 'now' })
+    expect(s.hydration.get()).toBe('error')
+    const err = s.errors.get()[0]
+    expect(err).toBeInstanceOf(VersionError)
+    expect(err?.key).toBe('s')
+    expect((err as VersionError).storedVersion).toBe(5)
+    s.set({ shape: 'edited here' })
+    await s.flush()
+    expect(s.get()).toEqual({ shape: 'edited here' })
+    expect(engine.getItem('s')).toBe(stored)
+    expect(engine.keys('s.quarantine')).toEqual([])
+  })
+})
+
+describe('bad stored values are quarantined, never lost', () => {
+  it('unparseable text: keeps the initial value, names key and reason, moves the raw text aside', () => {
+    const engine = memoryEngine()
+    engine.setItem('settings', '{not json')
+    const s = persistent({ theme: 'light' }, 'settings', { engine })
+    expect(s.get()).toEqual({ theme: 'light' })
+    expect(s.hydration.get()).toBe('error')
+    const err = s.errors.get()[0] as DecodeError
+    expect(err).toBeInstanceOf(DecodeError)
+    expect(err.code).toBe('E_DECODE')
+    expect(err.key).toBe('settings')
+    expect(err.message).toContain('settings')
+    expect(err.quarantineKey).toMatch(/^settings\.quarantine\.\d+$/)
+    expect(engine.getItem(err.quarantineKey as string)).toBe('{not json')
+    // Writing afterwards is safe: the damaged text is kept aside.
+    s.set({ theme: 'dark' })
+    expect(engine.getItem('settings')).toBe(envelope(0, { theme: 'dark' }))
+    expect(engine.getItem(err.quarantineKey as string)).toBe('{not json')
+  })
+
+  it('schema failure (Standard Schema via zod): SchemaError with the issue path, raw quarantined', () => {
+    const engine = memoryEngine()
+    const raw = envelope(0, { theme: 'purple', fontSize: 'big' })
+    engine.setItem('settings', raw)
+    const schema = z.object({ theme: z.enum(['light', 'dark']), fontSize: z.number() })
+    const s = persistent({ theme: 'light' as 'light' | 'dark', fontSize: 16 }, 'settings', { engine, schema })
+    expect(s.get()).toEqual({ theme: 'light', fontSize: 16 })
+    const err = s.errors.get()[0] as SchemaError
+    expect(err).toBeInstanceOf(SchemaError)
+    expect(err.message).toMatch(/theme/)
+    expect(err.issues.length).toBe(2)
+    expect(engine.getItem(err.quarantineKey as string)).toBe(raw)
+  })
+
+  it('a value that is valid JSON but not an envelope is a DecodeError too', () => {
+    const engine = memoryEngine()
+    engine.setItem('k', '"legacy plain string"')
+    const s = persistent('init', 'k', { engine })
+    expect(s.errors.get()[0]).toBeInstanceOf(DecodeError)
+    expect(s.get()).toBe('init')
+  })
+
+  it('if the quarantine copy fails, the key is left untouched and writes are held', async () => {
+    const engine = flakyEngine()
+    engine.setItem('k', '{broken')
+    engine.failWrites = new Error('disk on fire')
+    const s = persistent(1, 'k', { engine })
+    const codes = s.errors.get().map((e) => e.code)
+    expect(codes).toEqual(['E_DECODE', 'E_QUARANTINE'])
+    expect(s.errors.get()[1]).toBeInstanceOf(QuarantineError)
+    engine.failWrites = null
+    s.set(2)
+    await s.flush()
+    expect(engine.getItem('k')).toBe('{broken')
+    expect(s.get()).toBe(2)
+  })
+})
+
+describe('write failures', () => {
+  it('quota exceeded: in-memory value stays, error reported, the next write retries', () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'q', { engine })
+    engine.failWrites = new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    s.set(1)
+    expect(s.get()).toBe(1)
+    const err = s.errors.get()[0] as WriteError
+    expect(err).toBeInstanceOf(WriteError)
+    expect(err.quota).toBe(true)
+    expect(err.key).toBe('q')
+    expect(engine.getItem('q')).toBeNull()
+    engine.failWrites = null
+    s.set(2)
+    expect(engine.getItem('q')).toBe(envelope(0, 2))
+  })
+
+  it('flush() retries a failed write without a new change', async () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'q', { engine })
+    engine.failWrites = new Error('EIO')
+    s.set(7)
+    engine.failWrites = null
+    await s.flush()
+    expect(engine.getItem('q')).toBe(envelope(0, 7))
+  })
+
+  it('an unencodable value is a WriteError, not a crash', () => {
+    const engine = memoryEngine()
+    const s = persistent<{ self?: unknown }>({}, 'cyc', { engine })
+    const cyclic: { self?: unknown } = {}
+    cyclic.self = cyclic
+    s.set(cyclic)
+    expect(s.errors.get()[0]).toBeInstanceOf(WriteError)
+    expect(s.get()).toBe(cyclic)
+  })
+})
+
+describe('debounce', () => {
+  it('coalesces writes and flush() writes at once', async () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'd', { engine, debounce: 60_000 })
+    for (let i = 1; i <= 100; i++) s.set(i)
+    expect(engine.writes).toEqual([])
+    await s.flush()
+    expect(engine.writes).toEqual(['d'])
+    expect(engine.getItem('d')).toBe(envelope(0, 100))
+  })
+
+  it('the trailing timer writes the last value once', async () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'd', { engine, debounce: 5 })
+    s.set(1)
+    s.set(2)
+    await until(() => engine.writes.length > 0)
+    expect(engine.writes).toEqual(['d'])
+    expect(engine.getItem('d')).toBe(envelope(0, 2))
+  })
+
+  it('flushAllPending() (what pagehide and process exit run) writes every pending store', () => {
+    const engine = memoryEngine()
+    const a = persistent(0, 'a', { engine, debounce: 60_000 })
+    const b = persistent(0, 'b', { engine, debounce: 60_000 })
+    a.set(1)
+    b.set(2)
+    flushAllPending()
+    expect(engine.getItem('a')).toBe(envelope(0, 1))
+    expect(engine.getItem('b')).toBe(envelope(0, 2))
+  })
+})
+
+describe('async engines: hydration without races', () => {
+  it('reports idle → hydrating → ready, and ready resolves', async () => {
+    const engine = gatedEngine()
+    await engine.setItem('k', envelope(0, 'stored'))
+    const s = persistent('initial', 'k', { engine })
+    const seen: HydrationStatus[] = []
+    s.hydration.subscribe((h) => seen.push(h))
+    expect(s.get()).toBe('initial')
+    engine.release()
+    await s.ready
+    expect(s.get()).toBe('stored')
+    expect(seen).toEqual(['hydrating', 'ready'])
+  })
+
+  it('a user write during hydration wins over the late stored value and is persisted (zustand#458)', async () => {
+    const area = new MemoryArea()
+    const engine = gatedEngine(area)
+    await engine.setItem('k', envelope(0, 'old stored'))
+    const s = persistent('initial', 'k', { engine })
+    s.set('typed by the user')
+    engine.release()
+    await s.ready
+    expect(s.get()).toBe('typed by the user')
+    await s.flush()
+    expect(area.data.get('k')).toBe(envelope(0, 'typed by the user'))
+  })
+
+  it('holds writes while hydrating, so a newer-version value is never overwritten by an early write', async () => {
+    const area = new MemoryArea()
+    const engine = gatedEngine(area)
+    const future = envelope(9, 'future')
+    await engine.setItem('k', future)
+    const s = persistent('initial', 'k', { engine, version: 1 })
+    s.set('early write')
+    engine.release()
+    await s.ready
+    await s.flush()
+    expect(s.get()).toBe('early write')
+    expect(s.errors.get()[0]).toBeInstanceOf(VersionError)
+    expect(area.data.get('k')).toBe(future)
+  })
+})
+
+describe('cross-tab', () => {
+  it('a write in one tab is seen in the other; removal and clear reset to initial; no echo', () => {
+    const area = new MemoryArea()
+    const engineA = flakyEngine(area)
+    const engineB = flakyEngine(area)
+    const a = persistent<string[]>([], 'cart', { engine: engineA })
+    const b = persistent<string[]>([], 'cart', { engine: engineB })
+    a.set(['apple'])
+    expect(b.get()).toEqual(['apple'])
+    expect(engineB.writes).toEqual([])
+    b.set(['apple', 'pear'])
+    expect(a.get()).toEqual(['apple', 'pear'])
+    expect(engineA.writes).toEqual(['cart'])
+    engineA.removeItem('cart')
+    expect(b.get()).toEqual([])
+    a.set(['x'])
+    area.clear()
+    expect(b.get()).toEqual([])
+    expect(a.get()).toEqual([])
+  })
+
+  it('a bad value written by another tab is quarantined, not applied', () => {
+    const area = new MemoryArea()
+    const b = persistent(1, 'n', { engine: memoryEngine({ area }) })
+    memoryEngine({ area }).setItem('n', 'garbage')
+    expect(b.get()).toBe(1)
+    const err = b.errors.get()[0]
+    expect(err).toBeInstanceOf(DecodeError)
+    expect(area.data.get(err?.quarantineKey as string)).toBe('garbage')
+  })
+
+  it('crossTab: false ignores other tabs', () => {
+    const area = new MemoryArea()
+    const a = persistent(0, 'n', { engine: memoryEngine({ area }) })
+    const b = persistent(0, 'n', { engine: memoryEngine({ area }), crossTab: false })
+    a.set(3)
+    expect(b.get()).toBe(0)
+  })
+})

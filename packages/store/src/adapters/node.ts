@@ -121,37 +121,39 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
       const logFile = `${stateFile.replace(/\.db$/, '')}.log.db`
       mkdirSync(dirname(stateFile), { recursive: true })
       let recovery: DriverRecovery | undefined
-      const open = (): DB => {
-        const db = new Database(stateFile)
+      // Probe each file on its own connection first: SQLite loads every attached
+      // schema at once, so a damaged file must be identified before attaching.
+      const check = (file: string): unknown => {
+        let db: DB | undefined
         try {
-          db.prepare('ATTACH DATABASE ? AS log').run(logFile)
-        } catch (e) {
-          db.close()
-          throw new StoreCorruptError(logFile, undefined, e)
-        }
-        try {
-          probe(db, 'log', options.integrityCheck === true)
-          tune(db, 'log')
-        } catch (e) {
-          db.close()
-          if (isCorruption(e)) throw new StoreCorruptError(logFile, undefined, e)
-          throw e
-        }
-        try {
+          db = new Database(file)
           probe(db, 'main', options.integrityCheck === true)
           tune(db, 'main')
+          return undefined
         } catch (e) {
-          db.close()
-          if (!isCorruption(e)) throw e
-          const movedTo = moveAside(stateFile, Date.now())
-          recovery = {
-            reason: 'state-corrupt',
-            file: stateFile,
-            movedTo,
-            error: e instanceof Error ? e.message : String(e),
-          }
-          return open()
+          if (isCorruption(e)) return e
+          throw e
+        } finally {
+          db?.close()
         }
+      }
+      const logError = check(logFile)
+      if (logError !== undefined) throw new StoreCorruptError(logFile, undefined, logError)
+      const stateError = check(stateFile)
+      if (stateError !== undefined) {
+        const movedTo = moveAside(stateFile, Date.now())
+        recovery = {
+          reason: 'state-corrupt',
+          file: stateFile,
+          movedTo,
+          error: stateError instanceof Error ? stateError.message : String(stateError),
+        }
+      }
+      const open = (): DB => {
+        const db = new Database(stateFile)
+        db.prepare('ATTACH DATABASE ? AS log').run(logFile)
+        tune(db, 'main')
+        tune(db, 'log')
         return db
       }
       const db = open()

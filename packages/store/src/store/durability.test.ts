@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { events, schema, todos } from '../../test/fixtures.js'
+import { nodeAdapter } from '../adapters/node.js'
+import { StoreCorruptError } from '../errors.js'
+import { makeSchema } from '../schema/make-schema.js'
+import { Column } from '../tables/columns.js'
+import { table } from '../tables/table.js'
+import { createStore } from './create-store.js'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'strata-store-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const open = (extra: { rebuild?: boolean } = {}) =>
+  createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'app', ...extra })
+
+describe('durability and boot', () => {
+  it('persists log and state; reopening does not replay the log', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))
+    a.commit(events.filterSet({ filter: 'done' }))
+    const clientId = a.sync.clientId
+    a.close()
+    const b = await open()
+    expect(b.boot.mode).toBe('opened')
+    expect(b.boot.eventsApplied).toBe(0)
+    expect(b.boot.logSize).toBe(3)
+    expect(b.sync.clientId).toBe(clientId)
+    expect(b.query(todos.count())).toBe(2)
+    expect(b.sync.pending().map((e) => e.seq)).toEqual([1, 2])
+    b.commit(events.todoCreated({ id: 'c', title: 'C' }))
+    expect(b.sync.lastSeq()).toBe(3)
+    b.close()
+  })
+
+  it('persists confirmedHead and confirmations across restarts', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    const [p] = a.sync.pending()
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'z', title: 'Z' }, clientId: 'other', seq: 1, gseq: 1 },
+      { ...(p as never), gseq: 2 },
+    ])
+    a.close()
+    const b = await open()
+    expect(b.boot.mode).toBe('opened')
+    expect(b.sync.confirmedHead()).toBe(2)
+    expect(b.sync.pending()).toEqual([])
+    expect(b.query(todos.count())).toBe(2)
+    b.close()
+  })
+
+  it('rebuilds state from the log when a table schema changes', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCompleted({ id: 'a' }))
+    a.close()
+    const todos2 = table('todos', {
+      id: Column.text({ primaryKey: true }),
+      title: Column.text(),
+      done: Column.boolean({ default: false }),
+      position: Column.integer({ default: 0 }),
+      tags: Column.json<string[]>({ default: [] }),
+      deletedAt: Column.integer({ nullable: true }),
+      priority: Column.integer({ default: 3 }),
+    })
+    const schema2 = makeSchema({
+      events: schema.events,
+      tables: { todos: todos2, uiFilter: schema.tables.uiFilter },
+      materializers: Object.fromEntries(schema.materializers) as never,
+    })
+    expect(schema2.hash).not.toBe(schema.hash)
+    const b = await createStore({ schema: schema2, adapter: nodeAdapter({ directory: dir }), storeId: 'app' })
+    expect(b.boot.mode).toBe('rebuilt')
+    expect(b.boot.reason).toBe('schema-changed')
+    expect(b.query(todos2.first())).toMatchObject({ id: 'a', done: true, priority: 3 })
+    // Pending events got fresh undo entries and still roll back correctly.
+    b.sync.reject(2, 'nope')
+    expect(b.query(todos2.first())).toMatchObject({ id: 'a', done: false })
+    b.close()
+  })
+
+  it('redoes an interrupted rebuild (marker row left behind)', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))
+    a.close()
+    // Simulate a rebuild that died half-way: marker set, tables partially filled.
+    const db = new Database(join(dir, 'app.db'))
+    db.exec(`UPDATE __strata_state SET value = 1 WHERE key = 'rebuilding'; DELETE FROM todos WHERE id = 'b'`)
+    db.close()
+    const b = await open()
+    expect(b.boot.mode).toBe('rebuilt')
+    expect(b.boot.reason).toBe('interrupted-rebuild')
+    expect(b.query(todos.select('id').orderBy('id'))).toEqual([{ id: 'a' }, { id: 'b' }])
+    b.close()
+    const c = await open()
+    expect(c.boot.mode).toBe('opened')
+    c.close()
+  })
+
+  it('replays the log tail when state is behind (crash between log and state)', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    a.commit(events.todoCreated({ id: 'b', title: 'B' }))
+    a.close()
+    const db = new Database(join(dir, 'app.db'))
+    db.exec(`UPDATE __strata_state SET value = 1 WHERE key = 'applied'; DELETE FROM todos WHERE id = 'b'`)
+    db.close()
+    const b = await open()
+    expect(b.boot.mode).toBe('replayed-tail')
+    expect(b.boot.eventsApplied).toBe(1)
+    expect(b.query(todos.count())).toBe(2)
+    b.close()
+  })
+
+  it('detects a corrupt state file, keeps it aside and rebuilds from the log', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCompleted({ id: 'a' }))
+    a.close()
+    writeFileSync(join(dir, 'app.db'), Buffer.alloc(8192, 7))
+    const b = await open()
+    expect(b.boot.mode).toBe('rebuilt')
+    expect(b.boot.reason).toBe('state-corrupt')
+    expect(b.boot.recovery?.movedTo).toMatch(/app\.db\.corrupt-\d+$/)
+    expect(readdirSync(dir).some((f) => /^app\.db\.corrupt-\d+$/.test(f))).toBe(true)
+    expect(b.query(todos.first())).toMatchObject({ id: 'a', done: true })
+    b.close()
+  })
+
+  it('reports a corrupt log with a typed error and leaves the file in place', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    a.close()
+    writeFileSync(join(dir, 'app.log.db'), Buffer.alloc(8192, 9))
+    await expect(open()).rejects.toBeInstanceOf(StoreCorruptError)
+    expect(readdirSync(dir)).toContain('app.log.db')
+  })
+
+  it('snapshot + compaction keep pending events and rebuild identical state', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))
+    a.sync.applyUpstream(a.sync.pending().map((p, i) => ({ ...p, gseq: i + 1 })))
+    a.commit(events.todoCompleted({ id: 'a' }))
+    a.commit(events.filterSet({ filter: 'open' }))
+    const snap = a.snapshot()
+    expect(snap.head).toBe(2)
+    // The snapshot holds confirmed state only: the pending completion is not in it.
+    expect(snap.rows.todos).toBe(2)
+    const removed = a.compact()
+    expect(removed).toBe(3)
+    expect(a.sync.pending().map((e) => e.name)).toEqual(['v1.TodoCompleted'])
+    const before = a.query(todos.orderBy('id'))
+    a.rebuild()
+    expect(a.query(todos.orderBy('id'))).toEqual(before)
+    a.close()
+    const b = await open({ rebuild: true })
+    expect(b.boot.reason).toBe('requested')
+    expect(b.query(todos.orderBy('id'))).toEqual(before)
+    expect(b.devtools.tableRows('ui_filter')).toEqual([{ id: 'default', filter: 'open' }])
+    b.commit(events.todoCreated({ id: 'c', title: 'C' }))
+    expect(b.sync.lastSeq()).toBe(4)
+    b.close()
+  })
+
+  it('a process killed mid-commit leaves every commit fully there or fully absent', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, '../../test/kill-child.ts'), dir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    await new Promise<void>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.split('\n').length > 4) resolve()
+      })
+      child.on('exit', (code) => reject(new Error(`child exited early (${code})`)))
+    })
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('close', r))
+    const store = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'kill' })
+    const rows = store.query(todos.select('id', 'title', 'done'))
+    const batches = new Map<string, { n: number; done: number }>()
+    for (const r of rows) {
+      const b = batches.get(r.title) ?? { n: 0, done: 0 }
+      b.n++
+      if (r.done) b.done++
+      batches.set(r.title, b)
+    }
+    expect(batches.size).toBeGreaterThan(100)
+    for (const b of batches.values()) expect(b).toEqual({ n: 5, done: 1 })
+    expect(store.sync.pending()).toHaveLength(batches.size * 6)
+    store.close()
+  })
+})

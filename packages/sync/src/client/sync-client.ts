@@ -182,6 +182,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let lastHeard = 0
   let pushScheduled = false
   let terminal = false
+  let fatalReported = false
   let tabs: TabLeader | undefined
   let leading = false
 
@@ -265,13 +266,12 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     catchingUp = false
     disarmHeartbeat()
     const changes: Partial<SyncStatusSnapshot> = { online: false, syncing: false }
-    if (!info.local) {
-      const current = writer.snapshot().error
-      // Keep a more specific server error (sent just before the close) over the bare close.
-      if (!(current instanceof SyncServerError && current.fatal)) {
-        changes.error = new SyncConnectionError(transport.url, info.reason, { cause: info.error })
-      }
+    // Keep the server's own reason (a fatal error frame just before this close) over the
+    // bare close; later failures (refused reconnects) report the connection again.
+    if (!info.local && !fatalReported) {
+      changes.error = new SyncConnectionError(transport.url, info.reason, { cause: info.error })
     }
+    fatalReported = false
     patch(changes)
     if (info.code !== undefined && TERMINAL_CLOSE.has(info.code)) terminal = true
     if (info.code === CLOSE_CODES.unauthorized && !options.getToken) terminal = true
@@ -388,7 +388,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   function onError(message: ErrorMessage) {
     const error = new SyncServerError(message.code, message.message, message.fatal === true)
     patch({ error })
-    if (message.fatal) return // the server closes the socket; onClosed decides what next
+    if (message.fatal) {
+      fatalReported = true
+      return // the server closes the socket; onClosed decides what next
+    }
     if (message.id !== undefined) {
       // A whole push refused without recording anything (rate limit, size, …): start a
       // clean session after a backoff pause, which re-pushes from the server's lastSeq.

@@ -45,11 +45,14 @@ class BetterSqliteDriver implements SqliteDriver {
     const reader = s.reader
     return {
       run: (params) => (params?.length ? s.run(params as unknown[]) : s.run()),
-      all: (params) =>
-        reader
-          ? ((params?.length ? s.all(params as unknown[]) : s.all()) as Record<string, unknown>[])
-          : (s.run(...(params ?? [])), []),
-      get: (params) =>
+      all: (params) => {
+        if (!reader) {
+          s.run(params ? (params as unknown[]) : [])
+          return []
+        }
+        return (params?.length ? s.all(params as unknown[]) : s.all()) as Record<string, unknown>[]
+      },
+      get: (params) => (params?.length ? s.get(params as unknown[]) : s.get()) as Record<string, unknown> | undefined,
         (params?.length ? s.get(params as unknown[]) : s.get()) as Record<string, unknown> | undefined,
     }
   }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
 import { nodeAdapter } from '../adapters/node.js'
 import { StoreCorruptError } from '../errors.js'
+import type { EventRecord } from '../events/record.js'
 import { makeSchema } from '../schema/make-schema.js'
 import { Column } from '../tables/columns.js'
 import { table } from '../tables/table.js'
@@ -46,7 +47,7 @@ describe('durability and boot', () => {
     const [p] = a.sync.pending()
     a.sync.applyUpstream([
       { name: 'v1.TodoCreated', args: { id: 'z', title: 'Z' }, clientId: 'other', seq: 1, gseq: 1 },
-      { ...(p as never), gseq: 2 },
+      { ...(p as EventRecord), gseq: 2 },
     ])
     a.close()
     const b = await open()

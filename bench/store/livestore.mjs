@@ -45,6 +45,7 @@ const materializers = State.SQLite.materializers(events, {
 })
 const schema = makeSchema({ events, state: State.SQLite.makeState({ tables, materializers }) })
 const STORE_ID = 'bench'
+const BY_ID = `item-${BATCHED_EVENTS / 2}`
 
 const [, , mode, workDir, resultFile] = process.argv
 
@@ -122,8 +123,8 @@ const batched = async () => {
   )
   const byId = await measureLatency(
     store,
-    queryDb(tables.items.where({ id: 'item-5000' }).first(), { label: 'byId' }),
-    (i) => events.itemRenamed({ id: 'item-5000', title: `renamed ${i}` }),
+    queryDb(tables.items.where({ id: BY_ID }).first(), { label: 'byId' }),
+    (i) => events.itemRenamed({ id: BY_ID, title: `renamed ${i}` }),
   )
   const allRows = await measureLatency(store, queryDb(tables.items, { label: 'all' }), (i) =>
     events.itemRenamed({ id: `item-${(i * 97) % BATCHED_EVENTS}`, title: `again ${i}` }),

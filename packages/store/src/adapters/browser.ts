@@ -1,0 +1,128 @@
+/**
+ * `browserAdapter()`: the store's driver for browsers. WASM SQLite in memory in the
+ * page (synchronous reads and writes, as the store requires), made durable by a journal
+ * of committed transactions plus periodic snapshots in OPFS, or IndexedDB where OPFS is
+ * missing; optional AES-GCM encryption of every persisted file; one leader tab per store
+ * (Web Locks) with the other tabs as synchronous read replicas fed over BroadcastChannel.
+ * Decisions: docs/decisions/0038 (driver design), 0039 (encryption).
+ */
+import type { StoreAdapter } from './adapter.js'
+import type { EncryptionOptions } from '../encryption/store-key.js'
+import type { MemoryEngine } from '../browser/engine.js'
+import type { PersistenceError } from '../browser/errors.js'
+import { type JournaledStoreDriver, openJournaledDriver } from '../browser/open.js'
+import { indexedDbStorage } from '../browser/storage/indexeddb.js'
+import { opfsAvailable, opfsStorage } from '../browser/storage/opfs.js'
+import type { DurableStorage } from '../browser/storage/storage.js'
+import { loadSqliteWasm, openWasmEngine } from '../browser/wasm-engine.js'
+
+/** Options of `browserAdapter`. */
+export interface BrowserAdapterOptions {
+  /**
+   * Where files go: `'auto'` (default: OPFS, else IndexedDB), `'opfs'`, `'indexeddb'`, or
+   * a function returning any `DurableStorage` (e.g. `memoryStorage()` in tests).
+   */
+  readonly storage?:
+    | 'auto'
+    | 'opfs'
+    | 'indexeddb'
+    | ((storeId: string) => DurableStorage | Promise<DurableStorage>)
+    | undefined
+  /** Encrypt the persisted journal and snapshots (docs/decisions/0039). */
+  readonly encryption?: EncryptionOptions | undefined
+  /** URL of `sqlite3.wasm` (copy it from `@sqlite.org/sqlite-wasm/sqlite-wasm/jswasm/`). */
+  readonly wasmUrl?: string | URL | undefined
+  /** The wasm bytes instead of a URL. */
+  readonly wasmBinary?: Uint8Array | undefined
+  /** Another in-memory engine instead of WASM SQLite (Node: better-sqlite3 in memory). */
+  readonly engine?: (() => MemoryEngine | Promise<MemoryEngine>) | undefined
+  /** Journal records between snapshots (default 2,000). */
+  readonly snapshotEvery?: number | undefined
+  /** Coordinate tabs (default true; false = every opener owns its own copy). */
+  readonly multiTab?: boolean | undefined
+  /** Called when a background write fails; `flush()` rejects with the same error. */
+  readonly onPersistenceError?: ((error: PersistenceError) => void) | undefined
+}
+
+/** A `StoreAdapter` whose drivers are journaled, plus a way to wait for durability. */
+export interface BrowserStoreAdapter extends StoreAdapter {
+  open(opts: { readonly storeId: string }): Promise<JournaledStoreDriver>
+  /** Resolve when every commit of every store opened through this adapter is durable. */
+  flush(): Promise<void>
+  /** The drivers opened so far, by store id (devtools, tests). */
+  readonly drivers: ReadonlyMap<string, JournaledStoreDriver>
+}
+
+const openStorage = async (
+  choice: BrowserAdapterOptions['storage'],
+  storeId: string,
+): Promise<DurableStorage> => {
+  if (typeof choice === 'function') return choice(storeId)
+  if (choice === 'indexeddb') return indexedDbStorage(storeId)
+  if (choice === 'opfs') return opfsStorage(storeId)
+  if (opfsAvailable()) {
+    try {
+      return await opfsStorage(storeId)
+    } catch {
+      // e.g. private windows that expose the API but refuse it: fall back below
+    }
+  }
+  return indexedDbStorage(storeId)
+}
+
+/**
+ * The browser adapter for `createStore`.
+ * @param options storage, encryption, wasm location, snapshot interval, tabs
+ * @returns an adapter; `await adapter.flush()` waits until commits are on disk
+ * @example
+ * import { createStore } from '@strata/store'
+ * import { browserAdapter } from '@strata/store/browser'
+ * const adapter = browserAdapter({ wasmUrl: '/sqlite3.wasm', encryption: { passphrase } })
+ * const store = await createStore({ schema, adapter, storeId: 'todos' })
+ * store.commit(events.todoCreated({ id: 't1', title: 'Milk' }))
+ * await adapter.flush() // durable in OPFS
+ */
+export function browserAdapter(options: BrowserAdapterOptions = {}): BrowserStoreAdapter {
+  const drivers = new Map<string, JournaledStoreDriver>()
+  return {
+    drivers,
+    async open({ storeId }) {
+      const engine =
+        options.engine !== undefined
+          ? await options.engine()
+          : openWasmEngine(
+              await loadSqliteWasm({
+                ...(options.wasmUrl !== undefined ? { wasmUrl: options.wasmUrl } : {}),
+                ...(options.wasmBinary !== undefined ? { wasmBinary: options.wasmBinary } : {}),
+              }),
+            )
+      let storage: DurableStorage
+      try {
+        storage = await openStorage(options.storage, storeId)
+      } catch (e) {
+        engine.close()
+        throw e
+      }
+      try {
+        const driver = await openJournaledDriver({
+          storeId,
+          engine,
+          storage,
+          encryption: options.encryption,
+          snapshotEvery: options.snapshotEvery,
+          multiTab: options.multiTab,
+          onPersistenceError: options.onPersistenceError,
+        })
+        drivers.set(storeId, driver)
+        return driver
+      } catch (e) {
+        engine.close()
+        storage.close()
+        throw e
+      }
+    },
+    async flush() {
+      await Promise.all([...drivers.values()].map((d) => d.flush()))
+    },
+  }
+}

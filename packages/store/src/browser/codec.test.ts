@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { base64ToBytes, bytesToBase64, decodeBatch, encodeBatch, type JournalRecord } from './codec.js'
+
+describe('journal codec', () => {
+  it('round-trips records with text, numbers, null, BLOBs and bigints', () => {
+    const records: JournalRecord[] = [
+      { seq: 1, ops: [{ sql: 'CREATE TABLE t (a, b)' }] },
+      {
+        seq: 2,
+        ops: [
+          { sql: 'INSERT INTO t VALUES (?, ?)', params: ['x', 1.5] },
+          { sql: 'INSERT INTO t VALUES (?, ?)', params: [null, new Uint8Array([0, 255, 7])] },
+          { sql: 'INSERT INTO t VALUES (?, ?)', params: [2n ** 60n, 'text'] },
+        ],
+      },
+    ]
+    const back = decodeBatch(encodeBatch(records))
+    expect(back[0]).toEqual(records[0])
+    expect(back[1]?.ops[0]).toEqual(records[1]?.ops[0])
+    expect(back[1]?.ops[1]?.params?.[1]).toEqual(new Uint8Array([0, 255, 7]))
+    expect(back[1]?.ops[2]?.params?.[0]).toBe(2n ** 60n)
+  })
+
+  it('rejects bytes that are not a batch, with a reason', () => {
+    expect(() => decodeBatch(new TextEncoder().encode('{"v":9,"r":[]}'))).toThrow(
+      /unsupported journal format 9/,
+    )
+    expect(() => decodeBatch(new TextEncoder().encode('{"v":1,"r":[{"s":"x"}]}'))).toThrow(
+      /record 0 is malformed/,
+    )
+    expect(() => decodeBatch(new Uint8Array([0xff, 0xfe]))).toThrow()
+  })
+
+  it('base64 matches the platform encoding for large inputs', () => {
+    const bytes = new Uint8Array(70_000).map((_, i) => (i * 31) % 256)
+    expect(bytesToBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'))
+    expect(base64ToBytes(bytesToBase64(bytes))).toEqual(bytes)
+  })
+})

@@ -1,0 +1,107 @@
+/**
+ * Byte encoding of journal batches: the write statements of committed transactions, as
+ * JSON with tagged values for what JSON cannot hold (BLOBs, bigints). Owns nothing else;
+ * encryption wraps these bytes (see ../encryption/cipher.ts).
+ */
+
+/** One write statement as it ran: SQL text and its positional parameters. */
+export interface JournalOp {
+  readonly sql: string
+  readonly params?: readonly unknown[]
+}
+
+/** The writes of one committed transaction, numbered gap-free from 1. */
+export interface JournalRecord {
+  readonly seq: number
+  readonly ops: readonly JournalOp[]
+}
+
+const FORMAT = 1
+
+const encodeValue = (v: unknown): unknown => {
+  if (v instanceof Uint8Array) return { $b: bytesToBase64(v) }
+  if (typeof v === 'bigint') return { $n: v.toString() }
+  return v
+}
+const decodeValue = (v: unknown): unknown => {
+  if (v !== null && typeof v === 'object') {
+    const o = v as { $b?: unknown; $n?: unknown }
+    if (typeof o.$b === 'string') return base64ToBytes(o.$b)
+    if (typeof o.$n === 'string') return BigInt(o.$n)
+  }
+  return v
+}
+
+/**
+ * Encode records into one batch file's bytes.
+ * @param records consecutive records
+ * @returns UTF-8 JSON bytes
+ * @example
+ * const bytes = encodeBatch([{ seq: 1, ops: [{ sql: 'INSERT INTO t VALUES (?)', params: [1] }] }])
+ */
+export function encodeBatch(records: readonly JournalRecord[]): Uint8Array {
+  const body = {
+    v: FORMAT,
+    r: records.map((r) => ({
+      s: r.seq,
+      o: r.ops.map((op) => (op.params === undefined ? [op.sql] : [op.sql, op.params.map(encodeValue)])),
+    })),
+  }
+  return new TextEncoder().encode(JSON.stringify(body))
+}
+
+/**
+ * Decode a batch file's bytes; throws a plain Error describing the defect (the caller
+ * wraps it in a JournalCorruptError naming the file).
+ * @param bytes what `encodeBatch` produced
+ * @returns the records, in order
+ * @example
+ * decodeBatch(encodeBatch(records)) // deep-equals records
+ */
+export function decodeBatch(bytes: Uint8Array): JournalRecord[] {
+  const parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown
+  if (parsed === null || typeof parsed !== 'object') throw new Error('not a journal batch')
+  const { v, r } = parsed as { v?: unknown; r?: unknown }
+  if (v !== FORMAT) throw new Error(`unsupported journal format ${String(v)}`)
+  if (!Array.isArray(r)) throw new Error('journal batch has no records')
+  return r.map((rec: unknown, i) => {
+    const { s, o } = (rec ?? {}) as { s?: unknown; o?: unknown }
+    if (typeof s !== 'number' || !Array.isArray(o)) throw new Error(`record ${i} is malformed`)
+    return {
+      seq: s,
+      ops: o.map((op: unknown) => {
+        if (!Array.isArray(op) || typeof op[0] !== 'string')
+          throw new Error(`record ${s} has a malformed statement`)
+        const params = op[1]
+        return Array.isArray(params) ? { sql: op[0], params: params.map(decodeValue) } : { sql: op[0] }
+      }),
+    }
+  })
+}
+
+/**
+ * Base64 of bytes (no padding stripped), without Node's Buffer so it runs in browsers.
+ * @param bytes any bytes
+ * @returns base64 text
+ * @example
+ * bytesToBase64(new Uint8Array([1, 2])) // 'AQI='
+ */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+
+/**
+ * Bytes of base64 text.
+ * @param text base64
+ * @returns the bytes
+ * @example
+ * base64ToBytes('AQI=') // Uint8Array [1, 2]
+ */
+export function base64ToBytes(text: string): Uint8Array {
+  const s = atob(text)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}

@@ -1,0 +1,200 @@
+/**
+ * Opens a journaled store database: engine + durable storage + optional encryption +
+ * tab leadership, wired together. `browserAdapter` (WASM engine, OPFS / IndexedDB) and
+ * `encryptedNodeAdapter` (better-sqlite3 in memory, a directory) are thin choices of
+ * engine and storage over this one function, so both behave identically.
+ */
+import type { SqliteDriver } from '../adapters/adapter.js'
+import { type EncryptionOptions, openStoreCipher } from '../encryption/store-key.js'
+import type { JournalRecord } from './codec.js'
+import type { MemoryEngine } from './engine.js'
+import { NotLeaderError, type PersistenceError } from './errors.js'
+import { JournaledDriver } from './journal.js'
+import { type LoadReport, Persister } from './persister.js'
+import type { DurableStorage } from './storage/storage.js'
+import { claimLeadership, type Leadership, storeChannel, type TabMessage } from './tabs.js'
+
+/** Options of `openJournaledDriver`. */
+export interface OpenJournaledOptions {
+  readonly storeId: string
+  readonly engine: MemoryEngine
+  readonly storage: DurableStorage
+  /** Encrypt every persisted file (see docs/decisions/0039). */
+  readonly encryption?: EncryptionOptions | undefined
+  /** Records between snapshots (default 2,000). */
+  readonly snapshotEvery?: number | undefined
+  /** Coordinate tabs with Web Locks + BroadcastChannel (default: when available). */
+  readonly multiTab?: boolean | undefined
+  /** Background persistence failures (also rejected by `flush`). */
+  readonly onPersistenceError?: ((error: PersistenceError) => void) | undefined
+}
+
+/**
+ * A store database whose state lives in memory (synchronous reads and writes) and whose
+ * committed transactions are persisted as a journal plus snapshots.
+ * @example
+ * const driver = await browserAdapter().open({ storeId: 'app' })
+ * driver.role // 'leader' | 'follower'
+ * await driver.flush()
+ */
+export interface JournaledStoreDriver extends SqliteDriver {
+  /** `'leader'` owns and persists the database; `'follower'` is a read replica. */
+  readonly role: 'leader' | 'follower'
+  /** Seq of the last committed journal record. */
+  readonly head: number
+  /** Where the files are (`opfs:/strata/app`, `indexeddb:…`, a directory). */
+  readonly location: string
+  /** What boot loaded. */
+  readonly loaded: LoadReport
+  /** Resolve when every commit so far is durable; rejects with PersistenceError. */
+  flush(): Promise<void>
+  /** Called after changes made by another tab were applied here; returns an unsubscribe. */
+  onExternalChange(fn: () => void): () => void
+  /** Close, after pending writes finish. */
+  closeAsync(): Promise<void>
+}
+
+const RECENT_RECORDS = 1000
+
+/**
+ * Open (load or create) a journaled store database.
+ * @param options engine, storage, encryption, tab coordination
+ * @returns the driver, ready for `createStore`
+ * @throws WrongKeyError / EncryptionMismatchError / JournalCorruptError
+ * @example
+ * const driver = await openJournaledDriver({
+ *   storeId: 'app',
+ *   engine: openWasmEngine(await loadSqliteWasm()),
+ *   storage: await opfsStorage('app'),
+ * })
+ */
+export async function openJournaledDriver(options: OpenJournaledOptions): Promise<JournaledStoreDriver> {
+  const { storeId, engine, storage } = options
+  const cipher = await openStoreCipher(storage, storeId, options.encryption)
+  const multiTab = options.multiTab ?? true
+  const leadership: Leadership = multiTab
+    ? await claimLeadership(storeId)
+    : { isLeader: true, onPromoted: () => {}, release: () => {} }
+  const channel = multiTab ? storeChannel(storeId) : undefined
+  const tabId = Math.random().toString(36).slice(2)
+  const recent: JournalRecord[] = []
+  const listeners = new Set<() => void>()
+  const persister = new Persister({
+    storeId,
+    storage,
+    cipher,
+    snapshotEvery: options.snapshotEvery,
+    onError: options.onPersistenceError,
+  })
+  const driver = new JournaledDriver(engine, {
+    location: storage.location,
+    refuseWrite: (sql) => (leadership.isLeader ? undefined : new NotLeaderError(storeId, sql)),
+    onRecord: (record) => {
+      persister.enqueue(record)
+      recent.push(record)
+      if (recent.length > RECENT_RECORDS) recent.shift()
+      channel?.postMessage({ t: 'records', records: [record] } satisfies TabMessage)
+    },
+  })
+
+  // Followers listen before loading so nothing committed meanwhile is missed.
+  const inbox: TabMessage[] = []
+  let loadedYet = false
+  const notify = () => {
+    for (const fn of listeners) fn()
+  }
+  const onFollowerMessage = (msg: TabMessage) => {
+    if (msg.t === 'records') {
+      const fresh = msg.records.filter((r) => r.seq > driver.head)
+      if (fresh.length === 0) return
+      if (fresh[0]!.seq !== driver.head + 1) {
+        channel?.postMessage({ t: 'need', from: driver.head + 1, tab: tabId } satisfies TabMessage)
+        return
+      }
+      driver.apply(fresh)
+      notify()
+    } else if (msg.t === 'image' && msg.tab === tabId && msg.head > driver.head) {
+      driver.restore(msg.image, msg.head)
+      notify()
+    }
+  }
+  const onLeaderMessage = (msg: TabMessage) => {
+    if (msg.t !== 'need') return
+    const first = recent[0]
+    if (first !== undefined && first.seq <= msg.from) {
+      channel?.postMessage({
+        t: 'records',
+        records: recent.filter((r) => r.seq >= msg.from),
+      } satisfies TabMessage)
+    } else {
+      const reply: TabMessage = { t: 'image', head: driver.head, image: engine.serialize(), tab: msg.tab }
+      channel?.postMessage(reply)
+    }
+  }
+  if (channel !== undefined) {
+    channel.onmessage = (event: MessageEvent<TabMessage>) => {
+      if (!loadedYet) inbox.push(event.data)
+      else if (leadership.isLeader) onLeaderMessage(event.data)
+      else onFollowerMessage(event.data)
+    }
+  }
+
+  const loaded = await persister.load(driver)
+  loadedYet = true
+  if (leadership.isLeader) persister.attach(driver)
+  else for (const msg of inbox.splice(0)) onFollowerMessage(msg)
+
+  leadership.onPromoted(() => {
+    // The old leader is gone: take whatever it made durable, then persist what only this
+    // replica saw (records broadcast but not yet written) as a snapshot.
+    void (async () => {
+      const before = driver.head
+      await persister.load(driver)
+      persister.attach(driver)
+      if (driver.head > persister.durableHead) await persister.snapshotNow()
+      if (driver.head !== before) notify()
+    })().catch((e: unknown) => {
+      options.onPersistenceError?.(e as PersistenceError)
+    })
+  })
+
+  let closing: Promise<void> | undefined
+  const closeAsync = () => {
+    closing ??= (async () => {
+      try {
+        if (leadership.isLeader) await persister.close()
+      } finally {
+        leadership.release()
+        channel?.close()
+        driver.close()
+        storage.close()
+      }
+    })()
+    return closing
+  }
+
+  const result: JournaledStoreDriver = {
+    kind: driver.kind,
+    location: storage.location,
+    loaded,
+    get role() {
+      return leadership.isLeader ? 'leader' : 'follower'
+    },
+    get head() {
+      return driver.head
+    },
+    exec: (sql) => driver.exec(sql),
+    prepare: (sql) => driver.prepare(sql),
+    transaction: (fn) => driver.transaction(fn),
+    flush: () => persister.flush(),
+    onExternalChange(fn) {
+      listeners.add(fn)
+      return () => listeners.delete(fn)
+    },
+    close() {
+      void closeAsync().catch(() => {})
+    },
+    closeAsync,
+  }
+  return result
+}

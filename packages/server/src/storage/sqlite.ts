@@ -188,12 +188,61 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     if (closed) throw new StorageError('closed', `SQLite storage ${options.filename} is closed`)
   }
 
+  // Group commit: pushes that arrive in the same turn of the event loop share one
+  // transaction and therefore one fsync. Each push runs in its own savepoint (a nested
+  // better-sqlite3 transaction), so one failing push does not undo the others.
+  type Job = {
+    args: [string, string, readonly PushedEvent[], readonly (Verdict | undefined)[]]
+    resolve: (r: AppendResult) => void
+    reject: (e: unknown) => void
+  }
+  let queue: Job[] = []
+  const flush = (): void => {
+    const jobs = queue
+    queue = []
+    const outcomes: Array<{ ok: true; value: AppendResult } | { ok: false; error: unknown }> = []
+    try {
+      // IMMEDIATE takes the write lock up front so two processes on one file serialize cleanly.
+      db.transaction(() => {
+        for (const job of jobs) {
+          try {
+            outcomes.push({ ok: true, value: appendTx(...job.args) })
+          } catch (error) {
+            outcomes.push({ ok: false, error })
+          }
+        }
+      }).immediate()
+    } catch (cause) {
+      const error = new StorageError('append_failed', `SQLite commit failed: ${String(cause)}`, { cause })
+      for (const job of jobs) job.reject(error)
+      return
+    }
+    jobs.forEach((job, i) => {
+      const o = outcomes[i]
+      if (o?.ok) job.resolve(o.value)
+      else
+        job.reject(
+          new StorageError(
+            'append_failed',
+            `push to ${job.args[0]} by ${job.args[1]} failed: ${String(o?.error)}`,
+            { cause: o?.error },
+          ),
+        )
+    })
+  }
+
   return {
     kind: 'sqlite',
-    async append(storeId, clientId, events, verdicts) {
-      guard()
-      // IMMEDIATE takes the write lock up front so two processes on one file serialize cleanly.
-      return appendTx.immediate(storeId, clientId, events, verdicts)
+    append(storeId, clientId, events, verdicts) {
+      try {
+        guard()
+      } catch (e) {
+        return Promise.reject(e)
+      }
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({ args: [storeId, clientId, events, verdicts], resolve, reject })
+        if (queue.length === 1) setImmediate(flush)
+      })
     },
     async read(storeId, after, limit) {
       guard()
@@ -210,6 +259,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     async close() {
       if (closed) return
       closed = true
+      if (queue.length > 0) flush()
       db.close()
     },
   }

@@ -53,7 +53,6 @@ class BetterSqliteDriver implements SqliteDriver {
         return (params?.length ? s.all(params as unknown[]) : s.all()) as Record<string, unknown>[]
       },
       get: (params) => (params?.length ? s.get(params as unknown[]) : s.get()) as Record<string, unknown> | undefined,
-        (params?.length ? s.get(params as unknown[]) : s.get()) as Record<string, unknown> | undefined,
     }
   }
 

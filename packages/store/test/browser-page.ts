@@ -1,0 +1,61 @@
+// Bundled by browser.test.ts with esbuild and loaded into headless Chromium: the same
+// store code and test schema as the Node tests, on the browser driver (WASM SQLite,
+// OPFS). Exposes a few functions on `window.strataTest` for the test to call.
+import { setUnmountDelay } from '@strata/core'
+import { createStore } from '../src/store/create-store.js'
+import type { Store } from '../src/store/store.js'
+import { browserAdapter, type BrowserStoreAdapter, NotLeaderError } from '../src/browser/index.js'
+import { events, schema, todos } from './fixtures.js'
+
+setUnmountDelay(0)
+let store: Store<typeof schema> | undefined
+let adapter: BrowserStoreAdapter | undefined
+
+const api = {
+  async open(storeId: string, passphrase?: string) {
+    adapter = browserAdapter({
+      wasmUrl: '/sqlite3.wasm',
+      ...(passphrase !== undefined ? { encryption: { passphrase, iterations: 2000 } } : {}),
+    })
+    store = await createStore({ schema, adapter, storeId })
+    const driver = adapter.drivers.get(storeId)!
+    return { kind: store.driverKind, location: driver.location, role: driver.role, boot: store.boot.mode }
+  },
+  async commitTodos(from: number, count: number) {
+    for (let i = from; i < from + count; i++) {
+      store!.commit(events.todoCreated({ id: `t${i}`, title: `Todo ${i}`, position: i, tags: ['browser'] }))
+    }
+    store!.commit(events.todoCompleted({ id: `t${from}` }))
+    await adapter!.flush()
+  },
+  read() {
+    return {
+      count: store!.query(todos.count()),
+      done: store!.query(todos.where({ done: true }).select('id')),
+      last: store!.query(todos.orderBy('position', 'desc').first()),
+    }
+  },
+  role(storeId: string) {
+    return adapter!.drivers.get(storeId)!.role
+  },
+  tryCommit(id: string) {
+    try {
+      store!.commit(events.todoCreated({ id, title: 'from follower' }))
+      return 'ok'
+    } catch (e) {
+      return e instanceof NotLeaderError ? 'not_leader' : `other: ${String(e)}`
+    }
+  },
+  async files(storeId: string) {
+    const root = await navigator.storage.getDirectory()
+    const dir = await (await root.getDirectoryHandle('strata')).getDirectoryHandle(storeId)
+    const out: Record<string, string> = {}
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
+      const file = await (await dir.getFileHandle(name)).getFile()
+      out[name] = new TextDecoder('latin1').decode(await file.arrayBuffer())
+    }
+    return out
+  },
+}
+;(globalThis as { strataTest?: typeof api }).strataTest = api
+export type StrataTestApi = typeof api

@@ -29,7 +29,7 @@ export function registerValidateCart(shop: Shop, summary: ReturnType<typeof crea
     const s = summary.get()
     if (s.invalidItemCount > 0) return controller.abort(`${s.invalidItemCount} items are no longer available`)
     if (s.total <= 0) return controller.abort('Cart total must be greater than zero')
-    return { valid: true, total: s.total }
+    return { valid: true as const, total: s.total }
   })
 }
 

@@ -41,7 +41,7 @@ export function registerCheckout({ actions, cart, inventory, user, order }: Shop
             body: { orderId: placed.id, amount: total, paymentMethod },
             signal: tx.signal,
           })
-          await tx.update(order, (o) => o && { ...o, status: 'confirmed' })
+          await tx.update(order, (o) => o && { ...o, status: 'confirmed' as const })
         },
         { signal: controller.signal },
       )

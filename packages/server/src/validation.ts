@@ -1,16 +1,18 @@
 /**
  * Server-side event validation with the clients' own event schemas, so a client cannot
- * push what a materializer would reject. Accepts the schema object of `@strata/store`
- * (`makeSchema(...)`, anything with `eventsByName`) or a plain `{ name: StandardSchema }`
- * map; validates through Standard Schema directly.
+ * push what a materializer would reject. A store schema (`makeSchema(...)` from
+ * `@strata/store`) is checked with the store's own `validateEvent` — the same verdicts
+ * the clients reach before committing; a plain `{ name: StandardSchema }` map is
+ * checked through Standard Schema directly (async schemas allowed).
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { type StoreSchema, UnknownEventError, validateEvent } from '@strata/store'
 import type { PushedEvent } from '@strata/sync'
 import type { Verdict } from './storage/storage.js'
 
 /**
- * Event definitions the server validates against: a store schema
- * (`{ eventsByName: Map<name, { schema, synced }> }`) or `{ [name]: StandardSchema }`.
+ * Event definitions the server validates against: a store schema, or
+ * `{ [eventName]: StandardSchema }`.
  *
  * @example
  * ```ts
@@ -18,25 +20,10 @@ import type { Verdict } from './storage/storage.js'
  * const events: EventSchemas = { 'v1.TodoCreated': z.object({ id: z.string(), title: z.string() }) }
  * ```
  */
-export type EventSchemas =
-  | {
-      readonly eventsByName: ReadonlyMap<
-        string,
-        { readonly schema: StandardSchemaV1; readonly synced?: boolean }
-      >
-    }
-  | Readonly<Record<string, StandardSchemaV1>>
+export type EventSchemas = Pick<StoreSchema, 'eventsByName'> | Readonly<Record<string, StandardSchemaV1>>
 
-function lookup(schemas: EventSchemas, name: string): StandardSchemaV1 | undefined {
-  if ('eventsByName' in schemas && schemas.eventsByName instanceof Map) {
-    const def = (
-      schemas.eventsByName as ReadonlyMap<string, { schema: StandardSchemaV1; synced?: boolean }>
-    ).get(name)
-    // Client-only events never leave a client; one arriving here is refused like an unknown one.
-    return def && def.synced !== false ? def.schema : undefined
-  }
-  const rec = schemas as Readonly<Record<string, StandardSchemaV1>>
-  return Object.hasOwn(rec, name) ? rec[name] : undefined
+function isStoreSchema(s: EventSchemas): s is Pick<StoreSchema, 'eventsByName'> {
+  return 'eventsByName' in s && s.eventsByName instanceof Map
 }
 
 function pathOf(path: StandardSchemaV1.Issue['path']): string {
@@ -60,9 +47,19 @@ export async function validatePushedEvent(
   schemas: EventSchemas,
   event: PushedEvent,
 ): Promise<Verdict | undefined> {
-  const schema = lookup(schemas, event.name)
-  if (!schema)
-    return { code: 'unknown_event', reason: `no synced event named ${event.name} in the server's schema` }
+  const unknown: Verdict = {
+    code: 'unknown_event',
+    reason: `no synced event named ${event.name} in the server's schema`,
+  }
+  if (isStoreSchema(schemas)) {
+    // Client-only events never leave a client; one arriving here is refused like an unknown one.
+    if (schemas.eventsByName.get(event.name)?.synced !== true) return unknown
+    const r = validateEvent(schemas, event)
+    if (r.ok) return undefined
+    return r.error instanceof UnknownEventError ? unknown : { code: 'invalid', reason: r.error.message }
+  }
+  if (!Object.hasOwn(schemas, event.name)) return unknown
+  const schema = schemas[event.name] as StandardSchemaV1
   let result = schema['~standard'].validate(event.args)
   if (result instanceof Promise) result = await result
   if (!result.issues) return undefined

@@ -1,0 +1,337 @@
+// `npm run bench:core`: the reactive core beside its peers on the js-reactivity-benchmark
+// workloads. Spawns one worker process per system per round (rounds rotate the order of
+// systems), kills a case that overruns --timeout and reports it as a timeout, takes the
+// median over rounds of each round's fastest sample, and prints a table of times and
+// strata/peer ratios with their geometric means. Then measures min+gzip bundle bytes and
+// memory per node (fresh processes). A full, unfiltered run writes
+// bench/results/core.json and bench/RESULTS-core.md.
+//
+// Options: --rounds N (5)  --cases a,b (substring filters)  --systems a,b  --quick
+//          --timeout SECONDS (10)  --memory-runs N (5)  --no-extras (skip bundle and memory)
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { systems as allSystems, loadAdapter } from './adapters/index.mjs'
+import { bundleSize } from './bundle.mjs'
+import { cases as allCases } from './cases/index.mjs'
+import { formatMs, formatRatio, geomean, markdownTable, median } from './stats.mjs'
+
+const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url))
+const SUBJECT = 'strata'
+
+function parseArgs(argv) {
+  const options = {
+    rounds: 5,
+    caseFilters: /** @type {string[]} */ ([]),
+    systems: [...allSystems],
+    quick: false,
+    timeoutMs: 10_000,
+    memoryRuns: 5,
+    extras: true,
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = () => {
+      const next = argv[++i]
+      if (next === undefined) throw new Error(`${arg} needs a value`)
+      return next
+    }
+    if (arg === '--rounds') options.rounds = Number(value())
+    else if (arg === '--cases') options.caseFilters = value().split(',')
+    else if (arg === '--systems') options.systems = value().split(',')
+    else if (arg === '--quick') options.quick = true
+    else if (arg === '--timeout') options.timeoutMs = Number(value()) * 1000
+    else if (arg === '--memory-runs') options.memoryRuns = Number(value())
+    else if (arg === '--no-extras') options.extras = false
+    else throw new Error(`unknown option ${arg}`)
+  }
+  if (!(options.rounds >= 1)) throw new Error('--rounds must be at least 1')
+  for (const system of options.systems) {
+    if (!allSystems.includes(system)) throw new Error(`unknown system ${system}`)
+  }
+  if (!options.systems.includes(SUBJECT)) options.systems.unshift(SUBJECT)
+  return options
+}
+
+/**
+ * @typedef {{ ms?: number, error?: string, timeout?: true }} Outcome
+ */
+
+/**
+ * Run `caseNames` for one system in worker processes; a case that overruns the timeout
+ * is killed and the rest continue in a fresh worker.
+ * @returns {Promise<{ outcomes: Map<string, Outcome>, standIn: string | null }>}
+ */
+async function runSystem(system, caseNames, scale, timeoutMs) {
+  /** @type {Map<string, Outcome>} */
+  const outcomes = new Map()
+  let standIn = null
+  let remaining = [...caseNames]
+  while (remaining.length > 0) {
+    const request = JSON.stringify({ system, cases: remaining, scale })
+    const child = spawn(process.execPath, ['--expose-gc', here('./worker.mjs'), request], {
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let current = /** @type {string | null} */ (null)
+    let timer = /** @type {NodeJS.Timeout | undefined} */ (undefined)
+    let stderr = ''
+    let buffered = ''
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
+    const finished = new Promise((resolve) => child.on('close', resolve))
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk
+      let newline = buffered.indexOf('\n')
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline)
+        buffered = buffered.slice(newline + 1)
+        newline = buffered.indexOf('\n')
+        const event = JSON.parse(line)
+        if (event.type === 'ready') standIn = event.standIn
+        if (event.type === 'start') {
+          current = event.case
+          clearTimeout(timer)
+          timer = setTimeout(() => {
+            if (current !== null) outcomes.set(current, { timeout: true })
+            child.kill('SIGKILL')
+          }, timeoutMs)
+        }
+        if (event.type === 'result' || event.type === 'error') {
+          clearTimeout(timer)
+          current = null
+          outcomes.set(event.case, event.type === 'result' ? { ms: event.ms } : { error: event.message })
+        }
+      }
+    })
+    await finished
+    clearTimeout(timer)
+    if (current !== null && !outcomes.has(current)) {
+      const last = stderr.trim().split('\n').slice(-3).join(' ')
+      outcomes.set(current, { error: `worker crashed: ${last}` })
+    }
+    const next = remaining.filter((name) => !outcomes.has(name))
+    if (next.length === remaining.length) {
+      // the worker died before starting anything
+      throw new Error(`worker for ${system} failed: ${stderr.trim()}`)
+    }
+    remaining = next
+  }
+  return { outcomes, standIn }
+}
+
+/** Median memory per node over several fresh processes. */
+async function measureMemory(system, kind, runs) {
+  const values = []
+  for (let i = 0; i < runs; i++) {
+    const output = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--expose-gc', here('./memory.mjs'), system, kind, '100000'], {
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      let out = ''
+      child.stdout.on('data', (chunk) => {
+        out += chunk
+      })
+      child.on('close', (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`memory ${system} ${kind}: exit ${code}`)),
+      )
+    })
+    values.push(JSON.parse(/** @type {string} */ (output)).bytesPerNode)
+  }
+  return Math.round(median(values))
+}
+
+const options = parseArgs(process.argv.slice(2))
+const scale = options.quick ? 'quick' : 'full'
+const selected = allCases
+  .map((c) => c.name)
+  .filter((name) => options.caseFilters.length === 0 || options.caseFilters.some((f) => name.includes(f)))
+if (selected.length === 0) throw new Error(`no case matches ${options.caseFilters.join(',')}`)
+const peers = options.systems.filter((s) => s !== SUBJECT)
+const complete =
+  !options.quick && options.caseFilters.length === 0 && options.systems.length === allSystems.length
+const began = Date.now()
+
+console.log(
+  `bench:core — ${selected.length} cases × ${options.systems.length} systems × ${options.rounds} rounds (${scale}), timeout ${options.timeoutMs / 1000} s per case`,
+)
+
+/** @type {Map<string, Map<string, Outcome[]>>} system → case → outcome per round */
+const results = new Map(options.systems.map((s) => [s, new Map(selected.map((c) => [c, []]))]))
+/** system → case: first failure, after which the case is not run again for that system */
+const failed = new Map(options.systems.map((s) => [s, new Map()]))
+let subjectStandIn = null
+for (let round = 0; round < options.rounds; round++) {
+  const order = options.systems.map((_, i) => options.systems[(i + round) % options.systems.length])
+  for (const system of order) {
+    const todo = selected.filter((c) => !failed.get(system).has(c))
+    if (todo.length === 0) continue
+    const started = Date.now()
+    const { outcomes, standIn } = await runSystem(system, todo, scale, options.timeoutMs)
+    if (system === SUBJECT) subjectStandIn = standIn
+    for (const [name, outcome] of outcomes) {
+      results.get(system).get(name).push(outcome)
+      if (outcome.ms === undefined) failed.get(system).set(name, outcome)
+    }
+    process.stdout.write(
+      `  round ${round + 1}/${options.rounds} ${system.padEnd(13)} ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    )
+  }
+}
+
+/** @returns {number | null} median time, or null after a timeout or error */
+const timeOf = (system, name) => {
+  if (failed.get(system).has(name)) return null
+  const times = results
+    .get(system)
+    .get(name)
+    .map((o) => o.ms)
+    .filter((ms) => ms !== undefined)
+  return times.length > 0 ? median(times) : null
+}
+const cellOf = (system, name) => {
+  const failure = failed.get(system).get(name)
+  if (failure?.timeout) return 'timeout'
+  if (failure) return 'ERROR'
+  return formatMs(/** @type {number} */ (timeOf(system, name)))
+}
+
+const caseRows = selected.map((name) => ({
+  case: name,
+  times_ms: Object.fromEntries(options.systems.map((s) => [s, timeOf(s, name)])),
+}))
+const geomeanRatio = Object.fromEntries(
+  peers.map((peer) => {
+    const ratios = caseRows
+      .filter((row) => row.times_ms[SUBJECT] !== null && row.times_ms[peer] !== null)
+      .map((row) => row.times_ms[SUBJECT] / row.times_ms[peer])
+    return [peer, ratios.length > 0 ? Number(geomean(ratios).toFixed(4)) : null]
+  }),
+)
+
+const notes = []
+if (subjectStandIn) {
+  notes.push(
+    `STAND-IN: "${SUBJECT}" ran ${subjectStandIn}, not @strata/core — these are not Strata's numbers.`,
+  )
+}
+for (const system of options.systems) {
+  const timeouts = [...failed.get(system)].filter(([, o]) => o.timeout).map(([name]) => name)
+  if (timeouts.length > 0) {
+    notes.push(
+      `${system}: timeout (over ${options.timeoutMs / 1000} s for the case) on ${timeouts.join(', ')} — null in times_ms and left out of ${system === SUBJECT ? 'every' : 'its'} geomean.`,
+    )
+  }
+  for (const [name, o] of failed.get(system)) {
+    if (o.error)
+      notes.push(`${system}: ERROR on ${name}: ${o.error} — null in times_ms and left out of the geomean.`)
+  }
+}
+
+const header = ['case', SUBJECT, ...peers.flatMap((p) => [p, `${SUBJECT}/${p}`])]
+const rows = caseRows.map((row) => [
+  row.case,
+  cellOf(SUBJECT, row.case),
+  ...peers.flatMap((p) => {
+    const s = row.times_ms[SUBJECT]
+    const t = row.times_ms[p]
+    return [cellOf(p, row.case), s !== null && t !== null ? formatRatio(s / t) : '—']
+  }),
+])
+rows.push([
+  'geomean ratio',
+  '',
+  ...peers.flatMap((p) => ['', geomeanRatio[p] === null ? '—' : formatRatio(geomeanRatio[p])]),
+])
+const timeTable = markdownTable(header, rows)
+console.log(
+  `\nmedian of ${options.rounds} rounds, ms (lower is better); ratio = ${SUBJECT} time ÷ peer time\n`,
+)
+console.log(timeTable)
+
+let extrasText = ''
+/** @type {Record<string, number>} */
+const bundleBytes = {}
+/** @type {{ signal: Record<string, number>, computed: Record<string, number> }} */
+const memory = { signal: {}, computed: {} }
+if (options.extras) {
+  for (const system of options.systems) {
+    const { bundleEntry } = await loadAdapter(system)
+    bundleBytes[system] = (await bundleSize(bundleEntry)).gzip
+    for (const kind of /** @type {const} */ (['signal', 'computed'])) {
+      memory[kind][system] = await measureMemory(system, kind, options.memoryRuns)
+    }
+  }
+  const extraRows = options.systems.map((s) => [
+    s,
+    String(bundleBytes[s]),
+    String(memory.signal[s]),
+    String(memory.computed[s]),
+  ])
+  extrasText = markdownTable(['system', 'min+gzip bytes', 'bytes / signal', 'bytes / computed'], extraRows)
+  console.log(
+    `\nbundle (esbuild --minify of what the adapter imports, gzip -9) and memory per node (median of ${options.memoryRuns} fresh processes, 100k nodes)\n`,
+  )
+  console.log(extrasText)
+}
+if (notes.length > 0) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join('\n')}`)
+const minutes = ((Date.now() - began) / 60000).toFixed(1)
+console.log(`\ntook ${minutes} min`)
+
+if (!complete) {
+  console.log('(partial run: --quick, --cases or --systems given, so bench/results/core.json is not written)')
+} else {
+  const date = new Date().toISOString()
+  const cpu = cpus()[0]?.model ?? 'unknown cpu'
+  const machine = `${cpus().length} × ${cpu}, Node ${process.version}`
+  const json = {
+    date,
+    machine,
+    rounds: options.rounds,
+    cases: caseRows,
+    geomean_ratio_vs: geomeanRatio,
+    bundle_bytes: bundleBytes,
+    memory_bytes_per_node: memory,
+    notes,
+  }
+  writeFileSync(here('../results/core.json'), `${JSON.stringify(json, null, 2)}\n`)
+  const md = [
+    '# Reactive core benchmark results',
+    '',
+    `Latest full run: ${date} on ${machine}, ${options.rounds} rounds, ${minutes} min.`,
+    'Machine shared with other jobs while running: absolute times are noisy; compare ratios within this run.',
+    '',
+    '## How to run',
+    '',
+    '```sh',
+    'npm run bench:core                                   # full run (~10 min), writes this file and results/core.json',
+    'npm run bench:core -- --quick                        # smoke run, prints only',
+    'npm run bench:core -- --cases kairo/deep,cellx --rounds 3',
+    'node bench/reactivity/profile.mjs --cases kairo/mux  # CPU profile of strata, top frames',
+    '```',
+    '',
+    'Workloads are those of js-reactivity-benchmark (kairo, cellx, the six dynamic graphs),',
+    're-implemented in `bench/reactivity/cases/`; each sample checks values and effect-run counts',
+    'against plain-JS references. Each system runs in its own processes; rounds rotate the order;',
+    "a cell is the median over rounds of each round's fastest sample. Method: docs/decisions/0050–0054.",
+    '',
+    '## Time per case (ms, lower is better; ratio = strata ÷ peer)',
+    '',
+    timeTable,
+    '',
+    '## Bundle size and memory per node',
+    '',
+    'Bundle: esbuild `--bundle --minify` of exactly what the adapter imports, then gzip -9.',
+    'Memory: heap growth per node over 100k nodes in a fresh process (median of several); a computed',
+    'has read one signal once (value + dependency link). nanostores: its own atom and computed.',
+    '',
+    extrasText,
+    '',
+    ...(notes.length > 0 ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
+  ].join('\n')
+  writeFileSync(here('../RESULTS-core.md'), md)
+  console.log('wrote bench/results/core.json and bench/RESULTS-core.md')
+}

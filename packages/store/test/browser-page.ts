@@ -38,12 +38,23 @@ const api = {
   role(storeId: string) {
     return adapter!.drivers.get(storeId)!.role
   },
+  async reopen(storeId: string) {
+    store!.close()
+    await adapter!.drivers.get(storeId)!.closeAsync()
+    return api.open(storeId)
+  },
+  async flush() {
+    await adapter!.flush()
+  },
   tryCommit(id: string) {
     try {
       store!.commit(events.todoCreated({ id, title: 'from follower' }))
       return 'ok'
     } catch (e) {
-      return e instanceof NotLeaderError ? 'not_leader' : `other: ${String(e)}`
+      // The store wraps driver errors raised inside a materializer (cause chain).
+      for (let c: unknown = e; c instanceof Error; c = c.cause)
+        if (c instanceof NotLeaderError) return 'not_leader'
+      return `other: ${String(e)}`
     }
   },
   async files(storeId: string) {

@@ -122,4 +122,37 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
       await context.close()
     }
   })
+
+  it('two tabs: one leader writes, the other is a synchronous read replica that takes over when the leader closes', async () => {
+    const context = await browser.newContext()
+    try {
+      const a = await openPage(context)
+      expect(await call(a, 'open', 'tabs-e2e')).toMatchObject({ role: 'leader' })
+      await call(a, 'commitTodos', 0, 3)
+
+      const b = await openPage(context)
+      expect(await call(b, 'open', 'tabs-e2e')).toMatchObject({ role: 'follower', boot: 'opened' })
+      expect((await call(b, 'read')).count).toBe(3)
+
+      await call(a, 'commitTodos', 3, 2)
+      await expect.poll(async () => (await call(b, 'read')).count, { timeout: 20_000 }).toBe(5)
+      expect(await call(b, 'tryCommit', 'from-b')).toBe('not_leader')
+      expect((await call(b, 'read')).count).toBe(5)
+
+      await a.close()
+      await expect.poll(() => call(b, 'role', 'tabs-e2e'), { timeout: 20_000 }).toBe('leader')
+      // The store layer caches its log position; until it listens to the driver's
+      // onExternalChange (decision 0038), a promoted tab reopens the store before writing.
+      expect(await call(b, 'reopen', 'tabs-e2e')).toMatchObject({ role: 'leader' })
+      expect((await call(b, 'read')).count).toBe(5)
+      expect(await call(b, 'tryCommit', 'from-b')).toBe('ok')
+      await call(b, 'flush')
+      await b.reload()
+      await b.waitForFunction(() => 'strataTest' in globalThis)
+      await call(b, 'open', 'tabs-e2e')
+      expect((await call(b, 'read')).count).toBe(6)
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -31,6 +31,11 @@ export interface MemoryEngine {
   serialize(): Uint8Array
   /** Replace the whole database with an image made by `serialize`. */
   deserialize(image: Uint8Array): void
+  /**
+   * A value that changes whenever rows or the schema change (total_changes() and the
+   * schema cookie): lets the journal skip no-op statements and probe replica writes.
+   */
+  changeStamp(): string
   /** Free the database. */
   close(): void
 }

@@ -78,12 +78,24 @@ describe('JournaledDriver', () => {
     expect(() => replica.apply([{ seq: 999, ops: [] }])).toThrow(/does not follow head 51/)
   })
 
-  it('refuses writes when told to, before touching the database', async () => {
+  it('refuses writes that would change anything when told to, leaving the database untouched', async () => {
     const engine = await wasmEngine()
     engine.exec('CREATE TABLE t (x)')
     const driver = new JournaledDriver(engine, { refuseWrite: () => new Error('read replica') })
     expect(() => driver.prepare('INSERT INTO t VALUES (1)').run()).toThrow('read replica')
+    expect(() => driver.exec('CREATE TABLE u (y)')).toThrow('read replica')
     expect(driver.prepare('SELECT count(*) AS c FROM t').get()).toEqual({ c: 0 })
+    expect(driver.prepare("SELECT name FROM sqlite_master WHERE name = 'u'").get()).toBeUndefined()
+    // …but no-op writes (the store's boot DDL on an existing database) pass.
+    driver.exec('CREATE TABLE IF NOT EXISTS t (x)')
+    expect(driver.prepare('DELETE FROM t WHERE x = 42').run()).toEqual({ changes: 0 })
+  })
+
+  it('does not journal exec() statements that changed nothing', async () => {
+    const { driver, records } = await setup()
+    driver.exec('CREATE TABLE IF NOT EXISTS t (x)')
+    driver.exec('CREATE TABLE IF NOT EXISTS t (x)')
+    expect(records).toHaveLength(1)
   })
 
   it('follows transactions the store drives with prepared BEGIN / SAVEPOINT / ROLLBACK TO / COMMIT', async () => {

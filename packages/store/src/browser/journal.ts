@@ -194,11 +194,36 @@ export class JournaledDriver implements SqliteDriver {
   #write<T>(sql: string, params: readonly unknown[] | undefined, run: () => T): T {
     if (this.#replaying) return run()
     const refusal = this.#options.refuseWrite?.(sql)
-    if (refusal !== undefined) throw refusal
+    if (refusal !== undefined) return this.#probe(run, refusal)
+    // exec() of DDL such as CREATE TABLE IF NOT EXISTS usually changes nothing on reopen:
+    // such statements are not journaled (the store runs them at every boot).
+    const before = params === undefined ? this.#engine.changeStamp() : undefined
     const result = run()
+    if (before !== undefined && this.#engine.changeStamp() === before) return result
     const op: JournalOp = params === undefined ? { sql } : { sql, params: params.map(copyParam) }
     if (this.#ops !== undefined) this.#ops.push(op)
     else this.#emit([op]) // autocommit: its own record
+    return result
+  }
+
+  /** A replica may run a write only if it changes nothing (e.g. the store's boot DDL). */
+  #probe<T>(run: () => T, refusal: Error): T {
+    this.#engine.exec('SAVEPOINT strata_probe')
+    const before = this.#engine.changeStamp()
+    let result: T
+    try {
+      result = run()
+    } catch (e) {
+      this.#engine.exec('ROLLBACK TO strata_probe')
+      this.#engine.exec('RELEASE strata_probe')
+      throw e
+    }
+    if (this.#engine.changeStamp() !== before) {
+      this.#engine.exec('ROLLBACK TO strata_probe')
+      this.#engine.exec('RELEASE strata_probe')
+      throw refusal
+    }
+    this.#engine.exec('RELEASE strata_probe')
     return result
   }
 

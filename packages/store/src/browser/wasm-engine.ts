@@ -29,6 +29,7 @@ export interface SqliteWasm {
   readonly oo1: { DB: new (filename: string, flags: string) => WasmDb }
   readonly capi: {
     sqlite3_changes(db: number): number
+    sqlite3_total_changes(db: number): number
     sqlite3_stmt_readonly(stmt: number): number
     sqlite3_js_db_export(db: number): Uint8Array
     sqlite3_deserialize(
@@ -190,6 +191,7 @@ const wrap = <T>(sql: string, fn: () => T): T => {
  */
 export function openWasmEngine(sqlite3: SqliteWasm): MemoryEngine {
   const db = new sqlite3.oo1.DB(':memory:', 'c')
+  let schemaVersion: WasmStatement | undefined
   return {
     kind: 'wasm',
     exec(sql) {
@@ -197,6 +199,10 @@ export function openWasmEngine(sqlite3: SqliteWasm): MemoryEngine {
     },
     prepare(sql) {
       return new WasmStatement(sqlite3, db, sql)
+    },
+    changeStamp() {
+      schemaVersion ??= new WasmStatement(sqlite3, db, 'PRAGMA schema_version')
+      return `${sqlite3.capi.sqlite3_total_changes(db.pointer)}:${String(schemaVersion.get()?.schema_version)}`
     },
     serialize() {
       return sqlite3.capi.sqlite3_js_db_export(db.pointer)

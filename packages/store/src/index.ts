@@ -6,7 +6,23 @@
  */
 export type { DriverRecovery, PreparedStatement, SqliteDriver, StoreAdapter } from './adapters/adapter.js'
 export { StatementCache } from './adapters/statements.js'
+export {
+  bindCollection,
+  type Collection,
+  type CollectionDef,
+  type CollectionOptions,
+  type Doc,
+  type DocumentList,
+  defineCollection,
+} from './collections/collection.js'
+export { Query, type QueryOp } from './collections/query-ops.js'
 export type { CommitInfo, DevtoolsEvent, StoreDevtools } from './devtools/devtools.js'
+export {
+  type ClientDocumentDef,
+  type ClientDocumentHandle,
+  type ClientDocumentOptions,
+  clientDocument,
+} from './documents/client-document.js'
 export {
   DocumentNotFoundError,
   DocumentValidationError,
@@ -45,7 +61,14 @@ export {
   type RowOf,
   type WhereObject,
 } from './query/builder.js'
-export { type CompiledQuery, type Query, type RawSqlOptions, type ResultOf, rawSql } from './query/query.js'
+export {
+  type CompiledQuery,
+  type Query as StoreQuery,
+  type RawSqlOptions,
+  type ResultOf,
+  rawSql,
+} from './query/query.js'
+export { type Issue, standardSchema } from './schema/standard.js'
 export { makeSchema, type SchemaInput, type SchemaModule, type StoreSchema } from './schema/make-schema.js'
 export type { SnapshotInfo } from './snapshot/snapshot.js'
 export type { BootReport, RebuildReason } from './store/boot.js'

@@ -4,8 +4,12 @@
  * snapshots and devtools. Engine internals live in `engine.ts`; rebase in `sync/`.
  */
 import type { SqliteDriver } from '../adapters/adapter.js'
+import type { Collection, CollectionDef } from '../collections/collection.js'
+import { bindCollection } from '../collections/collection.js'
 import type { CommitInfo, StoreDevtools } from '../devtools/devtools.js'
 import { createDevtools } from '../devtools/devtools.js'
+import type { ClientDocumentDef, ClientDocumentHandle } from '../documents/client-document.js'
+import { documentHandle } from '../documents/client-document.js'
 import type { AnyEventDef, EventDef, EventInput } from '../events/define.js'
 import type { EventRecord } from '../events/record.js'
 import { validateArgs, validateEvent } from '../events/validate.js'
@@ -300,6 +304,41 @@ export class Store<S extends StoreSchema = StoreSchema> {
    */
   subscribe<R>(q: Query<R>, fn: (value: R) => void): () => void {
     return this.queryDb(q).subscribe(fn)
+  }
+
+  /**
+   * A client document (local-only UI state) as a core store with `set`/`update`.
+   * @param def from `clientDocument({...})`, registered in the schema's `modules`
+   * @param id the key (one value per key), default `'default'`
+   * @returns the handle
+   * @example
+   * const ui = store.document(uiState)
+   * ui.update({ searchQuery: 'milk' })
+   */
+  document<T>(def: ClientDocumentDef<T>, id = 'default'): ClientDocumentHandle<T> {
+    this.#assertModule(def.table.name, def.name)
+    return documentHandle(this, def, id)
+  }
+
+  /**
+   * The Appwrite-like document API of a collection.
+   * @param def from `defineCollection({...})`, registered in the schema's `modules`
+   * @returns the collection API
+   * @example
+   * const projects = store.collection(projectsDef)
+   * projects.create({ title: 'My app', status: 'active' })
+   */
+  collection<T extends Record<string, unknown>>(def: CollectionDef<T>): Collection<T> {
+    this.#assertModule(def.table.name, def.name)
+    return bindCollection(this, def)
+  }
+
+  #assertModule(tableName: string, name: string): void {
+    if (!this.schema.tablesByName.has(tableName))
+      throw new StoreError(
+        'module_missing',
+        `"${name}" is not part of this store's schema: add it to makeSchema({ modules: [...] })`,
+      )
   }
 
   /**

@@ -20,6 +20,8 @@ export interface IndexDef<K extends string = string> {
 /** Options of {@link table}. */
 export interface TableOptions<K extends string> {
   readonly indexes?: readonly IndexDef<K>[]
+  /** Extra DDL run after CREATE TABLE (e.g. expression indexes); part of the schema hash. */
+  readonly extraDdl?: readonly string[]
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -39,6 +41,7 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
   readonly columns: C
   readonly primaryKey: keyof C & string
   readonly indexes: readonly IndexDef[]
+  readonly extraDdl: readonly string[]
   /** Column names in definition order. */
   readonly columnNames: readonly string[]
   /** Phantom row types for inference. */
@@ -77,6 +80,7 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
       for (const c of idx.columns)
         if (!(c in columns)) throw new SchemaError(`Index on "${name}" names unknown column "${c}"`)
     this.indexes = options.indexes ?? []
+    this.extraDdl = options.extraDdl ?? []
     this.#encoders = names.map((n) => {
       const c = columns[n]
       if (c === undefined) throw new SchemaError(`Column "${n}" missing`)
@@ -132,6 +136,7 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
         `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${ident(iname)} ON ${ident(this.name)} (${idx.columns.map(ident).join(', ')})`,
       )
     }
+    out.push(...this.extraDdl)
     return out
   }
 }

@@ -1,0 +1,117 @@
+import { setUnmountDelay } from '@strata/core'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { memoryAdapter } from '../adapters/node.js'
+import { DocumentNotFoundError, DocumentValidationError, StoreError } from '../errors.js'
+import { makeSchema } from '../schema/make-schema.js'
+import { createStore } from '../store/create-store.js'
+import type { Store } from '../store/store.js'
+import { defineCollection } from './collection.js'
+import { Query } from './query-ops.js'
+
+const Message = z.object({
+  projectId: z.string(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  sequence: z.number().int(),
+})
+const messages = defineCollection({ name: 'messages', schema: Message, indexes: [['projectId', 'sequence']] })
+const notInSchema = defineCollection({ name: 'other', schema: z.object({ x: z.number() }) })
+const schema = makeSchema({ events: {}, tables: {}, materializers: {}, modules: [messages] })
+
+let store: Store<typeof schema>
+beforeEach(async () => {
+  setUnmountDelay(0)
+  store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'c' })
+})
+afterEach(() => store.close())
+
+describe('collections', () => {
+  it('create / get / update / delete / list with Query operators', () => {
+    const col = store.collection(messages)
+    const m1 = col.create({ projectId: 'p1', role: 'user', content: 'Create a button', sequence: 1 })
+    col.create({ projectId: 'p1', role: 'assistant', content: 'Sure', sequence: 2 }, { id: 'm2' })
+    col.create({ projectId: 'p2', role: 'user', content: 'Other', sequence: 1 })
+    expect(m1.$id).toMatch(/.+/)
+    expect(m1.$createdAt).toMatch(/^\d{4}-/)
+    expect(col.get('m2')?.content).toBe('Sure')
+    const updated = col.update('m2', { content: 'Sure thing' })
+    expect(updated).toMatchObject({ $id: 'm2', content: 'Sure thing', role: 'assistant', sequence: 2 })
+    const page = col.list([Query.equal('projectId', 'p1'), Query.orderDesc('sequence'), Query.limit(1)])
+    expect(page.total).toBe(2)
+    expect(page.documents.map((d) => d.$id)).toEqual(['m2'])
+    expect(col.count([Query.greaterThan('sequence', 1)])).toBe(1)
+    expect(col.count([Query.search('content', 'button')])).toBe(1)
+    expect(col.count([Query.startsWith('content', 'Sur')])).toBe(1)
+    expect(col.count([Query.equal('role', ['user', 'assistant']), Query.notEqual('projectId', 'p2')])).toBe(2)
+    col.delete(m1.$id)
+    expect(col.get(m1.$id)).toBeUndefined()
+    expect(store.sync.pending().map((e) => e.name)).toEqual([
+      'v1.messages.Created',
+      'v1.messages.Created',
+      'v1.messages.Created',
+      'v1.messages.Updated',
+      'v1.messages.Deleted',
+    ])
+  })
+
+  it('validates creates and merged updates, naming the field; nothing is written', () => {
+    const col = store.collection(messages)
+    expect(() => col.create({ projectId: 'p', role: 'robot' as never, content: '', sequence: 1 })).toThrow(
+      DocumentValidationError,
+    )
+    col.create({ projectId: 'p', role: 'user', content: 'x', sequence: 1 }, { id: 'a' })
+    try {
+      col.update('a', { sequence: 1.5 })
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toBeInstanceOf(DocumentValidationError)
+      expect((e as DocumentValidationError).field).toBe('sequence')
+    }
+    expect(col.get('a')?.sequence).toBe(1)
+    expect(() => col.update('missing', { content: 'x' })).toThrow(DocumentNotFoundError)
+    expect(() => col.delete('missing')).toThrow(DocumentNotFoundError)
+  })
+
+  it('live lists and live docs are core stores', () => {
+    const col = store.collection(messages)
+    const list$ = col.live([Query.equal('projectId', 'p1'), Query.orderAsc('sequence')])
+    const seen: number[] = []
+    const off = list$.subscribe((docs) => seen.push(docs.length))
+    col.create({ projectId: 'p1', role: 'user', content: 'a', sequence: 1 }, { id: 'a' })
+    col.create({ projectId: 'p2', role: 'user', content: 'b', sequence: 1 })
+    const doc$ = col.liveDoc('a')
+    const contents: (string | undefined)[] = []
+    const off2 = doc$.subscribe((d) => contents.push(d?.content))
+    col.update('a', { content: 'A' })
+    off()
+    off2()
+    expect(seen).toEqual([0, 1, 1])
+    expect(contents).toEqual(['a', 'A'])
+  })
+
+  it('createMany is one atomic commit', () => {
+    const col = store.collection(messages)
+    expect(() =>
+      col.createMany([
+        { projectId: 'p', role: 'user', content: 'ok', sequence: 1 },
+        { projectId: 'p', role: 'user', content: 'bad', sequence: -0.5 },
+      ]),
+    ).toThrow(DocumentValidationError)
+    expect(col.count()).toBe(0)
+    expect(col.createMany([{ projectId: 'p', role: 'user', content: 'ok', sequence: 1 }])).toHaveLength(1)
+  })
+
+  it('refuses a collection that is not in the schema', () => {
+    expect(() => store.collection(notInSchema)).toThrow(StoreError)
+  })
+
+  it('uses the expression index for field filters', () => {
+    const plan = store.driver
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id FROM col_messages WHERE json_extract(data, '$.projectId') IN (?)`,
+      )
+      .all(['p1'])
+    expect(JSON.stringify(plan)).toMatch(/col_messages_projectId_sequence_idx/)
+  })
+})

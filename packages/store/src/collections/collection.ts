@@ -1,0 +1,286 @@
+/**
+ * Collections: an Appwrite-like document API (`create`, `get`, `update` with field
+ * patches, `delete`, `list` with `Query.*`) built on synced events, so a seed-000
+ * `BaseStore` or a seed-004 projects/messages/files store is a few lines — and gets
+ * validation, offline commits, sync and live lists for free.
+ *
+ * Storage: one table `col_<name>` (id, data JSON, createdAt, updatedAt); declared
+ * indexes become expression indexes on `json_extract(data, '$.field')`.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { DocumentNotFoundError, DocumentValidationError, SchemaError } from '../errors.js'
+import type { EventDef, EventInput } from '../events/define.js'
+import { Events } from '../events/define.js'
+import { runSchema } from '../events/validate.js'
+import type { LiveQuery, LiveQueryOptions } from '../live/live-query.js'
+import type { CompiledQuery, Query as StoreQuery } from '../query/query.js'
+import { queryKey } from '../query/query.js'
+import type { SchemaModule } from '../schema/make-schema.js'
+import { type Issue, isRecord, nested, standardSchema } from '../schema/standard.js'
+import { Column } from '../tables/columns.js'
+import type { Table } from '../tables/table.js'
+import { table } from '../tables/table.js'
+import type { QueryOp } from './query-ops.js'
+import { compileOps, fieldSql } from './query-ops.js'
+
+const columns = {
+  id: Column.text({ primaryKey: true }),
+  data: Column.json<Record<string, unknown>>(),
+  createdAt: Column.text(),
+  updatedAt: Column.text(),
+}
+
+/** A stored document: the fields plus Appwrite-style system attributes. */
+export type Doc<T> = T & { readonly $id: string; readonly $createdAt: string; readonly $updatedAt: string }
+
+/** A collection definition. */
+export interface CollectionDef<T extends Record<string, unknown>> {
+  readonly name: string
+  readonly schema: StandardSchemaV1<unknown, T>
+  readonly table: Table<string, typeof columns>
+  readonly events: {
+    readonly created: EventDef<string, { id: string; data: T; at: string }>
+    readonly updated: EventDef<string, { id: string; patch: Partial<T>; at: string }>
+    readonly deleted: EventDef<string, { id: string }>
+  }
+  /** Pass in `makeSchema({ modules: [...] })`. */
+  readonly module: SchemaModule
+}
+
+/** Options of {@link defineCollection}. */
+export interface CollectionOptions<T> {
+  /** Letters, digits, underscore. */
+  readonly name: string
+  /** Standard Schema of a whole document (without `$id` etc.). */
+  readonly schema: StandardSchemaV1<unknown, T> | StandardSchemaV1<T, T>
+  /** Fields (or field lists) to index, e.g. `['status', ['projectId', 'sequence']]`. */
+  readonly indexes?: readonly (string | readonly string[])[]
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/
+
+/**
+ * Define a collection.
+ * @param opts name, document schema, indexes
+ * @returns the definition; add it to `makeSchema({ modules: [projects] })`
+ * @example
+ * const projects = defineCollection({ name: 'projects', schema: ProjectSchema, indexes: ['status', 'userId'] })
+ * const schema = makeSchema({ events: {}, tables: {}, materializers: {}, modules: [projects] })
+ * const p = store.collection(projects).create({ title: 'My app', status: 'active' })
+ */
+export function defineCollection<T extends Record<string, unknown>>(
+  opts: CollectionOptions<T>,
+): CollectionDef<T> {
+  if (!NAME.test(opts.name)) throw new SchemaError(`Collection name "${opts.name}" must match ${NAME}`)
+  const schema = opts.schema as StandardSchemaV1<unknown, T>
+  const tname = `col_${opts.name}`
+  const extraDdl = (opts.indexes ?? []).map((idx) => {
+    const fields = typeof idx === 'string' ? [idx] : [...idx]
+    return `CREATE INDEX IF NOT EXISTS "${tname}_${fields.join('_').replaceAll('.', '_')}_idx" ON "${tname}" (${fields.map(fieldSql).join(', ')})`
+  })
+  const t = table(tname, columns, { extraDdl })
+  const envelope = <P>(check: (v: Record<string, unknown>) => { value: P } | { issues: readonly Issue[] }) =>
+    standardSchema<P>((v) => {
+      if (!isRecord(v) || typeof v.id !== 'string' || v.id === '')
+        return { issues: [{ message: 'expected a non-empty string id', path: ['id'] }] }
+      return check(v)
+    })
+  const atOk = (v: Record<string, unknown>) => typeof v.at === 'string'
+  const created = Events.synced({
+    name: `v1.${opts.name}.Created`,
+    schema: envelope<{ id: string; data: T; at: string }>((v) => {
+      if (!atOk(v)) return { issues: [{ message: 'expected an ISO time', path: ['at'] }] }
+      const r = nested(schema, v.data, 'data')
+      return 'issues' in r ? r : { value: { id: v.id as string, data: r.value, at: v.at as string } }
+    }),
+  })
+  const updated = Events.synced({
+    name: `v1.${opts.name}.Updated`,
+    schema: envelope<{ id: string; patch: Partial<T>; at: string }>((v) => {
+      if (!atOk(v)) return { issues: [{ message: 'expected an ISO time', path: ['at'] }] }
+      if (!isRecord(v.patch)) return { issues: [{ message: 'expected an object', path: ['patch'] }] }
+      return { value: { id: v.id as string, patch: v.patch as Partial<T>, at: v.at as string } }
+    }),
+  })
+  const deleted = Events.synced({
+    name: `v1.${opts.name}.Deleted`,
+    schema: envelope<{ id: string }>((v) => ({ value: { id: v.id as string } })),
+  })
+  type M = SchemaModule['materializers'][string]
+  return {
+    name: opts.name,
+    schema,
+    table: t,
+    events: { created, updated, deleted },
+    module: {
+      tables: [t],
+      events: [created, updated, deleted],
+      materializers: {
+        [created.eventName]: ((a: { id: string; data: T; at: string }, db) => {
+          db.insert(t, { id: a.id, data: a.data, createdAt: a.at, updatedAt: a.at })
+        }) as M,
+        // A patch to a document deleted concurrently is a no-op (deterministic on every replica).
+        [updated.eventName]: ((a: { id: string; patch: Partial<T>; at: string }, db) => {
+          const row = db.get(t, a.id)
+          if (!row) return
+          db.update(t, { id: a.id }, { data: { ...row.data, ...a.patch }, updatedAt: a.at })
+        }) as M,
+        [deleted.eventName]: ((a: { id: string }, db) => {
+          db.delete(t, { id: a.id })
+        }) as M,
+      },
+    },
+  }
+}
+
+/** What a collection needs from the store. @internal */
+export interface CollectionHost {
+  query<R>(q: StoreQuery<R>): R
+  queryDb<R>(q: StoreQuery<R>, options?: LiveQueryOptions): LiveQuery<R>
+  commitAny(events: readonly EventInput[]): void
+}
+
+/** Result of `list`. */
+export interface DocumentList<T> {
+  /** Matching documents ignoring limit/offset. */
+  readonly total: number
+  readonly documents: Doc<T>[]
+}
+
+/**
+ * The document API of one collection in one store (`store.collection(def)`). Methods
+ * are synchronous (local-first); `await` works on them too.
+ * @example
+ * const projects = store.collection(projectsDef)
+ * const p = projects.create({ title: 'App', status: 'active' })
+ * projects.update(p.$id, { status: 'archived' })
+ * const { documents } = projects.list([Query.equal('status', 'active'), Query.orderDesc('$updatedAt')])
+ */
+export interface Collection<T extends Record<string, unknown>> {
+  readonly def: CollectionDef<T>
+  /** Validate and create; returns the stored document. */
+  create(data: T, options?: { readonly id?: string }): Doc<T>
+  /** Create several documents in one atomic commit. */
+  createMany(items: readonly T[]): Doc<T>[]
+  get(id: string): Doc<T> | undefined
+  /** Patch fields; the merged document must pass the schema. @throws DocumentNotFoundError */
+  update(id: string, patch: Partial<T>): Doc<T>
+  /** @throws DocumentNotFoundError */
+  delete(id: string): void
+  list(queries?: readonly QueryOp[]): DocumentList<T>
+  count(queries?: readonly QueryOp[]): number
+  /** Live list (core store). */
+  live(queries?: readonly QueryOp[], options?: LiveQueryOptions): LiveQuery<Doc<T>[]>
+  /** Live single document (re-runs only when this id is written). */
+  liveDoc(id: string): LiveQuery<Doc<T> | undefined>
+}
+
+function decodeDoc<T>(row: Record<string, unknown>): Doc<T> {
+  return {
+    ...(JSON.parse(row.data as string) as T),
+    $id: row.id as string,
+    $createdAt: row.createdAt as string,
+    $updatedAt: row.updatedAt as string,
+  }
+}
+
+function docsQuery<T>(tname: string, ops: readonly QueryOp[]): StoreQuery<Doc<T>[]> {
+  const c = compileOps(ops)
+  const sql = `SELECT id, data, createdAt, updatedAt FROM "${tname}"${c.where}${c.order}${c.limit}`
+  const params = [...c.params, ...c.limitParams]
+  const compiled: CompiledQuery<Doc<T>[]> = {
+    sql,
+    params,
+    tables: [tname],
+    ids: c.ids ? { table: tname, ids: c.ids } : undefined,
+    mode: 'rows',
+    decode: (rows) => rows.map((r) => decodeDoc<T>(r)),
+    key: queryKey(sql, params),
+  }
+  return { compile: () => compiled }
+}
+
+function countQuery(tname: string, ops: readonly QueryOp[]): StoreQuery<number> {
+  const c = compileOps(
+    ops.filter((o) => o.op !== 'limit' && o.op !== 'offset' && o.op !== 'orderAsc' && o.op !== 'orderDesc'),
+  )
+  const sql = `SELECT count(*) AS c FROM "${tname}"${c.where}`
+  const compiled: CompiledQuery<number> = {
+    sql,
+    params: c.params,
+    tables: [tname],
+    ids: c.ids ? { table: tname, ids: c.ids } : undefined,
+    mode: 'count',
+    decode: (rows) => Number(rows[0]?.c ?? 0),
+    key: queryKey(sql, c.params),
+  }
+  return { compile: () => compiled }
+}
+
+function newId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
+  return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`
+}
+
+/** Bind a collection to a store. @internal use `store.collection(def)` */
+export function bindCollection<T extends Record<string, unknown>>(
+  host: CollectionHost,
+  def: CollectionDef<T>,
+): Collection<T> {
+  const tname = def.table.name
+  const validate = (data: unknown): T => {
+    const r = runSchema(def.schema, data)
+    if (!r.ok) throw new DocumentValidationError(def.name, r.issues)
+    return r.value
+  }
+  const get = (id: string) => host.query(docsQuery<T>(tname, [{ op: 'equal', field: '$id', value: id }]))[0]
+  const col: Collection<T> = {
+    def,
+    create(data, options = {}) {
+      const id = options.id ?? newId()
+      host.commitAny([def.events.created({ id, data: validate(data), at: new Date().toISOString() })])
+      return get(id) as Doc<T>
+    },
+    createMany(items) {
+      const at = new Date().toISOString()
+      const evs = items.map((data) => def.events.created({ id: newId(), data: validate(data), at }))
+      host.commitAny(evs)
+      return evs.map((e) => get(e.args.id) as Doc<T>)
+    },
+    get,
+    update(id, patch) {
+      const current = get(id)
+      if (!current) throw new DocumentNotFoundError(def.name, id)
+      const { $id: _i, $createdAt: _c, $updatedAt: _u, ...fields } = current
+      const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>
+      validate({ ...fields, ...clean })
+      host.commitAny([def.events.updated({ id, patch: clean, at: new Date().toISOString() })])
+      return get(id) as Doc<T>
+    },
+    delete(id) {
+      if (!get(id)) throw new DocumentNotFoundError(def.name, id)
+      host.commitAny([def.events.deleted({ id })])
+    },
+    list(queries = []) {
+      return {
+        total: host.query(countQuery(tname, queries)),
+        documents: host.query(docsQuery<T>(tname, queries)),
+      }
+    },
+    count: (queries = []) => host.query(countQuery(tname, queries)),
+    live: (queries = [], options) => host.queryDb(docsQuery<T>(tname, queries), options),
+    liveDoc(id) {
+      const q = docsQuery<T>(tname, [{ op: 'equal', field: '$id', value: id }])
+      const c = q.compile()
+      return host.queryDb({
+        compile: () => ({
+          ...c,
+          mode: 'first',
+          decode: (rows) => c.decode(rows)[0],
+          key: `${c.key}\u0000first`,
+        }),
+      })
+    },
+  }
+  return col
+}

@@ -1,0 +1,125 @@
+/**
+ * Client documents: local-only, per-key, persisted UI state (forms, filters, the
+ * current view). Each document type is a small table plus one client-only event; a
+ * handle is a core store of the value with `set`/`update`. Never pending, never synced.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { ReadableStore } from '@strata/core'
+import { computed } from '@strata/core'
+import type { EventDef, EventInput } from '../events/define.js'
+import { Events } from '../events/define.js'
+import type { LiveQuery } from '../live/live-query.js'
+import type { Query } from '../query/query.js'
+import type { SchemaModule } from '../schema/make-schema.js'
+import { isRecord, nested, standardSchema } from '../schema/standard.js'
+import { Column } from '../tables/columns.js'
+import type { Table } from '../tables/table.js'
+import { table } from '../tables/table.js'
+
+const docColumns = { id: Column.text({ primaryKey: true }), value: Column.json<unknown>() }
+
+/** A client document type. */
+export interface ClientDocumentDef<T> {
+  readonly name: string
+  readonly default: T
+  readonly table: Table<string, typeof docColumns>
+  readonly setEvent: EventDef<string, { id: string; value: T }, { id: string; value: T }>
+  /** Pass in `makeSchema({ modules: [...] })`. */
+  readonly module: SchemaModule
+}
+
+/** Options of {@link clientDocument}. */
+export interface ClientDocumentOptions<T> {
+  /** Letters, digits, underscore. */
+  readonly name: string
+  readonly schema: StandardSchemaV1<unknown, T> | StandardSchemaV1<T, T>
+  /** Value before anything was set. */
+  readonly default: T
+}
+
+/**
+ * Define a client document type.
+ * @param opts name, Standard Schema of the value, default value
+ * @returns the definition; add it to `makeSchema({ modules: [uiState] })`
+ * @example
+ * const uiState = clientDocument({ name: 'uiState', schema: UiState, default: { view: 'dashboard', search: '' } })
+ * const ui = store.document(uiState)      // per-key: store.document(uiState, 'tab-2')
+ * ui.update({ search: 'milk' })
+ * ui.get().search // 'milk'
+ */
+export function clientDocument<T>(opts: ClientDocumentOptions<T>): ClientDocumentDef<T> {
+  const t = table(`doc_${opts.name}`, docColumns)
+  const schema = opts.schema as StandardSchemaV1<unknown, T>
+  const setEvent = Events.clientOnly({
+    name: `v1.${opts.name}.DocumentSet`,
+    schema: standardSchema<{ id: string; value: T }>((v) => {
+      if (!isRecord(v) || typeof v.id !== 'string')
+        return { issues: [{ message: 'expected { id: string, value }', path: ['id'] }] }
+      const r = nested(schema, v.value, 'value')
+      return 'issues' in r ? r : { value: { id: v.id, value: r.value } }
+    }),
+  })
+  return {
+    name: opts.name,
+    default: opts.default,
+    table: t,
+    setEvent,
+    module: {
+      tables: [t],
+      events: [setEvent],
+      materializers: {
+        [setEvent.eventName]: ((args: { id: string; value: T }, db) => {
+          db.upsert(t, { id: args.id, value: args.value })
+        }) as SchemaModule['materializers'][string],
+      },
+    },
+  }
+}
+
+/**
+ * A client document value as a core store, plus writers.
+ * @example
+ * const ui = store.document(uiState)
+ * effect(() => render(ui.get().view))
+ * ui.set({ ...ui.get(), view: 'memory' })
+ */
+export interface ClientDocumentHandle<T> extends ReadableStore<T> {
+  /** Replace the value (validated by the document's schema). */
+  set(value: T): void
+  /** Shallow-merge a patch, or map the current value. */
+  update(patch: Partial<T> | ((current: T) => T)): void
+  /** The underlying core node (for bindings that want the node itself). */
+  readonly node: ReadableStore<T>
+}
+
+/** What a handle needs from the store. @internal */
+export interface DocumentHost {
+  queryDb<R>(q: Query<R>): LiveQuery<R>
+  commitAny(events: readonly EventInput[]): void
+}
+
+/** Create a handle. @internal use `store.document(def, id)` */
+export function documentHandle<T>(
+  host: DocumentHost,
+  def: ClientDocumentDef<T>,
+  id: string,
+): ClientDocumentHandle<T> {
+  const row$ = host.queryDb(def.table.where({ id }).first())
+  const node = computed<T>(() => {
+    const row = row$.get()
+    return row === undefined ? def.default : (row.value as T)
+  })
+  const set = (value: T) => host.commitAny([def.setEvent({ id, value })])
+  return {
+    node,
+    get: () => node.get(),
+    peek: () => node.peek(),
+    subscribe: (fn) => node.subscribe(fn),
+    listen: (fn) => node.listen(fn),
+    set,
+    update(patch) {
+      const current = node.peek()
+      set(typeof patch === 'function' ? patch(current) : ({ ...current, ...patch } as T))
+    },
+  }
+}

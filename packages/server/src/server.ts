@@ -56,7 +56,7 @@ export interface SyncServerOptions {
   authorize?: Authorize
   /** Structured logger. Default: JSON lines on stdout at `info`. */
   logger?: Logger
-  /** Limits (defaults from `LIMITS`; 200 frames/s per socket with a burst of 400; 100 HTTP requests/s per address). */
+  /** Limits (defaults from `LIMITS`; 1000 frames/s per socket with a burst of 2000; 100 HTTP requests/s per address). */
   limits?: Partial<EffectiveLimits>
   /** Heartbeat timing. */
   heartbeat?: { intervalMs?: number; timeoutMs?: number }
@@ -146,8 +146,8 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     maxEventsPerPush: LIMITS.maxEventsPerPush,
     maxPullLimit: LIMITS.maxPullLimit,
     defaultPullLimit: LIMITS.defaultPullLimit,
-    framesPerSecond: 200,
-    frameBurst: 400,
+    framesPerSecond: 1000,
+    frameBurst: 2000,
     httpRequestsPerSecond: 100,
     httpBurst: 200,
     ...options.limits,

@@ -1,5 +1,5 @@
 // Seed 001 "Cross-Store Read Operations": addToCart reads cart, inventory and user to decide.
-// Seed: 56 lines (three stores + handler). Strata: @@LINES@@ lines (stores live in _shop.ts, shared
+// Seed: 56 lines (three stores + handler). Strata: 14 lines (stores live in _shop.ts, shared
 // with the other cart examples). Reads are fresh at execution time (`peek`), each refusal is an
 // abort with its reason, and the write is one `update`.
 import { createShop, type Shop } from './_shop.js'

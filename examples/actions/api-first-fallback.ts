@@ -1,5 +1,5 @@
 // Seed 000 §4 "API Integration Pattern": try the API endpoint first, fall back to the database.
-// Seed: 41 lines. Strata: @@LINES@@ lines. The fallback is not silent: the API failure is kept in a
+// Seed: 41 lines. Strata: 24 lines. The fallback is not silent: the API failure is kept in a
 // store the UI can show (the seed only `console.warn`s it), and both paths hit a real server.
 import { signal } from '@strata/core'
 import { http, startServer } from './_server.js'

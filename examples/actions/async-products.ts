@@ -1,5 +1,5 @@
 // Seed 002 "Async Store": a products store with loading/error state and server CRUD.
-// Seed: 64 lines. Strata: @@LINES@@ lines. The four methods share one `run` wrapper for
+// Seed: 64 lines. Strata: 50 lines. The four methods share one `run` wrapper for
 // loading/error (the seed repeats try/catch four times, and only `fetchProducts` sets loading);
 // requests go to a real HTTP server.
 import { batch, signal } from '@strata/core'

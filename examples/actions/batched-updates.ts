@@ -1,5 +1,5 @@
 // Seed 001 "Batching Store Updates" and seed 002 "Batching Updates": several writes, one
-// notification. Seed: 23 lines (002 loadUser with four signals in `batch`). Strata: @@LINES@@ lines.
+// notification. Seed: 23 lines (002 loadUser with four signals in `batch`). Strata: 22 lines.
 // Same shape — `batch` is core's — and the example shows the observable difference: the effect
 // reading all four stores runs once per batch, never with a half-loaded user.
 import { batch, computed, effect, signal } from '@strata/core'

@@ -1,6 +1,6 @@
 // Seed 001 "Computed Store Integration": a cart summary derived from cart, inventory and user,
 // and an action that reads it to validate before checkout.
-// Seed: 37 lines. Strata: @@LINES@@ lines. The summary is a lazy `computed` that recomputes only
+// Seed: 37 lines. Strata: 28 lines. The summary is a lazy `computed` that recomputes only
 // when one of the three stores changed; the action returns a typed result.
 import { computed } from '@strata/core'
 import { createShop, type Shop } from './_shop.js'

@@ -1,7 +1,7 @@
 // Seed 001 "Coordinated Store Updates": processCheckout writes order, cart and inventory, pays
 // on the server, and must undo everything if payment fails.
 // Seed: 75 lines, of which 25 are the hand-written rollback (which re-adds stock by arithmetic
-// and would double-count if anything else touched inventory meanwhile). Strata: @@LINES@@ lines.
+// and would double-count if anything else touched inventory meanwhile). Strata: 45 lines.
 // The three writes are one `transaction`: observers see nothing until payment succeeded and the
 // whole result at once; on failure nothing was ever applied, so there is nothing to undo.
 import { transaction } from '@strata/actions'

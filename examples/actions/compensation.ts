@@ -1,6 +1,6 @@
 // Seed 001 "Compensation Actions": processOrder reserves stock, charges, creates the order and
 // confirms; if a later step fails, earlier server effects are undone in reverse order.
-// Seed: 26 lines. Strata: @@LINES@@ lines — slightly longer because the seed calls five undefined
+// Seed: 26 lines. Strata: 38 lines — slightly longer because the seed calls five undefined
 // functions; here each is a real HTTP call. What it gains: compensation failures are reported
 // (`CompensationError`, the seed only `console.error`s them) and the order store is written
 // transactionally, so a failed order never appears.

@@ -1,6 +1,6 @@
 // Seed 000 §1 "Factory Pattern": a chat store whose methods can be imported one by one.
 // Seed: 42 lines (class extending BaseStore + factory binding each method + destructured export).
-// Strata: @@LINES@@ lines. Methods are closures over the store, so destructuring needs no `bind`,
+// Strata: 36 lines. Methods are closures over the store, so destructuring needs no `bind`,
 // and the derived list of active chats is a `computed` instead of a query method.
 import { computed, signal } from '@strata/core'
 import { http, startServer, type TestServer } from './_server.js'

@@ -1,6 +1,6 @@
 // Seed 000 §3 "Multi-Atom Orchestration": floating panels across persisted config, manager
 // state, runtime state and computeds, coordinated by createPanel/deletePanel.
-// Seed: 84 lines. Strata: @@LINES@@ lines. Each orchestration runs in one `batch`, so observers of
+// Seed: 84 lines. Strata: 48 lines. Each orchestration runs in one `batch`, so observers of
 // several stores never see a panel that exists in one store and not yet in the other.
 import { batch, computed, map, signal } from '@strata/core'
 

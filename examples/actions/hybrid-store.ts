@@ -1,6 +1,6 @@
 // Seed 000 §2 "Hybrid Store": persisted state + runtime-only state + a computed + direct DB calls.
 // Seed: 48 lines (persistentAtom, atom, computed, two functions building an SDK client each call).
-// Strata: @@LINES@@ lines. The persisted part is validated on load (the seed's `JSON.parse` trusts
+// Strata: 44 lines. The persisted part is validated on load (the seed's `JSON.parse` trusts
 // whatever is in storage), and DB calls go to a real HTTP server.
 import { sessionRecovery, type SessionStorageLike } from '@strata/actions'
 import { computed, signal } from '@strata/core'

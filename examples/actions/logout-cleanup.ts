@@ -1,7 +1,7 @@
 // Seed 000 §7 "Coordinated Cleanup (useAuth logout)": clear many dependent stores in order,
 // block auto-login while doing it, then log out on the server.
 // Seed: 102 lines (logout, clearCurUser, two persistent flags, five clear* functions, timers).
-// Strata: @@LINES@@ lines. The order is declared as dependencies; the "logging out" flag is the
+// Strata: 52 lines. The order is declared as dependencies; the "logging out" flag is the
 // reset's own `running` store (no manual set/unset, no `setTimeout` "to ensure propagation");
 // a failing server logout still leaves the client cleared and is reported, not swallowed.
 import { coordinatedReset, resettable } from '@strata/actions'

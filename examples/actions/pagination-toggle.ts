@@ -1,5 +1,5 @@
 // Seed 002 "Custom Hook Pattern": useToggle and usePagination as reusable state factories.
-// Seed: 74 lines (two hooks + a JSX usage). Strata: @@LINES@@ lines. Same shape; the page is clamped
+// Seed: 74 lines (two hooks + a JSX usage). Strata: 27 lines. Same shape; the page is clamped
 // through a computed so shrinking the item list can never leave the current page out of range
 // (the seed's `items` is a plain array captured once, so it cannot shrink at all).
 import { computed, type ReadableStore, signal } from '@strata/core'

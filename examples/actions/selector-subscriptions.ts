@@ -1,5 +1,5 @@
 // Seed 001 "Selective Store Notifications": subscribe to one field so unrelated changes do not
-// re-render. Seed: 8 lines (React `useStoreValue(store, selector)`). Strata: @@LINES@@ lines,
+// re-render. Seed: 8 lines (React `useStoreValue(store, selector)`). Strata: 7 lines,
 // framework-free: a `computed` selector only notifies when the selected value changes.
 import { computed, signal } from '@strata/core'
 

@@ -1,5 +1,5 @@
 // Seed 000 §6 "Session Recovery": debounced auto-save of a workflow and recovery after a crash.
-// Seed: 68 lines (recovery-metadata atom, auto-save, load, check). Strata: @@LINES@@ lines.
+// Seed: 68 lines (recovery-metadata atom, auto-save, load, check). Strata: 22 lines.
 // `recover()` validates with a schema before touching any store (the seed says "validate before
 // restoring" but restores whatever `loadWorkflowState()` returns); metadata comes for free.
 import { sessionRecovery, type SessionStorageLike } from '@strata/actions'

@@ -1,7 +1,7 @@
 // Seed 001 "Transaction-like Operations": transferFunds between accounts, recorded on a server,
 // rolled back if recording fails.
 // Seed: 78 lines (a transaction store, begin/transfer actions, operations log, manual rollback).
-// Strata: @@LINES@@ lines. `transaction` replaces the hand-made transaction store and its log;
+// Strata: 48 lines. `transaction` replaces the hand-made transaction store and its log;
 // concurrent transfers touching the same accounts serialise instead of overwriting each other's
 // balances (the seed's `oldValue` restore would wipe a concurrent transfer).
 import { createActions, transaction } from '@strata/actions'

@@ -1,5 +1,5 @@
 // Seed 001 "Single Store Operations": an action that validates, reads and writes one store.
-// Seed: 28 lines (store + handler). Strata: @@LINES@@ lines. The payload is validated by a
+// Seed: 28 lines (store + handler). Strata: 20 lines. The payload is validated by a
 // schema before the handler runs (the seed checks `trim()` by hand and can still receive a
 // number); a business rule failure is an abort with a reason the caller can show.
 import { createActions } from '@strata/actions'

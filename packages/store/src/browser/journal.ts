@@ -275,6 +275,7 @@ export class JournaledDriver implements SqliteDriver {
    * @param head the seq the image contains
    */
   restore(image: Uint8Array, head: number): void {
+    this.#replayStatements.clear()
     this.#engine.deserialize(image)
     this.#head = head
   }

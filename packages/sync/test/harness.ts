@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createStore, type Store } from '@strata/store'
+// = '@strata/store/node' (imported from source: the root alias table maps only package roots)
 import { nodeAdapter } from '../../store/src/node.js'
 import { createSyncClient, type SyncClient, type SyncClientOptions } from '../src/index.js'
 import { schema } from './todo-schema.js'

@@ -194,10 +194,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (leading && tabs?.coordinated)
       tabs.post({ type: 'status', status: serialiseStatus(writer.snapshot()) })
   }
-  const refreshStatus = () => {
-    const pendingCount = countPending(seam)
+  /** Recomputes the derived fields; `extra` lands in the same patch (observers never see a torn state). */
+  let knownPending = countPending(seam)
+  const refreshStatus = (extra: Partial<SyncStatusSnapshot> = {}, recount = true) => {
+    // Reading the pending list costs a query; skip it when nothing could have changed it.
+    if (recount) knownPending = countPending(seam)
+    const pendingCount = knownPending
     const busy = welcomed && (catchingUp || window.inFlight > 0 || pendingCount > 0)
-    const changes: Partial<SyncStatusSnapshot> = { pendingCount, syncing: busy }
+    const changes: Partial<SyncStatusSnapshot> = { ...extra, pendingCount, syncing: busy }
     if (welcomed && !catchingUp && pendingCount === 0) changes.lastSyncedAt = clock.now()
     patch(changes)
   }
@@ -322,10 +326,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       window.reset(lastSeq)
     }
     catchingUp = message.head > cursor
-    patch({ online: true, error: null })
     if (!catchingUp) settleProcessed()
     flushPushes()
-    refreshStatus()
+    refreshStatus({ online: true, error: null })
   }
 
   function onEvents(message: EventsMessage) {
@@ -364,8 +367,13 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       catchingUp = false
       settleProcessed()
     }
-    refreshStatus()
-    flushPushes()
+    // Only our own events can confirm (remove) pending ones; other replicas' events leave
+    // the count as it was. No push is due here: new pushes follow commits and acks.
+    const own = seam.clientId
+    refreshStatus(
+      {},
+      events.some((e) => e.clientId === own),
+    )
   }
 
   function onAck(message: AckMessage) {
@@ -501,7 +509,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   const offPending = seam.onPending(() => {
     // The count is visible at once (the commit is local); the push waits for the microtask.
-    patch({ pendingCount: countPending(seam), ...(welcomed ? { syncing: true } : {}) })
+    knownPending = countPending(seam)
+    patch({ pendingCount: knownPending, ...(welcomed ? { syncing: true } : {}) })
     if (leading) schedulePush()
     else if (tabs?.coordinated) tabs.post({ type: 'nudge' })
   })

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest'
+import { main } from './sync-failure.js'
+
+describe('seed 004: sync failure leaves local data usable and shows the error', () => {
+  it('works offline, shows the error, and syncs after the server is back', async () => {
+    const out = await main(() => undefined)
+    expect(out.errorShown).toMatch(/sync (connection|server error)/)
+    expect(out.localWhileDown).toEqual(['Offline work, edited'])
+    expect(out.pendingWhileDown).toBe(2)
+    expect(out.onPhone).toEqual(['Offline work, edited'])
+    expect(out.errorAfter).toBeNull()
+    expect(out.statusLine).toContain('offline · 2 pending · error: connection')
+    expect(out.statusLine[out.statusLine.length - 1]).toBe('online · 0 pending · no error')
+  })
+})

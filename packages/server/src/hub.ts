@@ -7,7 +7,7 @@
  * Invariant: `head` only ever names a gseq whose events (and all before it) are
  * committed; the recent window is contiguous; anything outside it is read from storage.
  */
-import type { ConfirmedEvent } from '@strata/sync'
+import { type ConfirmedEvent, encodeFrame } from '@strata/sync'
 import type { SyncStorage } from './storage/storage.js'
 
 /**
@@ -32,6 +32,8 @@ interface StoreState {
   /** Highest head announced by another node and not yet fetched. */
   remoteHead: number
   fetching: boolean
+  /** The latest local batch, encoded once for every caught-up subscriber. */
+  lastBatch: { after: number; head: number; events: readonly ConfirmedEvent[]; frame?: string } | undefined
 }
 
 /**
@@ -119,6 +121,8 @@ export class Hub {
     const state = this.stores.get(storeId)
     if (!state || appended.length === 0) return
     this.remember(state, appended)
+    const first = appended[0] as ConfirmedEvent
+    state.lastBatch = { after: first.gseq - 1, head, events: appended }
     if (head > state.head) {
       state.head = head
       this.wake(state)
@@ -166,6 +170,36 @@ export class Hub {
     return head === undefined ? events : events.filter((e) => e.gseq <= head)
   }
 
+  /**
+   * The encoded live frame for a subscriber that has everything up to `after`, when the
+   * latest local batch is exactly what it needs next (the common, caught-up case):
+   * 100 subscribers then cost one JSON encoding, not 100.
+   * @param storeId - the store
+   * @param after - the subscriber's sentHead
+   * @param maxEvents - the subscriber's page size
+   * @returns the frame text and the gseq it ends at, or undefined
+   */
+  liveFrame(
+    storeId: string,
+    after: number,
+    maxEvents: number,
+  ): { frame: string; upTo: number; count: number } | undefined {
+    const state = this.stores.get(storeId)
+    const batch = state?.lastBatch
+    if (
+      !state ||
+      !batch ||
+      batch.after !== after ||
+      batch.head !== state.head ||
+      batch.events.length > maxEvents
+    )
+      return undefined
+    const last = batch.events[batch.events.length - 1] as ConfirmedEvent
+    if (last.gseq !== batch.head) return undefined
+    batch.frame ??= encodeFrame({ t: 'events', events: batch.events as ConfirmedEvent[], head: batch.head })
+    return { frame: batch.frame, upTo: last.gseq, count: batch.events.length }
+  }
+
   private async state(storeId: string): Promise<StoreState> {
     const existing = this.stores.get(storeId)
     if (existing) return existing
@@ -179,6 +213,7 @@ export class Hub {
           windowStart: head + 1,
           remoteHead: 0,
           fetching: false,
+          lastBatch: undefined,
         }
         this.stores.set(storeId, state)
         this.opening.delete(storeId)

@@ -339,6 +339,14 @@ export class Session implements Subscriber {
         for (;;) {
           const head = this.ctx.hub.head(this.storeId)
           if (head === undefined || this.sentHead >= head || this.state !== 'open') break
+          const live = this.ctx.hub.liveFrame(this.storeId, this.sentHead, this.ctx.limits.defaultPullLimit)
+          if (live) {
+            this.sentHead = live.upTo
+            this.ctx.metrics.eventsOut.inc(live.count)
+            this.ws.send(live.frame)
+            this.release()
+            continue
+          }
           const page = await this.ctx.hub.read(this.storeId, this.sentHead, this.ctx.limits.defaultPullLimit)
           const first = page[0]
           if (!first || first.gseq !== this.sentHead + 1 || this.state !== 'open') break

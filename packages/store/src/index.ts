@@ -50,7 +50,7 @@ export { equalResult } from './live/equality.js'
 export { mayAffect } from './live/invalidation.js'
 export type { LiveQuery, LiveQueryInfo, LiveQueryOptions } from './live/live-query.js'
 export type { Materializer, MaterializersFor, OutOf } from './materializers/define.js'
-export type { MaterializerContext } from './materializers/writer.js'
+export type { MaterializerContext, Patch } from './materializers/writer.js'
 export {
   type Columns,
   type Direction,

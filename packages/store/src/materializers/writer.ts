@@ -14,6 +14,9 @@ import type { Query } from '../query/query.js'
 import type { Table } from '../tables/table.js'
 import { encodeValue } from '../tables/columns.js'
 
+/** A partial row for `update`; `undefined` fields are left unchanged. */
+export type Patch<R> = { [K in keyof R]?: R[K] | undefined }
+
 /** Undo entry: delete a row by key, or restore a raw pre-image. */
 export type UndoEntry = readonly ['d', string, unknown] | readonly ['r', string, Record<string, unknown>]
 
@@ -37,7 +40,7 @@ export interface MaterializerContext {
   update<N extends string, C extends Columns>(
     table: Table<N, C>,
     where: WhereObject<RowOf<C>>,
-    patch: Partial<RowOf<C>>,
+    patch: Patch<RowOf<C>>,
   ): number
   /** Delete matching rows. @returns rows deleted */
   delete<N extends string, C extends Columns>(table: Table<N, C>, where: WhereObject<RowOf<C>>): number
@@ -127,7 +130,7 @@ export class Writer implements MaterializerContext {
   update<N extends string, C extends Columns>(
     table: Table<N, C>,
     where: WhereObject<RowOf<C>>,
-    patch: Partial<RowOf<C>>,
+    patch: Patch<RowOf<C>>,
   ): number {
     const t = table as unknown as Table
     const p = patch as Record<string, unknown>

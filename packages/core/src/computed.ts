@@ -1,6 +1,6 @@
 /** `computed()`: a lazily evaluated, cached derivation. */
 import { node } from './store.js'
-import { COMPUTED, DIRTY, ERROR } from './system.js'
+import { Flags } from './system.js'
 import type { Computed, NodeOptions } from './types.js'
 
 /**
@@ -21,7 +21,5 @@ import type { Computed, NodeOptions } from './types.js'
  * ```
  */
 export function computed<T>(fn: (previous: T | undefined) => T, options?: NodeOptions<T>): Computed<T> {
-  // ERROR = "no valid value yet": the first run passes `undefined` as previous value
-  // and counts as a change without consulting `equals`, exactly like recovering from an error.
-  return node(COMPUTED | DIRTY | ERROR, undefined, fn as (previous: unknown) => unknown, options)
+  return node(Flags.computed, undefined, fn as (previous: unknown) => unknown, options)
 }

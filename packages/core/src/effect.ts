@@ -1,6 +1,6 @@
 /** `effect()` and `onCleanup()`: side effects that re-run when what they read changes. */
 import { watch } from './store.js'
-import { activeSub, addCleanup, owner } from './system.js'
+import { onCleanupOfCurrent } from './system.js'
 
 /**
  * Run `fn` now and again whenever a store it read changes (after the current batch).
@@ -39,6 +39,5 @@ export function effect(fn: () => void | (() => void)): () => void {
  * ```
  */
 export function onCleanup(fn: () => void): void {
-  const n = activeSub ?? owner
-  if (n !== undefined) addCleanup(n, fn)
+  onCleanupOfCurrent(fn)
 }

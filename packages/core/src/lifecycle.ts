@@ -7,7 +7,7 @@
  */
 import { NotAStoreError } from './errors.js'
 import { Store } from './store.js'
-import { DIRTY, hooks, MOUNT, PENDING, type ReactiveNode, read, untracked } from './system.js'
+import { Flags, hooks, type ReactiveNode, refresh, untracked } from './system.js'
 import type { ReadableStore } from './types.js'
 
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
@@ -48,13 +48,7 @@ function watched(n: ReactiveNode): void {
   m.on = true
   for (const s of m.starts) begin(m, s)
   // the reader that mounted us reads right after this hook: commit what `start` wrote
-  if (n.flags & (DIRTY | PENDING)) {
-    try {
-      read(n, false)
-    } catch {
-      // an error value is re-thrown to readers by the next read
-    }
-  }
+  refresh(n)
 }
 
 function unwatched(n: ReactiveNode): void {
@@ -92,7 +86,7 @@ export function onMount<T>(store: ReadableStore<T>, start: Start): () => void {
   hooks.unwatched = unwatched
   let m = mounts.get(store)
   if (m === undefined) mounts.set(store, (m = { starts: [], stops: [], timer: undefined, on: false }))
-  store.flags |= MOUNT
+  store.flags |= Flags.mount
   m.starts.push(start)
   if (m.on) begin(m, start)
   else if (store.subs !== undefined) watched(store)

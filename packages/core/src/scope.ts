@@ -1,6 +1,6 @@
 /** `effectScope()`: a disposal boundary for every effect created inside it. */
 import { watch } from './store.js'
-import { SCOPE } from './system.js'
+import { Flags } from './system.js'
 
 /**
  * Run `fn`; every effect (and nested scope) it creates is owned by the scope, and the
@@ -18,5 +18,5 @@ import { SCOPE } from './system.js'
  * ```
  */
 export function effectScope(fn: () => void): () => void {
-  return watch(fn, SCOPE)
+  return watch(fn, Flags.scope)
 }

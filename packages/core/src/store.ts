@@ -5,42 +5,17 @@
  * Subscribing (`subscribe`/`listen`) is an ordinary effect, so listeners run in the
  * same glitch-free flush as every other effect.
  */
-import {
-  activeSub,
-  createEffect,
-  DIRTY,
-  EFFECT,
-  EQUALS,
-  ERROR,
-  link,
-  options,
-  PENDING,
-  ReactiveNode,
-  RUNNING,
-  read,
-  untracked,
-  write,
-} from './system.js'
+import { createEffect, Flags, options, ReactiveNode, untracked } from './system.js'
 import type { NodeOptions, ReadableStore, WritableStore } from './types.js'
 
 /** @internal Runtime class of signals and computeds; the API exposes only the interfaces. */
 export class Store<T> extends ReactiveNode implements WritableStore<T> {
-  get(): T {
-    if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true) as T
-    if (activeSub !== undefined) link(this, activeSub)
-    return this.value as T
-  }
-
-  peek(): T {
-    return read(this, false) as T
-  }
-
-  set(value: T): void {
-    write(this, value)
-  }
+  declare get: () => T
+  declare peek: () => T
+  declare set: (value: T) => void
 
   update(fn: (value: T) => T): void {
-    write(this, fn(read(this, false) as T))
+    this.set(fn(this.peek()))
   }
 
   subscribe(fn: (value: T) => void): () => void {
@@ -64,7 +39,7 @@ export class Store<T> extends ReactiveNode implements WritableStore<T> {
 }
 
 /** Create and run an effect node (same hidden class as every other node). */
-export function watch(fn: () => unknown, flags = EFFECT): () => void {
+export function watch(fn: () => unknown, flags: number = Flags.effect): () => void {
   return createEffect(new Store(flags, undefined, fn))
 }
 
@@ -78,7 +53,7 @@ export function node<T>(
   const n = new Store<T>(flags, value, fn)
   if (opts !== undefined) {
     options.set(n, opts as NodeOptions<never>)
-    if (opts.equals !== undefined) n.flags |= EQUALS
+    if (opts.equals !== undefined) n.flags |= Flags.equals
   }
   return n
 }

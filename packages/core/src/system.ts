@@ -21,18 +21,31 @@
  */
 import { CycleError } from './errors.js'
 
-/** Node kind and state bits (a node's `flags`). */
-export const COMPUTED = 1
-export const EFFECT = 2
-export const SCOPE = 4
-export const RUNNING = 8
-export const DIRTY = 16
-export const PENDING = 32
-export const ERROR = 64
-export const QUEUED = 128
-export const HAS_CHILDREN = 256
-export const MOUNT = 512
-export const EQUALS = 1024
+// Node kind and state bits (a node's `flags`). Not exported: exported bindings are
+// module cells in V8, loaded on every use; private consts fold into the code.
+const COMPUTED = 1
+const EFFECT = 2
+const SCOPE = 4
+const RUNNING = 8
+const DIRTY = 16
+const PENDING = 32
+const ERROR = 64
+const QUEUED = 128
+const HAS_CHILDREN = 256
+const MOUNT = 512
+const EQUALS = 1024
+
+/** The flag values other modules need to create and inspect nodes. */
+export const Flags = {
+  signal: 0,
+  // a computed starts DIRTY and with "no valid value" (ERROR): the first run counts as a
+  // change, passes `undefined` as previous value and never consults `equals`
+  computed: COMPUTED | DIRTY | ERROR,
+  effect: EFFECT,
+  scope: SCOPE,
+  equals: EQUALS,
+  mount: MOUNT,
+} as const
 
 /** One edge of the graph: an entry in `sub`'s dep list and in `dep`'s sub list. */
 export interface Link {
@@ -50,7 +63,12 @@ interface Frame {
   prev: Frame | undefined
 }
 
-/** A graph node. Fields are public to the algorithm only; the API exposes interfaces. */
+/**
+ * A graph node with its three graph operations: tracked read, untracked read, write.
+ * They live here, not in `store.ts`, so the hot path stays inside one module (calls and
+ * bindings across ES modules measurably slow V8 down, decision 0002).
+ * Fields are public to the algorithm only; the API exposes interfaces.
+ */
 export class ReactiveNode {
   deps: Link | undefined = undefined
   depsTail: Link | undefined = undefined
@@ -66,6 +84,29 @@ export class ReactiveNode {
   ) {
     this.pending = value
   }
+
+  /** Tracked read (the hot path: a flag test, a link, a field load). */
+  get(): unknown {
+    if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true)
+    if (activeSub !== undefined) link(this, activeSub)
+    return this.value
+  }
+
+  /** Untracked read; still brings a stale computed up to date. */
+  peek(): unknown {
+    return read(this, false)
+  }
+
+  /** Write a source; marks what may depend on it and (outside a batch) runs effects. */
+  set(v: unknown): void {
+    if (same(this, this.pending, v)) return
+    this.pending = v
+    if (this.subs !== undefined) {
+      this.flags |= DIRTY
+      markPending(this.subs)
+      if (!batchDepth) flush()
+    } else this.value = v
+  }
 }
 
 /** Options kept off the node (rarely used): debug name and custom equality. */
@@ -75,10 +116,10 @@ export const options = new WeakMap<
 >()
 
 /** The node currently tracking reads (a running computed or effect). */
-export let activeSub: ReactiveNode | undefined
+let activeSub: ReactiveNode | undefined
 /** The effect or scope that owns effects created now. */
-export let owner: ReactiveNode | undefined
-export let batchDepth = 0
+let owner: ReactiveNode | undefined
+let batchDepth = 0
 let epoch = 0
 const queue: (ReactiveNode | undefined)[] = []
 let queueHead = 0
@@ -111,7 +152,7 @@ export function endBatch(): void {
 }
 
 /** Record that `sub` read `dep` in its current run. */
-export function link(dep: ReactiveNode, sub: ReactiveNode): void {
+function link(dep: ReactiveNode, sub: ReactiveNode): void {
   const tail = sub.depsTail
   if (tail !== undefined && tail.dep === dep) return
   const next = tail !== undefined ? tail.nextDep : sub.deps
@@ -144,7 +185,7 @@ export function link(dep: ReactiveNode, sub: ReactiveNode): void {
 }
 
 /** Remove a link from both lists; returns the next dep link of its sub. */
-export function unlink(l: Link): Link | undefined {
+function unlink(l: Link): Link | undefined {
   const { dep, sub, prevDep, nextDep, prevSub, nextSub } = l
   if (nextDep !== undefined) nextDep.prevDep = prevDep
   else sub.depsTail = prevDep
@@ -241,7 +282,7 @@ function notify(e: ReactiveNode): void {
  * changed value proves `sub` dirty or every dep proves clean. Iterative, so deep
  * chains do not grow the call stack.
  */
-export function checkDirty(l: Link, sub: ReactiveNode): boolean {
+function checkDirty(l: Link, sub: ReactiveNode): boolean {
   let stack: Frame | undefined
   let depth = 0
   let dirty = false
@@ -288,7 +329,7 @@ export function checkDirty(l: Link, sub: ReactiveNode): boolean {
 }
 
 /** Recompute a computed; returns whether its value changed (an error counts as a change). */
-export function update(c: ReactiveNode): boolean {
+function update(c: ReactiveNode): boolean {
   const prevSub = activeSub
   const f = c.flags
   if (c.cleanup !== undefined) runCleanup(c)
@@ -315,7 +356,7 @@ export function update(c: ReactiveNode): boolean {
 }
 
 /** Bring a computed up to date (if it is one) and record the read. */
-export function read(n: ReactiveNode, track: boolean): unknown {
+function read(n: ReactiveNode, track: boolean): unknown {
   const f = n.flags
   if (f & RUNNING) throw new CycleError(nameOf(n), n)
   if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
@@ -330,17 +371,6 @@ function same(n: ReactiveNode, a: unknown, b: unknown): boolean {
   return n.flags & EQUALS ? options.get(n)!.equals!(a as never, b as never) : a === b
 }
 
-/** Write a source; marks what may depend on it and (outside a batch) runs effects. */
-export function write(n: ReactiveNode, v: unknown): void {
-  if (same(n, n.pending, v)) return
-  n.pending = v
-  if (n.subs !== undefined) {
-    n.flags |= DIRTY
-    markPending(n.subs)
-    if (!batchDepth) flush()
-  } else n.value = v
-}
-
 /** Commit a signal's pending write; returns whether the committed value changed. */
 function commit(n: ReactiveNode): boolean {
   n.flags &= ~DIRTY
@@ -349,12 +379,23 @@ function commit(n: ReactiveNode): boolean {
   return true
 }
 
-export function nameOf(n: ReactiveNode): string {
+/** Bring a stale node up to date without tracking; errors stay stored for readers. */
+export function refresh(n: ReactiveNode): void {
+  if (n.flags & (DIRTY | PENDING)) {
+    try {
+      read(n, false)
+    } catch {
+      // an error value is re-thrown to readers by their next read
+    }
+  }
+}
+
+function nameOf(n: ReactiveNode): string {
   return options.get(n)?.name ?? (n.flags & COMPUTED ? 'computed' : 'effect')
 }
 
 /** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
-export function flush(): void {
+function flush(): void {
   ++batchDepth
   while (queueHead < queueTail) {
     const e = queue[queueHead]!
@@ -376,7 +417,7 @@ function run(e: ReactiveNode): void {
 }
 
 /** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
-export function execute(e: ReactiveNode): void {
+function execute(e: ReactiveNode): void {
   if (e.flags & HAS_CHILDREN) {
     for (let l = e.deps; l !== undefined; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
   }
@@ -419,7 +460,13 @@ export function createEffect(node: ReactiveNode): () => void {
   return () => dispose(node)
 }
 
-export function addCleanup(n: ReactiveNode, fn: () => void): void {
+/** Register a cleanup on the running node (or the current owner); no-op outside one. */
+export function onCleanupOfCurrent(fn: () => void): void {
+  const n = activeSub ?? owner
+  if (n !== undefined) addCleanup(n, fn)
+}
+
+function addCleanup(n: ReactiveNode, fn: () => void): void {
   const prev = n.cleanup
   n.cleanup =
     prev === undefined
@@ -437,7 +484,7 @@ function runCleanup(n: ReactiveNode): void {
 }
 
 /** Dispose an effect or scope: children, deps, cleanup, and its place in its owner. */
-export function dispose(n: ReactiveNode): void {
+function dispose(n: ReactiveNode): void {
   if (!n.flags) return
   n.flags = 0
   unlinkDeps(n)

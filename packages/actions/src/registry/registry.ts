@@ -13,7 +13,9 @@ import {
   UnknownActionError,
 } from '../errors.js'
 import { validateWith } from '../schema.js'
+import { Cancellation } from './cancellation.js'
 import { currentChain, withChain } from './chain.js'
+import { PipelineController } from './controller.js'
 import {
   type Entry,
   newPipelineState,
@@ -66,6 +68,12 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
   readonly #lastRun = new Map<string, number>()
   readonly #debounced = new Map<string, { timer: ReturnType<typeof setTimeout>; supersede: () => void }>()
   #seq = 0
+  readonly #nested = (action: string, payload: unknown, options: DispatchOptions, chain: readonly string[]) =>
+    this.#run(action, payload, options, chain).then((r) => {
+      if (r.errors.length === 1) throw r.errors[0]
+      if (r.errors.length > 1)
+        throw new AggregateError(r.errors, `Action "${action}": ${r.errors.length} handlers failed`)
+    })
 
   /** @param options - see {@link RegistryOptions} */
   constructor(options: RegistryOptions<A> = {}) {
@@ -157,11 +165,8 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
    * await actions.dispatch('logout') // void payload
    * ```
    */
-  async dispatch<K extends ActionName<A>>(action: K, ...args: PayloadArgs<A[K]>): Promise<void> {
-    const report = await this.#run(action, args[0], args[1] ?? {}, currentChain())
-    if (report.errors.length === 1) throw report.errors[0]
-    if (report.errors.length > 1)
-      throw new AggregateError(report.errors, `Action "${action}": ${report.errors.length} handlers failed`)
+  dispatch<K extends ActionName<A>>(action: K, ...args: PayloadArgs<A[K]>): Promise<void> {
+    return this.#nested(action, args[0], args[1] ?? {}, currentChain())
   }
 
   /**
@@ -230,13 +235,13 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
       )
     if (options.signal?.aborted) return drop(reasonText(options.signal.reason))
 
-    const dispatchAbort = new AbortController()
-    const forward = () => dispatchAbort.abort(options.signal?.reason)
+    const cancel = new Cancellation()
+    const forward = () => cancel.abort(options.signal?.reason)
     options.signal?.addEventListener('abort', forward, { once: true })
     const entries = [...(this.#handlers.get(action) ?? [])]
     const childChain = [...chain, action]
     const timeout = config?.timeout ?? this.#options.timeout ?? 30_000
-    const invoke = (entry: Registration<unknown>, parent: AbortSignal) =>
+    const invoke = (entry: Registration<unknown>, parent: Cancellation) =>
       this.#invoke(entry, state, parent, childChain, entry.timeout ?? timeout)
     try {
       const mode = config?.mode ?? this.#options.mode ?? 'sequential'
@@ -244,29 +249,28 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
         await runSequential(
           entries,
           state,
-          (e) => invoke(e, dispatchAbort.signal),
-          () => dispatchAbort.signal.aborted,
+          (e) => invoke(e, cancel),
+          () => cancel.aborted,
         )
       } else if (mode === 'parallel') {
-        await runParallel(entries, state, (e) => invoke(e, dispatchAbort.signal))
+        await runParallel(entries, state, (e) => invoke(e, cancel))
       } else {
-        const race = new AbortController()
-        const follow = () => race.abort(dispatchAbort.signal.reason)
-        dispatchAbort.signal.addEventListener('abort', follow, { once: true })
+        const race = new Cancellation()
+        const unfollow = cancel.onAbort(() => race.abort(cancel.reason))
         await runRace(
           entries,
           state,
-          (e) => invoke(e, race.signal),
+          (e) => invoke(e, race),
           () => race.abort('lost the race'),
         )
-        dispatchAbort.signal.removeEventListener('abort', follow)
+        unfollow()
       }
     } finally {
       options.signal?.removeEventListener('abort', forward)
     }
-    if (dispatchAbort.signal.aborted && !state.aborted) {
+    if (cancel.aborted && !state.aborted) {
       state.aborted = true
-      state.abortReason = reasonText(dispatchAbort.signal.reason)
+      state.abortReason = reasonText(cancel.reason)
     }
     return finish()
   }
@@ -291,59 +295,29 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
   #invoke(
     entry: Registration<unknown>,
     state: PipelineState<unknown>,
-    parent: AbortSignal,
+    parent: Cancellation,
     chain: readonly string[],
     timeout: number,
   ): Promise<Outcome> {
-    const own = new AbortController()
-    const link = () => own.abort(parent.reason)
-    parent.addEventListener('abort', link, { once: true })
-    let explicit = false
-    const controller: ActionController<unknown, unknown, A> = {
-      action: entry.action,
-      handlerId: entry.id,
-      signal: own.signal,
-      getPayload: () => state.payload,
-      abort: (reason = `aborted by handler "${entry.id}"`) => {
-        if (state.aborted) return
-        state.aborted = true
-        state.abortReason = reason
-      },
-      modifyPayload: (fn) => {
-        state.payload = fn(state.payload)
-      },
-      return: (result) => {
-        explicit = true
-        state.terminated = true
-        recordResult(state, result)
-        return result
-      },
-      setResult: (result) => {
-        explicit = true
-        recordResult(state, result)
-      },
-      getResults: () => [...state.results],
-      dispatch: (action, ...args) =>
-        this.#run(action, args[0], args[1] ?? {}, chain).then((r) => {
-          if (r.errors.length === 1) throw r.errors[0]
-          if (r.errors.length > 1)
-            throw new AggregateError(r.errors, `Action "${action}": ${r.errors.length} handlers failed`)
-        }),
-    }
+    const own = new Cancellation()
+    const unlink = parent.onAbort(() => own.abort(parent.reason))
+    const controller = new PipelineController<A>(entry.action, entry.id, state, own, chain, this.#nested)
     const failed = (cause: unknown): Outcome => ({
       kind: 'failed',
       error: new ActionHandlerError(entry.action, entry.id, cause),
     })
     let returned: unknown
     try {
-      returned = withChain(chain, () => entry.handler(state.payload, controller))
+      returned = withChain(chain, () =>
+        entry.handler(state.payload, controller as ActionController<unknown, unknown, unknown>),
+      )
     } catch (error) {
-      parent.removeEventListener('abort', link)
+      unlink()
       return Promise.resolve(failed(error))
     }
     if (!isThenable(returned)) {
-      parent.removeEventListener('abort', link)
-      return Promise.resolve({ kind: 'ok', value: returned, explicit })
+      unlink()
+      return Promise.resolve({ kind: 'ok', value: returned, explicit: controller.explicit })
     }
     return new Promise<Outcome>((resolve) => {
       let done = false
@@ -351,11 +325,10 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
         if (done) return
         done = true
         if (timer !== undefined) clearTimeout(timer)
-        parent.removeEventListener('abort', link)
-        parent.removeEventListener('abort', onParent)
+        unlink()
+        stopWatching()
         resolve(outcome)
       }
-      const onParent = () => finish({ kind: 'cancelled' })
       const timer = Number.isFinite(timeout)
         ? setTimeout(() => {
             const error = new ActionTimeoutError(entry.action, entry.id, timeout)
@@ -363,15 +336,15 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
             finish({ kind: 'failed', error })
           }, timeout)
         : undefined
-      if (parent.aborted) onParent()
-      else parent.addEventListener('abort', onParent, { once: true })
+      const stopWatching = parent.onAbort(() => finish({ kind: 'cancelled' }))
+      if (parent.aborted) finish({ kind: 'cancelled' })
       returned.then(
-        (value) => finish({ kind: 'ok', value, explicit }),
+        (value) => finish({ kind: 'ok', value, explicit: controller.explicit }),
         (error: unknown) => {
           if (!done) return finish(failed(error))
           // The dispatch already settled without this handler; a failure that is not just
           // the handler honouring its aborted signal must still reach someone.
-          if (own.signal.aborted && error === own.signal.reason) return
+          if (own.aborted && error === own.reason) return
           const late = failed(error)
           if (late.kind === 'failed') (this.#options.onLateError ?? console.error)(late.error)
         },

@@ -21,7 +21,6 @@ import {
   newPipelineState,
   type Outcome,
   type PipelineState,
-  recordResult,
   runParallel,
   runRace,
   runSequential,

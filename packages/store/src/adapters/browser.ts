@@ -16,7 +16,11 @@ import { opfsAvailable, opfsStorage } from '../browser/storage/opfs.js'
 import type { DurableStorage } from '../browser/storage/storage.js'
 import { loadSqliteWasm, openWasmEngine } from '../browser/wasm-engine.js'
 
-/** Options of `browserAdapter`. */
+/**
+ * Options of `browserAdapter`.
+ * @example
+ * const options: BrowserAdapterOptions = { storage: 'auto', wasmUrl: '/sqlite3.wasm', snapshotEvery: 1000 }
+ */
 export interface BrowserAdapterOptions {
   /**
    * Where files go: `'auto'` (default: OPFS, else IndexedDB), `'opfs'`, `'indexeddb'`, or
@@ -44,7 +48,12 @@ export interface BrowserAdapterOptions {
   readonly onPersistenceError?: ((error: PersistenceError) => void) | undefined
 }
 
-/** A `StoreAdapter` whose drivers are journaled, plus a way to wait for durability. */
+/**
+ * A `StoreAdapter` whose drivers are journaled, plus a way to wait for durability.
+ * @example
+ * const adapter: BrowserStoreAdapter = browserAdapter()
+ * await adapter.flush()
+ */
 export interface BrowserStoreAdapter extends StoreAdapter {
   open(opts: { readonly storeId: string }): Promise<JournaledStoreDriver>
   /** Resolve when every commit of every store opened through this adapter is durable. */

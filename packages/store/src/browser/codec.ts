@@ -4,13 +4,21 @@
  * encryption wraps these bytes (see ../encryption/cipher.ts).
  */
 
-/** One write statement as it ran: SQL text and its positional parameters. */
+/**
+ * One write statement as it ran: SQL text and its positional parameters.
+ * @example
+ * const op: JournalOp = { sql: 'UPDATE todos SET done = ? WHERE id = ?', params: [1, 't1'] }
+ */
 export interface JournalOp {
   readonly sql: string
   readonly params?: readonly unknown[]
 }
 
-/** The writes of one committed transaction, numbered gap-free from 1. */
+/**
+ * The writes of one committed transaction, numbered gap-free from 1.
+ * @example
+ * const record: JournalRecord = { seq: 7, ops: [{ sql: 'DELETE FROM todos WHERE id = ?', params: ['t1'] }] }
+ */
 export interface JournalRecord {
   readonly seq: number
   readonly ops: readonly JournalOp[]

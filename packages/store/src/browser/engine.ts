@@ -7,7 +7,11 @@
  */
 import type { PreparedStatement } from '../adapters/adapter.js'
 
-/** A prepared statement that knows whether it can write. */
+/**
+ * A prepared statement that knows whether it can write.
+ * @example
+ * engine.prepare('SELECT 1').readonly // true
+ */
 export interface EngineStatement extends PreparedStatement {
   /** True when SQLite reports the statement cannot change the database. */
   readonly readonly: boolean

@@ -12,7 +12,11 @@ import type { PreparedStatement, SqliteDriver } from '../adapters/adapter.js'
 import type { EngineStatement, MemoryEngine } from './engine.js'
 import type { JournalOp, JournalRecord } from './codec.js'
 
-/** Options of a journaled driver. */
+/**
+ * Options of a journaled driver.
+ * @example
+ * const options: JournaledDriverOptions = { onRecord: (r) => persister.enqueue(r), head: 0 }
+ */
 export interface JournaledDriverOptions {
   /** Called synchronously after each committed transaction that wrote something. */
   readonly onRecord?: (record: JournalRecord) => void

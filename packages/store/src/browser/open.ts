@@ -14,7 +14,11 @@ import { type LoadReport, Persister } from './persister.js'
 import type { DurableStorage } from './storage/storage.js'
 import { claimLeadership, type Leadership, storeChannel, type TabMessage } from './tabs.js'
 
-/** Options of `openJournaledDriver`. */
+/**
+ * Options of `openJournaledDriver`.
+ * @example
+ * const options: OpenJournaledOptions = { storeId: 'app', engine, storage, encryption: { passphrase } }
+ */
 export interface OpenJournaledOptions {
   readonly storeId: string
   readonly engine: MemoryEngine

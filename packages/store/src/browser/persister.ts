@@ -16,7 +16,11 @@ import { JournalCorruptError, PersistenceError } from './errors.js'
 import type { JournaledDriver } from './journal.js'
 import type { DurableStorage } from './storage/storage.js'
 
-/** Options of a persister. */
+/**
+ * Options of a persister.
+ * @example
+ * const options: PersisterOptions = { storeId: 'app', storage: memoryStorage(), snapshotEvery: 500 }
+ */
 export interface PersisterOptions {
   readonly storeId: string
   readonly storage: DurableStorage
@@ -41,7 +45,11 @@ const parseName = (
   return null
 }
 
-/** What `load` found. */
+/**
+ * What `load` found.
+ * @example
+ * const { snapshotSeq, replayed } = await persister.load(driver)
+ */
 export interface LoadReport {
   /** Seq of the snapshot used (0 = none). */
   readonly snapshotSeq: number

@@ -13,7 +13,11 @@
  */
 import type { JournalRecord } from './codec.js'
 
-/** Messages on the store's BroadcastChannel. */
+/**
+ * Messages on the store's BroadcastChannel.
+ * @example
+ * channel.postMessage({ t: 'need', from: 42, tab: 'x1' } satisfies TabMessage)
+ */
 export type TabMessage =
   | { readonly t: 'records'; readonly records: readonly JournalRecord[] }
   | { readonly t: 'need'; readonly from: number; readonly tab: string }

@@ -23,7 +23,12 @@ interface WasmDb {
   prepare(sql: string): WasmStmt
   close(): void
 }
-/** The loaded sqlite-wasm module (opaque outside this file). */
+/**
+ * The loaded sqlite-wasm module (opaque outside this file).
+ * @example
+ * const sqlite3: SqliteWasm = await loadSqliteWasm()
+ * sqlite3.version.libVersion // '3.41.2'
+ */
 export interface SqliteWasm {
   readonly version: { readonly libVersion: string }
   readonly oo1: { DB: new (filename: string, flags: string) => WasmDb }
@@ -47,7 +52,11 @@ export interface SqliteWasm {
   readonly wasm: { allocFromTypedArray(bytes: Uint8Array): number }
 }
 
-/** Where to find `sqlite3.wasm`: a URL the page can fetch, or the bytes themselves. */
+/**
+ * Where to find `sqlite3.wasm`: a URL the page can fetch, or the bytes themselves.
+ * @example
+ * const options: LoadSqliteWasmOptions = { wasmUrl: new URL('/assets/sqlite3.wasm', location.href) }
+ */
 export interface LoadSqliteWasmOptions {
   /** URL of `sqlite3.wasm` (default: beside the module, which bundlers rarely keep). */
   readonly wasmUrl?: string | URL

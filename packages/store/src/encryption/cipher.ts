@@ -8,7 +8,11 @@ import { DecryptionError } from './errors.js'
 
 const MAGIC = new Uint8Array([0x53, 0x47, 0x43, 0x31]) // "SGC1"
 const IV_BYTES = 12
-/** PBKDF2-SHA-256 iterations used when the caller does not choose (OWASP 2023 guidance). */
+/**
+ * PBKDF2-SHA-256 iterations used when the caller does not choose (OWASP 2023 guidance).
+ * @example
+ * await deriveKeyFromPassphrase(passphrase, salt, DEFAULT_PBKDF2_ITERATIONS)
+ */
 export const DEFAULT_PBKDF2_ITERATIONS = 600_000
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle

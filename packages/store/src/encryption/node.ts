@@ -13,7 +13,11 @@ import { betterSqliteMemoryEngine } from './better-sqlite3-engine.js'
 import { directoryStorage } from './directory-storage.js'
 import type { EncryptionOptions } from './store-key.js'
 
-/** Options of `encryptedNodeAdapter`. */
+/**
+ * Options of `encryptedNodeAdapter`.
+ * @example
+ * const options: EncryptedNodeAdapterOptions = { directory: './data', encryption: { key } }
+ */
 export interface EncryptedNodeAdapterOptions {
   /** Parent directory; each store keeps its files in `<directory>/<storeId>/`. */
   readonly directory: string

@@ -28,7 +28,11 @@ interface KeyFile {
   readonly iterations?: number
 }
 
-/** Names the key machinery owns inside a store's storage. */
+/**
+ * Names the key machinery owns inside a store's storage.
+ * @example
+ * (await storage.list()).filter((n) => !KEY_FILES.includes(n as never))
+ */
 export const KEY_FILES = ['key.json', 'key.check'] as const
 
 const checkText = (storeId: string) => new TextEncoder().encode(`strata key check for store ${storeId}`)

@@ -7,9 +7,9 @@
 // bench/results/core.json and bench/RESULTS-core.md.
 //
 // Options: --rounds N (5)  --cases a,b (substring filters)  --systems a,b  --quick
-//          --timeout SECONDS (10)  --memory-runs N (5)  --no-extras (skip bundle and memory)
-import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+//          --timeout SECONDS (10, of the worker's CPU time)  --memory-runs N (5)  --no-extras (skip bundle and memory)
+import { execFileSync, spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { systems as allSystems, loadAdapter } from './adapters/index.mjs'
@@ -59,6 +59,23 @@ function parseArgs(argv) {
  */
 
 /**
+ * CPU seconds a process has used (user + system), from /proc on Linux, else null. The
+ * timeout counts the worker's CPU time, not wall time, so a case is not declared a
+ * timeout because other jobs share the machine.
+ * @param {number | undefined} pid
+ */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // fields[11] and [12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
+/**
  * Run `caseNames` for one system in worker processes; a case that overruns the timeout
  * is killed and the rest continue in a fresh worker.
  * @returns {Promise<{ outcomes: Map<string, Outcome>, standIn: string | null }>}
@@ -93,21 +110,28 @@ async function runSystem(system, caseNames, scale, timeoutMs) {
         if (event.type === 'ready') standIn = event.standIn
         if (event.type === 'start') {
           current = event.case
-          clearTimeout(timer)
-          timer = setTimeout(() => {
+          clearInterval(timer)
+          const cpuStart = cpuSeconds(child.pid)
+          const wallStart = Date.now()
+          timer = setInterval(() => {
+            const cpuNow = cpuSeconds(child.pid)
+            const used =
+              cpuStart !== null && cpuNow !== null ? (cpuNow - cpuStart) * 1000 : Date.now() - wallStart
+            if (used <= timeoutMs) return
             if (current !== null) outcomes.set(current, { timeout: true })
+            clearInterval(timer)
             child.kill('SIGKILL')
-          }, timeoutMs)
+          }, 100)
         }
         if (event.type === 'result' || event.type === 'error') {
-          clearTimeout(timer)
+          clearInterval(timer)
           current = null
           outcomes.set(event.case, event.type === 'result' ? { ms: event.ms } : { error: event.message })
         }
       }
     })
     await finished
-    clearTimeout(timer)
+    clearInterval(timer)
     if (current !== null && !outcomes.has(current)) {
       const last = stderr.trim().split('\n').slice(-3).join(' ')
       outcomes.set(current, { error: `worker crashed: ${last}` })
@@ -156,7 +180,7 @@ const complete =
 const began = Date.now()
 
 console.log(
-  `bench:core — ${selected.length} cases × ${options.systems.length} systems × ${options.rounds} rounds (${scale}), timeout ${options.timeoutMs / 1000} s per case`,
+  `bench:core — @strata/core ${coreVersion()} — ${selected.length} cases × ${options.systems.length} systems × ${options.rounds} rounds (${scale}), timeout ${options.timeoutMs / 1000} CPU-s per case`,
 )
 
 /** @type {Map<string, Map<string, Outcome[]>>} system → case → outcome per round */
@@ -212,6 +236,20 @@ const geomeanRatio = Object.fromEntries(
   }),
 )
 
+/** Which @strata/core was measured: the last commit touching it, and whether the tree differs. */
+function coreVersion() {
+  try {
+    const git = (/** @type {string[]} */ ...args) =>
+      execFileSync('git', args, { cwd: here('../..'), encoding: 'utf8' }).trim()
+    const commit = git('log', '-1', '--format=%h', '--', 'packages/core')
+    const dirty = git('status', '--porcelain', '--', 'packages/core/src') !== ''
+    return `${commit}${dirty ? ' + uncommitted changes' : ''}`
+  } catch {
+    return 'unknown'
+  }
+}
+const core = coreVersion()
+
 const notes = []
 if (subjectStandIn) {
   notes.push(
@@ -222,7 +260,7 @@ for (const system of options.systems) {
   const timeouts = [...failed.get(system)].filter(([, o]) => o.timeout).map(([name]) => name)
   if (timeouts.length > 0) {
     notes.push(
-      `${system}: timeout (over ${options.timeoutMs / 1000} s for the case) on ${timeouts.join(', ')} — null in times_ms and left out of ${system === SUBJECT ? 'every' : 'its'} geomean.`,
+      `${system}: timeout (over ${options.timeoutMs / 1000} s of CPU time for the case) on ${timeouts.join(', ')} — null in times_ms and left out of ${system === SUBJECT ? 'every' : 'its'} geomean.`,
     )
   }
   for (const [name, o] of failed.get(system)) {
@@ -291,6 +329,7 @@ if (!complete) {
     date,
     machine,
     rounds: options.rounds,
+    strata_core: core,
     cases: caseRows,
     geomean_ratio_vs: geomeanRatio,
     bundle_bytes: bundleBytes,
@@ -301,7 +340,7 @@ if (!complete) {
   const md = [
     '# Reactive core benchmark results',
     '',
-    `Latest full run: ${date} on ${machine}, ${options.rounds} rounds, ${minutes} min.`,
+    `Latest full run: ${date} on ${machine}, ${options.rounds} rounds, ${minutes} min; @strata/core at ${core}.`,
     'Machine shared with other jobs while running: absolute times are noisy; compare ratios within this run.',
     '',
     '## How to run',

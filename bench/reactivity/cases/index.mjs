@@ -25,8 +25,8 @@ export const scales = {
     cellxBuilds: 5,
     dynamicFactor: 1,
     cap: null,
-    warmup: { kairo: 3, cellx: 1, dynamic: 3 },
-    samples: { kairo: 10, cellx: 3, dynamic: 5 },
+    warmup: { kairo: 2, cellx: 1, dynamic: 2 },
+    samples: { kairo: 5, cellx: 3, dynamic: 3 },
   },
   quick: {
     kairoLoops: 50,

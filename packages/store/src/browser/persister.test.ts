@@ -117,5 +117,12 @@ describe('Persister', () => {
     await expect(persister.flush()).rejects.toBeInstanceOf(PersistenceError)
     expect(errors).toHaveLength(1)
     expect(count(driver)).toBe(1)
+    driver.exec('INSERT INTO t VALUES (2)')
+    // Storage recovers (quota freed): the next flush writes everything, without a gap.
+    fail = false
+    await persister.flush()
+    const reopened = new JournaledDriver(await wasmEngine())
+    await new Persister({ storeId: 's', storage: base }).load(reopened)
+    expect(count(reopened)).toBe(2)
   })
 })

@@ -209,10 +209,17 @@ export class Persister {
         const last = records[records.length - 1]!.seq
         const name = batchName(first, last)
         const plain = encodeBatch(records)
-        await storage.write(name, cipher === undefined ? plain : await cipher.encrypt(plain, name))
+        try {
+          await storage.write(name, cipher === undefined ? plain : await cipher.encrypt(plain, name))
+        } catch (e) {
+          // Keep them queued: the next flush retries, and the journal never gets a gap.
+          this.#pending = [...records, ...this.#pending]
+          throw e
+        }
         this.#durableHead = last
         this.#sinceSnapshot += records.length
       }
+      this.#error = undefined
     } catch (e) {
       const error =
         e instanceof PersistenceError
@@ -248,13 +255,16 @@ export class Persister {
   }
 
   /**
-   * Resolve when every record committed so far is durable.
-   * @returns a promise that rejects with PersistenceError if a write failed
+   * Resolve when every record committed so far is durable. After a failed write the
+   * records stay queued and each `flush` retries them.
+   * @returns a promise that rejects with PersistenceError while writes keep failing
    * @example
    * store.commit(events.todoCreated({ id: 't1', title: 'Milk' }))
    * await driver.flush() // now on disk
    */
   async flush(): Promise<void> {
+    // After a failed write, flushing retries (storage may have been freed meanwhile).
+    if (this.#error !== undefined && this.#pending.length > 0) this.#schedule()
     while (this.#drain !== undefined) await this.#drain
     if (this.#error !== undefined) throw this.#error
   }

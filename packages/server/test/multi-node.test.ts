@@ -62,3 +62,29 @@ describe('two nodes on one Postgres', () => {
     await converge(one, two, `team:nats-${Date.now()}`)
   })
 })
+
+describe('fan-out connection loss', () => {
+  it('a node whose LISTEN connection was killed resyncs and delivers what it missed', async () => {
+    const [one, two] = await twoNodes([])
+    const storeId = 'team:pg-resync'
+    const a = await join(one.wsUrl, storeId, 'a')
+    const b = await join(two.wsUrl, storeId, 'b')
+    clients.push(a.c, b.c)
+    a.c.send({ t: 'push', id: 1, events: [event('a', 1)] })
+    await b.c.waitStreamed(1)
+    const admin = new pg.Client({ connectionString: PG_URL })
+    await admin.connect()
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()`,
+        [`LISTEN "strata_events_${schema}"`],
+      )
+      expect(killed.rowCount).toBe(2)
+    } finally {
+      await admin.end()
+    }
+    a.c.send({ t: 'push', id: 2, events: [event('a', 2)] })
+    await b.c.waitStreamed(2)
+    expect(b.c.streamed().map((e) => e.gseq)).toEqual([1, 2])
+  })
+})

@@ -54,7 +54,11 @@ export async function postgresFanout(options: PostgresFanoutOptions): Promise<Fa
     })
     client.on('error', (error) => {
       logger.warn('fanout connection lost', { fanout: 'postgres', error })
-      scheduleReconnect(1)
+      if (listenClient === client) scheduleReconnect(1)
+    })
+    // A terminated backend may end the connection without an error event.
+    client.on('end', () => {
+      if (listenClient === client) scheduleReconnect(1)
     })
     try {
       await client.connect()

@@ -1,0 +1,77 @@
+import type { ConfirmedEvent } from '@strata/sync'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Hub } from './hub.js'
+import { openSqliteStorage } from './storage/sqlite.js'
+import type { SyncStorage } from './storage/storage.js'
+
+let storage: SyncStorage
+afterEach(() => storage.close())
+
+async function push(s: SyncStorage, clientId: string, from: number, count: number) {
+  const events = Array.from({ length: count }, (_, i) => ({ name: 'v1.T', args: i, clientId, seq: from + i }))
+  return s.append(
+    'st',
+    clientId,
+    events,
+    events.map(() => undefined),
+  )
+}
+
+describe('Hub', () => {
+  it('wakes subscribers on local commits and serves reads from its window', async () => {
+    storage = openSqliteStorage({ filename: ':memory:' })
+    const hub = new Hub(storage, { windowSize: 3 })
+    let wakes = 0
+    expect(await hub.join('st', { wake: () => wakes++ })).toBe(0)
+    const r = await push(storage, 'a', 1, 5)
+    hub.committed('st', r.appended, r.head)
+    expect(wakes).toBe(1)
+    expect(hub.head('st')).toBe(5)
+    // window holds the last 3; older reads fall back to storage, results identical
+    expect((await hub.read('st', 0, 10)).map((e) => e.gseq)).toEqual([1, 2, 3, 4, 5])
+    expect((await hub.read('st', 3, 10)).map((e) => e.gseq)).toEqual([4, 5])
+    expect(hub.liveFrame('st', 0, 100)?.upTo).toBe(5)
+    expect(hub.liveFrame('st', 2, 100)).toBeUndefined()
+  })
+
+  it('a remote notice fetches the missing range once and never exposes events beyond the head', async () => {
+    storage = openSqliteStorage({ filename: ':memory:' })
+    const hub = new Hub(storage)
+    let wakes = 0
+    await hub.join('st', { wake: () => wakes++ })
+    await push(storage, 'other-node', 1, 4) // committed elsewhere, not announced yet
+    expect(await hub.read('st', 0, 10)).toEqual([])
+    hub.remote('st', 4)
+    await waitUntil(() => hub.head('st') === 4)
+    expect(wakes).toBeGreaterThan(0)
+    expect((await hub.read('st', 0, 10)).map((e: ConfirmedEvent) => e.gseq)).toEqual([1, 2, 3, 4])
+  })
+
+  it('a local commit after unseen remote events restarts the window and reads stay gap-free', async () => {
+    storage = openSqliteStorage({ filename: ':memory:' })
+    const hub = new Hub(storage)
+    await hub.join('st', { wake() {} })
+    await push(storage, 'remote', 1, 2)
+    const mine = await push(storage, 'local', 1, 1) // gseq 3
+    hub.committed('st', mine.appended, mine.head)
+    expect((await hub.read('st', 0, 10)).map((e) => e.gseq)).toEqual([1, 2, 3])
+  })
+
+  it('forgets a store when its last subscriber leaves', async () => {
+    storage = openSqliteStorage({ filename: ':memory:' })
+    const hub = new Hub(storage)
+    const sub = { wake() {} }
+    await hub.join('st', sub)
+    expect(hub.subscriberCount()).toBe(1)
+    hub.leave('st', sub)
+    expect(hub.head('st')).toBeUndefined()
+  })
+})
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}

@@ -17,24 +17,19 @@
 export class CycleError extends Error {
   /** Always `'CYCLE'`. */
   readonly code = 'CYCLE'
+  override readonly name = 'CycleError'
   /** Names of the nodes on the cycle, starting and ending with the node read twice. */
   readonly nodes: string[]
   #start: unknown
   constructor(name: string, start: unknown) {
     super()
-    this.name = 'CycleError'
     this.nodes = [name]
     this.#start = start
-    this.#describe()
   }
   /** @internal Called while the error unwinds through each computed on the cycle. */
   enter(name: string, node: unknown): void {
-    if (this.#start === undefined) return
-    this.nodes.unshift(name)
+    if (this.#start) this.nodes.unshift(name)
     if (node === this.#start) this.#start = undefined
-    this.#describe()
-  }
-  #describe(): void {
     this.message = `Cycle detected: ${this.nodes.join(' -> ')}`
   }
 }
@@ -51,8 +46,8 @@ export class CycleError extends Error {
 export class NotAStoreError extends TypeError {
   /** Always `'NOT_A_STORE'`. */
   readonly code = 'NOT_A_STORE'
+  override readonly name = 'NotAStoreError'
   constructor(where: string) {
-    super(`${where}: expected a store created by @strata/core`)
-    this.name = 'NotAStoreError'
+    super(`${where}: not a @strata/core store`)
   }
 }

@@ -54,7 +54,7 @@ function watched(n: ReactiveNode): void {
 function unwatched(n: ReactiveNode): void {
   const m = mounts.get(n)!
   const stop = (): void => {
-    if (n.subs !== undefined || !m.on) return
+    if (n.subs || !m.on) return
     m.on = false
     for (const s of m.stops.splice(0)) untracked(s, true)
   }
@@ -85,11 +85,11 @@ export function onMount<T>(store: ReadableStore<T>, start: Start): () => void {
   hooks.watched = watched
   hooks.unwatched = unwatched
   let m = mounts.get(store)
-  if (m === undefined) mounts.set(store, (m = { starts: [], stops: [], timer: undefined, on: false }))
+  if (!m) mounts.set(store, (m = { starts: [], stops: [], timer: undefined, on: false }))
   store.flags |= Flags.mount
   m.starts.push(start)
   if (m.on) begin(m, start)
-  else if (store.subs !== undefined) watched(store)
+  else if (store.subs) watched(store)
   return () => {
     m.starts = m.starts.filter((s) => s !== start)
   }

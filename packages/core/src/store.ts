@@ -19,23 +19,24 @@ export class Store<T> extends ReactiveNode implements WritableStore<T> {
   }
 
   subscribe(fn: (value: T) => void): () => void {
-    return watch(() => {
-      const v = this.get()
-      untracked(() => fn(v), true)
-    })
+    return observe(this, fn, true)
   }
 
   listen(fn: (value: T, oldValue: T) => void): () => void {
-    let first = true
-    let old: T
-    return watch(() => {
-      const v = this.get()
-      const prev = old
-      old = v
-      if (first) first = false
-      else untracked(() => fn(v, prev), true)
-    })
+    return observe(this, fn, false)
   }
+}
+
+/** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
+function observe<T>(store: Store<T>, fn: (value: T, oldValue: T) => void, now: boolean): () => void {
+  let old: T
+  return watch(() => {
+    const v = store.get()
+    const prev = old
+    old = v
+    if (now) untracked(() => fn(v, prev), true)
+    now = true
+  })
 }
 
 /** Create and run an effect node (same hidden class as every other node). */
@@ -51,9 +52,9 @@ export function node<T>(
   opts?: NodeOptions<T>,
 ): Store<T> {
   const n = new Store<T>(flags, value, fn)
-  if (opts !== undefined) {
+  if (opts) {
     options.set(n, opts as NodeOptions<never>)
-    if (opts.equals !== undefined) n.flags |= Flags.equals
+    if (opts.equals) n.flags |= Flags.equals
   }
   return n
 }

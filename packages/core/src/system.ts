@@ -70,25 +70,29 @@ interface Frame {
  * Fields are public to the algorithm only; the API exposes interfaces.
  */
 export class ReactiveNode {
-  deps: Link | undefined = undefined
-  depsTail: Link | undefined = undefined
-  subs: Link | undefined = undefined
-  subsTail: Link | undefined = undefined
-  cleanup: (() => void) | undefined = undefined
+  declare flags: number
+  declare value: unknown
   /** A signal's last written, not yet committed value. */
-  pending: unknown
-  constructor(
-    public flags: number,
-    public value: unknown,
-    public fn: ((previous: unknown) => unknown) | undefined,
-  ) {
-    this.pending = value
+  declare pending: unknown
+  /** A computed's getter or an effect's body. */
+  declare fn: ((previous: unknown) => unknown) | undefined
+  declare deps: Link | undefined
+  declare depsTail: Link | undefined
+  declare subs: Link | undefined
+  declare subsTail: Link | undefined
+  declare cleanup: (() => void) | undefined
+  constructor(flags: number, value: unknown, fn: ((previous: unknown) => unknown) | undefined) {
+    // every field assigned here, always in this order: one hidden class for all nodes
+    this.flags = flags
+    this.value = this.pending = value
+    this.fn = fn
+    this.deps = this.depsTail = this.subs = this.subsTail = this.cleanup = undefined
   }
 
   /** Tracked read (the hot path: a flag test, a link, a field load). */
   get(): unknown {
     if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true)
-    if (activeSub !== undefined) link(this, activeSub)
+    if (activeSub) link(this, activeSub)
     return this.value
   }
 
@@ -101,7 +105,7 @@ export class ReactiveNode {
   set(v: unknown): void {
     if (same(this, this.pending, v)) return
     this.pending = v
-    if (this.subs !== undefined) {
+    if (this.subs) {
       this.flags |= DIRTY
       markPending(this.subs)
       if (!batchDepth) flush()
@@ -154,16 +158,16 @@ export function endBatch(): void {
 /** Record that `sub` read `dep` in its current run. */
 function link(dep: ReactiveNode, sub: ReactiveNode): void {
   const tail = sub.depsTail
-  if (tail !== undefined && tail.dep === dep) return
-  const next = tail !== undefined ? tail.nextDep : sub.deps
-  if (next !== undefined && next.dep === dep) {
+  if (tail && tail.dep === dep) return
+  const next = tail ? tail.nextDep : sub.deps
+  if (next && next.dep === dep) {
     // same order as last run: reuse the link
     next.epoch = epoch
     sub.depsTail = next
     return
   }
   const lastSub = dep.subsTail
-  if (lastSub !== undefined && lastSub.epoch === epoch && lastSub.sub === sub) return
+  if (lastSub && lastSub.epoch === epoch && lastSub.sub === sub) return
   const l: Link = {
     epoch,
     dep,
@@ -174,10 +178,10 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
     nextSub: undefined,
   }
   sub.depsTail = dep.subsTail = l
-  if (next !== undefined) next.prevDep = l
-  if (tail !== undefined) tail.nextDep = l
+  if (next) next.prevDep = l
+  if (tail) tail.nextDep = l
   else sub.deps = l
-  if (lastSub !== undefined) lastSub.nextSub = l
+  if (lastSub) lastSub.nextSub = l
   else {
     dep.subs = l
     if (dep.flags & MOUNT) hooks.watched!(dep)
@@ -187,24 +191,24 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
 /** Remove a link from both lists; returns the next dep link of its sub. */
 function unlink(l: Link): Link | undefined {
   const { dep, sub, prevDep, nextDep, prevSub, nextSub } = l
-  if (nextDep !== undefined) nextDep.prevDep = prevDep
+  if (nextDep) nextDep.prevDep = prevDep
   else sub.depsTail = prevDep
-  if (prevDep !== undefined) prevDep.nextDep = nextDep
+  if (prevDep) prevDep.nextDep = nextDep
   else sub.deps = nextDep
-  if (nextSub !== undefined) nextSub.prevSub = prevSub
+  if (nextSub) nextSub.prevSub = prevSub
   else dep.subsTail = prevSub
-  if (prevSub !== undefined) prevSub.nextSub = nextSub
-  else if ((dep.subs = nextSub) === undefined) unwatched(dep)
+  if (prevSub) prevSub.nextSub = nextSub
+  else if (!(dep.subs = nextSub)) unwatched(dep)
   return nextDep
 }
 
 function unwatched(node: ReactiveNode): void {
   const f = node.flags
   if (f & COMPUTED) {
-    if (node.deps !== undefined) {
+    if (node.deps) {
       unlinkDeps(node)
       node.flags = f | DIRTY
-      if (node.cleanup !== undefined) runCleanup(node)
+      if (node.cleanup) runCleanup(node)
     }
   } else if (f & (EFFECT | SCOPE)) dispose(node)
   if (f & MOUNT) hooks.unwatched!(node)
@@ -212,14 +216,14 @@ function unwatched(node: ReactiveNode): void {
 
 function unlinkDeps(node: ReactiveNode): void {
   let l = node.deps
-  while (l !== undefined) l = unlink(l)
+  while (l) l = unlink(l)
 }
 
 /** Drop the deps a finished run did not read again. */
 function purgeDeps(sub: ReactiveNode): void {
   const tail = sub.depsTail
-  let l = tail !== undefined ? tail.nextDep : sub.deps
-  while (l !== undefined) l = unlink(l)
+  let l = tail ? tail.nextDep : sub.deps
+  while (l) l = unlink(l)
 }
 
 /** A source was written: every node below it may be stale (PENDING); effects are queued. */
@@ -232,15 +236,15 @@ function markPending(l: Link): void {
     if (!(f & (DIRTY | PENDING | RUNNING))) {
       sub.flags = f | PENDING
       if (f & EFFECT) notify(sub)
-      else if (sub.subs !== undefined) {
-        if (next !== undefined) stack = { link: next, prev: stack }
+      else if (sub.subs) {
+        if (next) stack = { link: next, prev: stack }
         l = sub.subs
         next = l.nextSub
         continue
       }
     }
-    if (next === undefined) {
-      if (stack === undefined) return
+    if (!next) {
+      if (!stack) return
       next = stack.link
       stack = stack.prev
     }
@@ -251,7 +255,7 @@ function markPending(l: Link): void {
 
 /** A node's value changed during a pull: its PENDING subs are now DIRTY. */
 function markDirty(l: Link | undefined): void {
-  for (; l !== undefined; l = l.nextSub) {
+  for (; l; l = l.nextSub) {
     const sub = l.sub
     const f = sub.flags
     if ((f & (DIRTY | PENDING)) === PENDING) {
@@ -269,7 +273,7 @@ function notify(e: ReactiveNode): void {
     n.flags |= QUEUED
     queue[queueTail++] = n
     n = n.subs?.sub
-  } while (n !== undefined && (n.flags & (EFFECT | QUEUED)) === EFFECT)
+  } while (n && (n.flags & (EFFECT | QUEUED)) === EFFECT)
   for (let i = first, j = queueTail - 1; i < j; i++, j--) {
     const t = queue[i]
     queue[i] = queue[j]
@@ -292,17 +296,17 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
     if (sub.flags & DIRTY) dirty = true
     else if ((f & (DIRTY | EFFECT | SCOPE)) === DIRTY) {
       if (f & COMPUTED ? update(dep) : commit(dep)) {
-        if (dep.subs!.nextSub !== undefined) markDirty(dep.subs)
+        if (dep.subs!.nextSub) markDirty(dep.subs)
         dirty = true
       }
-    } else if ((f & (COMPUTED | PENDING)) === (COMPUTED | PENDING) && dep.deps !== undefined) {
+    } else if ((f & (COMPUTED | PENDING)) === (COMPUTED | PENDING) && dep.deps) {
       stack = { link: l, prev: stack }
       l = dep.deps
       sub = dep
       ++depth
       continue
     }
-    if (!dirty && l.nextDep !== undefined) {
+    if (!dirty && l.nextDep) {
       l = l.nextDep
       continue
     }
@@ -313,14 +317,14 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
       stack = stack!.prev
       if (dirty) {
         if (update(sub)) {
-          if (sub.subs!.nextSub !== undefined) markDirty(sub.subs)
+          if (sub.subs!.nextSub) markDirty(sub.subs)
           sub = l.sub
           continue
         }
         dirty = false
       } else sub.flags &= ~PENDING
       sub = l.sub
-      if (l.nextDep !== undefined) {
+      if (l.nextDep) {
         l = l.nextDep
         break
       }
@@ -332,7 +336,7 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
 function update(c: ReactiveNode): boolean {
   const prevSub = activeSub
   const f = c.flags
-  if (c.cleanup !== undefined) runCleanup(c)
+  if (c.cleanup) runCleanup(c)
   activeSub = c
   c.depsTail = undefined
   c.flags = (f & ~(DIRTY | PENDING | ERROR)) | RUNNING
@@ -360,9 +364,9 @@ function read(n: ReactiveNode, track: boolean): unknown {
   const f = n.flags
   if (f & RUNNING) throw new CycleError(nameOf(n), n)
   if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
-    if ((f & COMPUTED ? update(n) : commit(n)) && n.subs !== undefined) markDirty(n.subs)
+    if ((f & COMPUTED ? update(n) : commit(n)) && n.subs) markDirty(n.subs)
   } else if (f & PENDING) n.flags &= ~PENDING
-  if (track && activeSub !== undefined) link(n, activeSub)
+  if (track && activeSub) link(n, activeSub)
   if (n.flags & ERROR) throw n.value
   return n.value
 }
@@ -391,7 +395,7 @@ export function refresh(n: ReactiveNode): void {
 }
 
 function nameOf(n: ReactiveNode): string {
-  return options.get(n)?.name ?? (n.flags & COMPUTED ? 'computed' : 'effect')
+  return options.get(n)?.name ?? 'computed'
 }
 
 /** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
@@ -406,7 +410,7 @@ function flush(): void {
   --batchDepth
   if (errors.length) {
     const all = errors.splice(0)
-    throw all.length > 1 ? new AggregateError(all, 'Several effects threw') : all[0]
+    throw all[1] ? new AggregateError(all) : all[0]
   }
 }
 
@@ -419,9 +423,9 @@ function run(e: ReactiveNode): void {
 /** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
 function execute(e: ReactiveNode): void {
   if (e.flags & HAS_CHILDREN) {
-    for (let l = e.deps; l !== undefined; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
+    for (let l = e.deps; l; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
   }
-  if (e.cleanup !== undefined) runCleanup(e)
+  if (e.cleanup) runCleanup(e)
   if (!e.flags) return
   const prevSub = activeSub
   const prevOwner = owner
@@ -447,7 +451,7 @@ function execute(e: ReactiveNode): void {
  * current owner. An error in the first run disposes it and is thrown to the caller.
  */
 export function createEffect(node: ReactiveNode): () => void {
-  if (owner !== undefined) {
+  if (owner) {
     link(node, owner)
     owner.flags |= HAS_CHILDREN
   }
@@ -463,18 +467,17 @@ export function createEffect(node: ReactiveNode): () => void {
 /** Register a cleanup on the running node (or the current owner); no-op outside one. */
 export function onCleanupOfCurrent(fn: () => void): void {
   const n = activeSub ?? owner
-  if (n !== undefined) addCleanup(n, fn)
+  if (n) addCleanup(n, fn)
 }
 
 function addCleanup(n: ReactiveNode, fn: () => void): void {
   const prev = n.cleanup
-  n.cleanup =
-    prev === undefined
-      ? fn
-      : () => {
-          prev()
-          fn()
-        }
+  n.cleanup = !prev
+    ? fn
+    : () => {
+        prev()
+        fn()
+      }
 }
 
 function runCleanup(n: ReactiveNode): void {
@@ -488,6 +491,6 @@ function dispose(n: ReactiveNode): void {
   if (!n.flags) return
   n.flags = 0
   unlinkDeps(n)
-  if (n.cleanup !== undefined) runCleanup(n)
-  if (n.subs !== undefined) unlink(n.subs)
+  if (n.cleanup) runCleanup(n)
+  if (n.subs) unlink(n.subs)
 }

@@ -122,8 +122,13 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
       notify()
     }
   }
-  const onLeaderMessage = (msg: TabMessage) => {
+  const onLeaderMessage = (msg: TabMessage): void => {
     if (msg.t !== 'need') return
+    // Never hand out an image with a transaction open (group commit spans a task).
+    if (driver.inTransaction) {
+      setTimeout(() => onLeaderMessage(msg), 0)
+      return
+    }
     const first = recent[0]
     if (first !== undefined && first.seq <= msg.from) {
       channel?.postMessage({

@@ -144,7 +144,9 @@ export class Persister {
       replayed += fresh.length
     }
     if (discarded.length > 0) await storage.remove(discarded)
-    this.#durableHead = driver.head
+    // What storage holds, which a replica being promoted may be ahead of.
+    const stored = [...snapshots, ...batches.filter((b) => !discarded.includes(b.name)).map((b) => b.last)]
+    this.#durableHead = Math.max(0, ...stored)
     this.#sinceSnapshot = replayed
     return { snapshotSeq, replayed, discarded }
   }

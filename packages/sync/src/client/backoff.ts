@@ -10,7 +10,15 @@
 import type { Clock, TimerHandle } from './clock.js'
 import { SyncConfigError } from '../errors.js'
 
-/** Tuning of the backoff; every field has a default. */
+/**
+ * Tuning of the backoff; every field has a default.
+ *
+ * @example
+ * ```ts
+ * const backoff: BackoffOptions = { initialDelayMs: 250, maxDelayMs: 30_000, jitter: 0.5 }
+ * createSyncClient({ store, url, backoff })
+ * ```
+ */
 export interface BackoffOptions {
   /** Delay before the first retry, in ms. Default 100. */
   initialDelayMs?: number
@@ -76,7 +84,15 @@ export function validateBackoffOptions(options: BackoffOptions): void {
   }
 }
 
-/** A retry timer driven by {@link backoffDelay}. */
+/**
+ * A retry timer driven by {@link backoffDelay}.
+ *
+ * @example
+ * ```ts
+ * const retry: Reconnector = createReconnector(connect, { clock: systemClock })
+ * if (!retry.scheduled) retry.schedule()
+ * ```
+ */
 export interface Reconnector {
   /** Schedules `run` after the next backoff delay (replacing a scheduled one); returns the delay. */
   schedule(): number

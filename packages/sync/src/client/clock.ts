@@ -3,7 +3,15 @@
  * Production code uses `systemClock`; unit tests of a single unit pass a fake clock.
  */
 
-/** Handle returned by `Clock.setTimeout`, opaque to callers. */
+/**
+ * Handle returned by `Clock.setTimeout`, opaque to callers.
+ *
+ * @example
+ * ```ts
+ * const h: TimerHandle = systemClock.setTimeout(() => {}, 10)
+ * systemClock.clearTimeout(h)
+ * ```
+ */
 export type TimerHandle = unknown
 
 /**

@@ -13,13 +13,27 @@ import { SyncConfigError } from '../errors.js'
 import type { ClientMessage, HelloMessage, HttpPushBody } from '../protocol/index.js'
 import type { Transport, TransportConnection, TransportHandlers } from './transport.js'
 
-/** The subset of `fetch` used here. */
+/**
+ * The subset of `fetch` used here.
+ *
+ * @example
+ * ```ts
+ * const f: FetchLike = (url, init) => fetch(url, init)
+ * ```
+ */
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<{ status: number; text(): Promise<string> }>
 
-/** Options of {@link httpTransport}. */
+/**
+ * Options of {@link httpTransport}.
+ *
+ * @example
+ * ```ts
+ * const options: HttpTransportOptions = { url: 'https://sync.example.com', pollIntervalMs: 2000 }
+ * ```
+ */
 export interface HttpTransportOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:8787`. */
   url: string

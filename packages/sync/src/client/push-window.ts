@@ -7,18 +7,41 @@
  */
 import { SyncConfigError } from '../errors.js'
 
-/** The part of an event record the window needs. */
+/**
+ * The part of an event record the window needs.
+ *
+ * @example
+ * ```ts
+ * const e: Sequenced = { seq: 3 }
+ * ```
+ */
 export interface Sequenced {
   readonly seq: number
 }
 
-/** One batch to send as a `push` frame. */
+/**
+ * One batch to send as a `push` frame.
+ *
+ * @example
+ * ```ts
+ * const b: PushBatch<EventRecord> = { id: 1, events: store.sync.pending().slice(0, 100) }
+ * socket.send(JSON.stringify({ t: 'push', id: b.id, events: b.events }))
+ * ```
+ */
 export interface PushBatch<E extends Sequenced> {
   readonly id: number
   readonly events: E[]
 }
 
-/** Bookkeeping of pushes on the current connection. */
+/**
+ * Bookkeeping of pushes on the current connection.
+ *
+ * @example
+ * ```ts
+ * const w: PushWindow<EventRecord> = createPushWindow({ batchSize: 500, maxInFlight: 4 })
+ * onAck((ack) => w.ack(ack.id))
+ * ```
+ */
 export interface PushWindow<E extends Sequenced> {
   /** Starts a connection: nothing in flight, next push begins after `lastSeq`. */
   reset(lastSeq: number): void

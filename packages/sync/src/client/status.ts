@@ -7,7 +7,15 @@
 import { batch, computed, type ReadableStore, signal } from '@strata/core'
 import type { SyncClientError } from '../errors.js'
 
-/** A snapshot of every status field at once. */
+/**
+ * A snapshot of every status field at once.
+ *
+ * @example
+ * ```ts
+ * const s: SyncStatusSnapshot = client.status.all.get()
+ * if (!s.online && s.pendingCount > 0) console.log(`${s.pendingCount} changes will sync later`)
+ * ```
+ */
 export interface SyncStatusSnapshot {
   /** Connected to the server and past the handshake. */
   online: boolean
@@ -41,7 +49,15 @@ export interface SyncStatus {
   readonly all: ReadableStore<SyncStatusSnapshot>
 }
 
-/** The write side, kept by the sync client. */
+/**
+ * The write side, kept by the sync client.
+ *
+ * @example
+ * ```ts
+ * const w: SyncStatusWriter = createSyncStatus()
+ * w.patch({ online: true })
+ * ```
+ */
 export interface SyncStatusWriter {
   readonly status: SyncStatus
   /** Sets several fields at once; observers see one change. */

@@ -43,7 +43,14 @@ import { createTabLeader, type LockManagerLike, type TabLeader, type TabMessage 
 import type { Transport, TransportCloseInfo, TransportConnection } from './transport.js'
 import { webSocketTransport } from './websocket-transport.js'
 
-/** Options of {@link createSyncClient}. */
+/**
+ * Options of {@link createSyncClient}.
+ *
+ * @example
+ * ```ts
+ * const options: SyncClientOptions = { store, url: 'ws://127.0.0.1:8787/v1/sync', batchSize: 200, getToken: () => session.token }
+ * ```
+ */
 export interface SyncClientOptions {
   /** The local store to sync (a `@strata/store` Store, or anything exposing the `sync` seam). */
   store: SyncableStore
@@ -95,12 +102,22 @@ export interface SyncRejection {
   error: SyncEventRejectedError
 }
 
-/** A running sync client. */
+/**
+ * A running sync client.
+ *
+ * @example
+ * ```ts
+ * const sync: SyncClient = createSyncClient({ store, url })
+ * window.addEventListener('online', () => sync.reconnect())
+ * ```
+ */
 export interface SyncClient {
   /** Status as core stores: `online`, `syncing`, `pendingCount`, `lastSyncedAt`, `error`, `all`. */
   readonly status: SyncStatus
   /** The store id being synced. */
   readonly storeId: string
+  /** True while this client holds the connection (in a browser: this tab is the one that syncs). */
+  readonly leading: boolean
   /** Starts (or resumes) syncing. Idempotent. */
   start(): void
   /** Stops syncing: closes the connection, cancels retries. Local commits keep working and stay pending. */
@@ -489,6 +506,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   // ---- leading / following (browser tabs) ----
   function lead() {
     leading = true
+    // Drop what was mirrored from the previous leader: from now on the status is ours.
+    refreshStatus({ online: false, syncing: false })
     openConnection()
     return () => {
       leading = false
@@ -518,6 +537,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   const client: SyncClient = {
     status: writer.status,
     storeId,
+    get leading() {
+      return leading
+    },
     start() {
       if (disposed || started) return
       started = true

@@ -9,7 +9,14 @@
  * its tab closes or crashes, so the next tab takes over without timeouts or split brain.
  */
 
-/** The subset of `navigator.locks` used here. */
+/**
+ * The subset of `navigator.locks` used here.
+ *
+ * @example
+ * ```ts
+ * const locks: LockManagerLike = navigator.locks
+ * ```
+ */
 export interface LockManagerLike {
   request(
     name: string,
@@ -18,21 +25,42 @@ export interface LockManagerLike {
   ): Promise<unknown>
 }
 
-/** The subset of `BroadcastChannel` used here. */
+/**
+ * The subset of `BroadcastChannel` used here.
+ *
+ * @example
+ * ```ts
+ * const channel: BroadcastChannelLike = new BroadcastChannel('strata-sync:team-1')
+ * ```
+ */
 export interface BroadcastChannelLike {
   postMessage(message: unknown): void
   close(): void
   onmessage: ((event: { data: unknown }) => void) | null
 }
 
-/** Messages between tabs of one store. */
+/**
+ * Messages between tabs of one store.
+ *
+ * @example
+ * ```ts
+ * const nudge: TabMessage = { type: 'nudge' } // a follower committed: leader, please push
+ * ```
+ */
 export type TabMessage =
   | { type: 'status'; status: unknown }
   | { type: 'nudge' }
   | { type: 'upstream'; head: number }
   | { type: 'hello' }
 
-/** Options of {@link createTabLeader}. */
+/**
+ * Options of {@link createTabLeader}.
+ *
+ * @example
+ * ```ts
+ * const options: TabLeaderOptions = { storeId: 'team-1', onLead: () => () => {}, onMessage: console.log }
+ * ```
+ */
 export interface TabLeaderOptions {
   /** Store id: tabs of the same store elect one leader. */
   storeId: string
@@ -48,7 +76,15 @@ export interface TabLeaderOptions {
   onMessage: (message: TabMessage) => void
 }
 
-/** A running election. */
+/**
+ * A running election.
+ *
+ * @example
+ * ```ts
+ * const tabs: TabLeader = createTabLeader(options)
+ * if (!tabs.isLeader) tabs.post({ type: 'nudge' })
+ * ```
+ */
 export interface TabLeader {
   /** True while this tab holds the lock (always true without Web Locks). */
   readonly isLeader: boolean

@@ -6,7 +6,18 @@
  */
 import type { ClientMessage, RawFrame } from '../protocol/index.js'
 
-/** Callbacks a transport reports to. Exactly one `onClose` ends every connection. */
+/**
+ * Callbacks a transport reports to. Exactly one `onClose` ends every connection.
+ *
+ * @example
+ * ```ts
+ * const handlers: TransportHandlers = {
+ *   onOpen: () => console.log('open'),
+ *   onMessage: (data) => console.log(decodeServerFrame(data)),
+ *   onClose: (info) => console.log('closed:', info.reason),
+ * }
+ * ```
+ */
 export interface TransportHandlers {
   /** The connection is open; frames may be sent. */
   onOpen(): void
@@ -16,7 +27,14 @@ export interface TransportHandlers {
   onClose(info: TransportCloseInfo): void
 }
 
-/** Why a connection ended. */
+/**
+ * Why a connection ended.
+ *
+ * @example
+ * ```ts
+ * const info: TransportCloseInfo = { reason: 'shutting_down', code: 1001, local: false }
+ * ```
+ */
 export interface TransportCloseInfo {
   /** A human-readable reason (the server's close reason, or the local cause). */
   reason: string
@@ -28,7 +46,16 @@ export interface TransportCloseInfo {
   local: boolean
 }
 
-/** One live connection. */
+/**
+ * One live connection.
+ *
+ * @example
+ * ```ts
+ * const conn: TransportConnection = transport.connect(handlers)
+ * conn.send({ t: 'ping', ts: Date.now() })
+ * conn.close('done')
+ * ```
+ */
 export interface TransportConnection {
   /** Sends one protocol message; messages sent before `onOpen` or after close are dropped. */
   send(message: ClientMessage): void

@@ -7,7 +7,15 @@ import { SyncConfigError } from '../errors.js'
 import { encodeFrame, type RawFrame } from '../protocol/index.js'
 import type { Transport, TransportCloseInfo, TransportConnection, TransportHandlers } from './transport.js'
 
-/** The subset of the WebSocket API this transport uses (browser `WebSocket` and `ws` both have it). */
+/**
+ * The subset of the WebSocket API this transport uses (browser `WebSocket` and `ws` both have it).
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from 'ws'
+ * const socket: WebSocketLike = new WebSocket('ws://127.0.0.1:8787/v1/sync')
+ * ```
+ */
 export interface WebSocketLike {
   readonly readyState: number
   binaryType: string
@@ -19,10 +27,25 @@ export interface WebSocketLike {
   onerror: ((event: unknown) => void) | null
 }
 
-/** A WebSocket constructor. */
+/**
+ * A WebSocket constructor.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from 'ws'
+ * const Ctor: WebSocketConstructor = WebSocket
+ * ```
+ */
 export type WebSocketConstructor = new (url: string) => WebSocketLike
 
-/** Options of {@link webSocketTransport}. */
+/**
+ * Options of {@link webSocketTransport}.
+ *
+ * @example
+ * ```ts
+ * const options: WebSocketTransportOptions = { url: 'wss://sync.example.com/v1/sync' }
+ * ```
+ */
 export interface WebSocketTransportOptions {
   /** `ws://` or `wss://` URL of the server's sync endpoint. */
   url: string

@@ -21,9 +21,12 @@ async function measure(n, fn) {
   await fn(Math.min(n, 500)) // warm-up (JIT)
   const times = []
   for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now()
+    // CPU time of this process (user + system, µs), not wall time: the benchmark machine is
+    // shared, and wall time mostly measured the other processes.
+    const c0 = process.cpuUsage()
     await fn(n)
-    times.push(((performance.now() - t0) * 1e6) / n) // ns per op
+    const c = process.cpuUsage(c0)
+    times.push(((c.user + c.system) * 1e3) / n) // ns per op
   }
   return median(times)
 }
@@ -187,7 +190,7 @@ const md = `# @strata/actions benchmark
 
 Run ${date.slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, \`npm run bench:actions\` (${ROUNDS} rounds, median; ${N_DISPATCH} dispatches / ${N_TX} transactions per round).
 
-Time per operation (lower is better). Ratio = Strata's time / the hand-written code's time (above 1 means Strata costs more).
+CPU time per operation (lower is better; process user+system time, so other load on the machine counts less). Ratio = Strata's time / the hand-written code's time (above 1 means Strata costs more).
 
 ${table}
 

@@ -221,6 +221,20 @@ describe('transaction', () => {
     expect(a.peek()).toBe(0)
   })
 
+  it('an un-awaited write that fails still fails the transaction', async () => {
+    const a = signal(0)
+    const b = signal(0)
+    await expect(
+      transaction((tx) => {
+        void tx.set(b, 1)
+        void tx.update(a, () => {
+          throw new Error('bad update')
+        })
+      }),
+    ).rejects.toThrow('bad update')
+    expect([a.peek(), b.peek()]).toEqual([0, 0])
+  })
+
   it('an un-awaited write still commits', async () => {
     const a = signal(0)
     await transaction((tx) => {

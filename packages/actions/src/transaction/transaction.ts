@@ -22,7 +22,7 @@ import {
   TransactionConflictError,
   TransactionDeadlockError,
 } from '../errors.js'
-import { acquire, type LockOwner, release } from './locks.js'
+import { type Acquisition, acquire, type LockOwner, release } from './locks.js'
 
 /** The handle a transaction function receives. */
 export interface Tx {
@@ -45,6 +45,9 @@ export interface TransactionOptions {
   /** Aborting it aborts the transaction (before commit) — e.g. an action's `controller.signal`. */
   readonly signal?: AbortSignal
 }
+
+const RESOLVED: Promise<void> = Promise.resolve()
+const noop = () => {}
 
 interface Written {
   readonly store: WritableStore<unknown>
@@ -95,51 +98,78 @@ export async function transaction<T>(
     if (abortController.signal.aborted) throw aborted()
   }
 
-  const lock = async (store: WritableStore<unknown>): Promise<void> => {
-    const label = `#${written.size + 1}`
-    const got = acquire(store, owner)
-    if (got.status === 'deadlock') throw new TransactionDeadlockError(label)
-    if (got.status === 'queued') {
-      const signal = abortController.signal
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          got.cancel()
-          reject(aborted())
-        }
-        signal.addEventListener('abort', onAbort, { once: true })
-        got.granted.then(() => {
-          signal.removeEventListener('abort', onAbort)
-          resolve()
-        })
-      })
-      if (!open || abortController.signal.aborted) {
-        // Granted after we gave up: hand it straight on, it is not ours to keep.
-        release(store, owner)
-        ensureOpen()
+  const waitFor = async (got: Extract<Acquisition, { status: 'queued' }>, store: WritableStore<unknown>) => {
+    const signal = abortController.signal
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        got.cancel()
+        reject(aborted())
       }
+      signal.addEventListener('abort', onAbort, { once: true })
+      got.granted.then(() => {
+        signal.removeEventListener('abort', onAbort)
+        resolve()
+      })
+    })
+    if (!open || abortController.signal.aborted) {
+      // Granted after we gave up: hand it straight on, it is not ours to keep.
+      release(store, owner)
+      ensureOpen()
     }
   }
 
+  let failure: { error: unknown } | undefined
+  const fail = (error: unknown): Promise<void> => {
+    // Remember it even if the caller forgot to await the write: commit must not go ahead.
+    failure ??= { error }
+    const rejected = Promise.reject(error)
+    rejected.catch(noop) // an un-awaited write must not become an unhandled rejection
+    return rejected
+  }
+  const track = (op: Promise<void>): Promise<void> => {
+    const tracked = op.then(undefined, (error: unknown) => {
+      failure ??= { error }
+      throw error
+    })
+    tracked.catch(noop)
+    const settled: Promise<void> = tracked.then(
+      () => void pendingOps.delete(settled),
+      () => void pendingOps.delete(settled),
+    )
+    pendingOps.add(settled)
+    return tracked
+  }
+  const firstWrite = (store: WritableStore<unknown>, next: (current: unknown) => unknown) => {
+    const base = store.peek()
+    const entry: Written = { store, base, value: base, label: `#${written.size + 1}` }
+    written.set(store, entry)
+    entry.value = next(base)
+  }
+
   const write = (store: WritableStore<unknown>, next: (current: unknown) => unknown): Promise<void> => {
-    const op = (async () => {
+    try {
       ensureOpen()
-      let entry = written.get(store)
-      if (!entry) {
-        await lock(store)
-        entry = written.get(store)
-        if (!entry) {
-          const base = store.peek()
-          entry = { store, base, value: base, label: `#${written.size + 1}` }
-          written.set(store, entry)
-        }
+      const entry = written.get(store)
+      if (entry) {
+        entry.value = next(entry.value)
+        return RESOLVED
       }
-      entry.value = next(entry.value)
-    })()
-    // A forgotten `await tx.set(...)` still counts: commit waits for every pending write.
-    const tracked = op.finally(() => pendingOps.delete(tracked))
-    pendingOps.add(tracked)
-    tracked.catch(() => undefined)
-    return op
+      const got = acquire(store, owner)
+      if (got.status === 'granted') {
+        firstWrite(store, next)
+        return RESOLVED
+      }
+      if (got.status === 'deadlock') return fail(new TransactionDeadlockError(`#${written.size + 1}`))
+      return track(
+        waitFor(got, store).then(() => {
+          const existing = written.get(store)
+          if (existing) existing.value = next(existing.value)
+          else firstWrite(store, next)
+        }),
+      )
+    } catch (error) {
+      return fail(error)
+    }
   }
 
   const tx: Tx = {
@@ -172,6 +202,7 @@ export async function transaction<T>(
   try {
     const result = await fn(tx)
     while (pendingOps.size) await Promise.all(pendingOps)
+    if (failure) throw failure.error
     if (abortController.signal.aborted) throw aborted()
     for (const entry of written.values())
       if (!Object.is(entry.store.peek(), entry.base)) throw new TransactionConflictError(entry.label)

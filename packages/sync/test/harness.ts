@@ -50,15 +50,24 @@ export interface ServerProcess {
 
 /**
  * Spawns a real sync server process.
- * @param options db path (default: a temp SQLite file), port (default a free one), strict validation
+ * @param options db path (default: a temp SQLite file), port (default a free one), strict
+ *   validation, a JWT secret (HS256) to require authentication
  */
 export async function startServerProcess(
-  options: { db?: string; port?: number; strict?: boolean } = {},
+  options: { db?: string; port?: number; strict?: boolean; jwtSecret?: string } = {},
 ): Promise<ServerProcess> {
   const db = options.db ?? join(tempDir(), 'server.db')
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', serveScript, db, String(options.port ?? 0), options.strict ? '1' : '0'],
+    [
+      '--import',
+      'tsx',
+      serveScript,
+      db,
+      String(options.port ?? 0),
+      options.strict ? '1' : '0',
+      ...(options.jwtSecret ? [options.jwtSecret] : []),
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let stderr = ''

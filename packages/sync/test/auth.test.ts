@@ -66,7 +66,13 @@ describe('auth through the client', () => {
     const server = await startServerProcess({ jwtSecret: secret })
     const ws = webSocketTransport({ url: server.wsUrl })
     let dials = 0
-    const counting: Transport = { ...ws, connect: (h) => (dials++, ws.connect(h)) }
+    const counting: Transport = {
+      ...ws,
+      connect(h) {
+        dials++
+        return ws.connect(h)
+      },
+    }
     const a = await openDevice(server.wsUrl, { token: 'not-a-jwt', transport: counting })
     await until(() => a.client.status.error.get() !== null, 'the refusal')
     expect((a.client.status.error.get() as SyncServerError).serverCode).toBe('unauthorized')

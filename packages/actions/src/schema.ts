@@ -5,7 +5,14 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 
-/** Outcome of {@link validateWith}: the schema's output value, or its issues. */
+/**
+ * Outcome of {@link validateWith}: the schema's output value, or its issues.
+ * @example
+ * ```ts
+ * const r = await validateWith(schema, input)
+ * if (!r.ok) console.log(r.issues)
+ * ```
+ */
 export type ValidationOutcome<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly issues: ReadonlyArray<StandardSchemaV1.Issue> }

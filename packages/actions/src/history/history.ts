@@ -5,13 +5,26 @@
  */
 import { type ReadableStore, signal, type WritableStore } from '@strata/core'
 
-/** Options of {@link history}. */
+/**
+ * Options of {@link history}.
+ * @example
+ * ```ts
+ * history(text, { limit: 50 })
+ * ```
+ */
 export interface HistoryOptions {
   /** Maximum undo steps kept; the oldest are dropped. Default 100. */
   readonly limit?: number
 }
 
-/** The history of one store. */
+/**
+ * The history of one store.
+ * @example
+ * ```ts
+ * const h: History = history(text)
+ * if (h.canUndo.get()) h.undo()
+ * ```
+ */
 export interface History {
   /** Whether {@link History.undo} would do something. */
   readonly canUndo: ReadableStore<boolean>

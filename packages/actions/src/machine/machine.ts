@@ -7,18 +7,37 @@
 import { type ReadableStore, signal } from '@strata/core'
 import { InvalidTransitionError } from '../errors.js'
 
-/** An event: a discriminated union member with a string `type`. */
+/**
+ * An event: a discriminated union member with a string `type`.
+ * @example
+ * ```ts
+ * type Ev = { type: 'FETCH' } | { type: 'DONE'; data: string }
+ * ```
+ */
 export interface MachineEvent {
   readonly type: string
 }
 
-/** The value of a machine store. */
+/**
+ * The value of a machine store.
+ * @example
+ * ```ts
+ * machine.subscribe(({ state, context }) => render(state, context))
+ * ```
+ */
 export interface MachineSnapshot<S extends string, C> {
   readonly state: S
   readonly context: C
 }
 
-/** A transition: a target state, or a target with a guard and a context update. */
+/**
+ * A transition: a target state, or a target with a guard and a context update.
+ * @example
+ * ```ts
+ * const retry: Transition<'error' | 'loading', { type: 'RETRY' }, { tries: number }> =
+ *   { target: 'loading', guard: (c) => c.tries < 3, assign: (c) => ({ tries: c.tries + 1 }) }
+ * ```
+ */
 export type Transition<S extends string, E, C> =
   | S
   | {
@@ -29,7 +48,16 @@ export type Transition<S extends string, E, C> =
       readonly assign?: (context: C, event: E) => C
     }
 
-/** Machine definition. */
+/**
+ * Machine definition.
+ * @example
+ * ```ts
+ * createMachine<'on' | 'off', { type: 'TOGGLE' }, null>({
+ *   initial: 'off', context: null,
+ *   states: { off: { on: { TOGGLE: 'on' } }, on: { on: { TOGGLE: 'off' } } },
+ * })
+ * ```
+ */
 export interface MachineConfig<S extends string, E extends MachineEvent, C> {
   /** Name used in error messages. */
   readonly name?: string
@@ -43,7 +71,13 @@ export interface MachineConfig<S extends string, E extends MachineEvent, C> {
   }
 }
 
-/** A running machine: a read-only store of its snapshot plus `send`. */
+/**
+ * A running machine: a read-only store of its snapshot plus `send`.
+ * @example
+ * ```ts
+ * if (m.can({ type: 'FETCH' })) m.send({ type: 'FETCH' })
+ * ```
+ */
 export interface Machine<S extends string, E extends MachineEvent, C>
   extends ReadableStore<MachineSnapshot<S, C>> {
   /** The underlying core node (for APIs that need a real core store). */

@@ -10,7 +10,13 @@
  */
 import { batch, type ReadableStore, signal, type WritableStore } from '@strata/core'
 
-/** One pending optimistic operation, as shown in {@link Optimistic.pending}. */
+/**
+ * One pending optimistic operation, as shown in {@link Optimistic.pending}.
+ * @example
+ * ```ts
+ * opt.pending.subscribe((ops) => showSpinner(ops.length > 0))
+ * ```
+ */
 export interface PendingOperation {
   /** Unique id of the operation. */
   readonly id: number
@@ -20,7 +26,13 @@ export interface PendingOperation {
   readonly startedAt: number
 }
 
-/** One call of {@link Optimistic.mutate}. */
+/**
+ * One call of {@link Optimistic.mutate}.
+ * @example
+ * ```ts
+ * await opt.mutate({ apply: (n) => n + 1, request: () => api.increment() })
+ * ```
+ */
 export interface Mutation<T, R> {
   /** Shown in `pending`. */
   readonly label?: string
@@ -32,7 +44,13 @@ export interface Mutation<T, R> {
   readonly confirm?: (valueWithChange: T, result: R) => T
 }
 
-/** The optimistic layer over one store. */
+/**
+ * The optimistic layer over one store.
+ * @example
+ * ```ts
+ * const opt: Optimistic<Todo[]> = optimistic(todos)
+ * ```
+ */
 export interface Optimistic<T> {
   /** The operations still waiting for the server. */
   readonly pending: ReadableStore<readonly PendingOperation[]>

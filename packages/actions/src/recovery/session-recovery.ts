@@ -10,14 +10,26 @@ import { batch, type ReadableStore, signal, type WritableStore } from '@strata/c
 import { RecoveryError } from '../errors.js'
 import { validateWith } from '../schema.js'
 
-/** The storage contract: Web Storage's shape, sync or async. */
+/**
+ * The storage contract: Web Storage's shape, sync or async.
+ * @example
+ * ```ts
+ * const storage: SessionStorageLike = window.localStorage
+ * ```
+ */
 export interface SessionStorageLike {
   getItem(key: string): string | null | Promise<string | null>
   setItem(key: string, value: string): void | Promise<void>
   removeItem(key: string): void | Promise<void>
 }
 
-/** Options of {@link sessionRecovery}. */
+/**
+ * Options of {@link sessionRecovery}.
+ * @example
+ * ```ts
+ * sessionRecovery({ key: 'draft', storage: sessionStorage, stores: { title, body }, schema, debounce: 500 })
+ * ```
+ */
 export interface SessionRecoveryOptions<V extends Record<string, unknown>> {
   /** Storage key. */
   readonly key: string
@@ -33,7 +45,13 @@ export interface SessionRecoveryOptions<V extends Record<string, unknown>> {
   readonly onError?: (error: unknown) => void
 }
 
-/** Auto-save status. */
+/**
+ * Auto-save status.
+ * @example
+ * ```ts
+ * session.status.subscribe((s) => s.error && warn('auto-save failed', s.error))
+ * ```
+ */
 export interface SessionStatus {
   /** `Date.now()` of the last successful save. */
   readonly lastSavedAt: number | undefined
@@ -41,13 +59,27 @@ export interface SessionStatus {
   readonly error: unknown
 }
 
-/** Outcome of {@link SessionRecovery.recover}. */
+/**
+ * Outcome of {@link SessionRecovery.recover}.
+ * @example
+ * ```ts
+ * const r = await session.recover()
+ * if (!r.ok) showError(r.error.message)
+ * else if (r.recovered) toast(`Restored work from ${new Date(r.savedAt)}`)
+ * ```
+ */
 export type RecoverResult =
   | { readonly ok: true; readonly recovered: false }
   | { readonly ok: true; readonly recovered: true; readonly savedAt: number }
   | { readonly ok: false; readonly error: RecoveryError }
 
-/** A session recovery controller. */
+/**
+ * A session recovery controller.
+ * @example
+ * ```ts
+ * await session.recover(); const stop = session.start(); window.onbeforeunload = () => void session.flush()
+ * ```
+ */
 export interface SessionRecovery {
   /** Last save time and error. */
   readonly status: ReadableStore<SessionStatus>

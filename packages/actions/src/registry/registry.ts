@@ -60,6 +60,10 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
  * pipeline. Created with {@link createActions}.
  * @typeParam A - action map `{ name: payload }`
  * @typeParam RM - optional result map `{ name: result }`
+ * @example
+ * ```ts
+ * const actions: ActionRegistry<{ save: Draft }> = createActions<{ save: Draft }>()
+ * ```
  */
 export class ActionRegistry<A extends object, RM extends object = Record<never, never>> {
   readonly #handlers = new Map<string, Registration<unknown>[]>()

@@ -12,21 +12,49 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
  * - `sequential`: by priority, one after another; a failure stops the pipeline.
  * - `parallel`: all at once with the same payload; every failure is reported.
  * - `race`: all at once; the first to settle decides, the others' signals are aborted.
+ * @example
+ * ```ts
+ * createActions<Acts>({ actions: { fetchFromMirrors: { mode: 'race' } } })
+ * ```
  */
 export type ExecutionMode = 'sequential' | 'parallel' | 'race'
 
-/** Action names of a map (string keys only). */
+/**
+ * Action names of a map (string keys only).
+ * @example
+ * ```ts
+ * type Names = ActionName<{ save: Draft; logout: undefined }> // 'save' | 'logout'
+ * ```
+ */
 export type ActionName<A> = Extract<keyof A, string>
 
-/** The result type a handler of action `K` returns: from the result map, else `unknown`. */
+/**
+ * The result type a handler of action `K` returns: from the result map, else `unknown`.
+ * @example
+ * ```ts
+ * type R = ResultOf<{ total: number }, 'total'> // number
+ * ```
+ */
 export type ResultOf<RM, K> = K extends keyof RM ? RM[K] : unknown
 
-/** Arguments after the action name: the payload is optional when it may be `undefined`/`void`. */
+/**
+ * Arguments after the action name: the payload is optional when it may be `undefined`/`void`.
+ * @example
+ * ```ts
+ * type A = PayloadArgs<undefined> // [payload?: undefined, options?: DispatchOptions]
+ * ```
+ */
 export type PayloadArgs<P> = undefined extends P
   ? [payload?: P, options?: DispatchOptions]
   : [payload: P, options?: DispatchOptions]
 
-/** Options of one dispatch. */
+/**
+ * Options of one dispatch.
+ * @example
+ * ```ts
+ * await actions.dispatch('search', { q }, { signal: AbortSignal.timeout(5000) })
+ * ```
+ */
 export interface DispatchOptions {
   /** Cancels the dispatch: no further handler starts; the report says `aborted`. */
   readonly signal?: AbortSignal
@@ -37,6 +65,13 @@ export interface DispatchOptions {
  * @typeParam P - payload type
  * @typeParam R - result type
  * @typeParam A - the registry's action map (for nested dispatch)
+ * @example
+ * ```ts
+ * actions.register('save', async (draft, c) => {
+ *   if (!draft.title) return c.abort('Title required')
+ *   await fetch('/api/save', { method: 'POST', body: JSON.stringify(draft), signal: c.signal })
+ * })
+ * ```
  */
 export interface ActionController<P, R, A> {
   /** The action being dispatched. */
@@ -65,14 +100,26 @@ export interface ActionController<P, R, A> {
   dispatch<K extends ActionName<A>>(action: K, ...args: PayloadArgs<A[K]>): Promise<void>
 }
 
-/** A handler: may return a result (sync or async). */
+/**
+ * A handler: may return a result (sync or async).
+ * @example
+ * ```ts
+ * const onSave: ActionHandler<Draft, void, Acts> = (draft) => drafts.set(draft)
+ * ```
+ */
 export type ActionHandler<P, R, A> = (
   payload: P,
   controller: ActionController<P, R, A>,
   // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing are the common case
 ) => R | void | Promise<R | void>
 
-/** Options of one handler registration. */
+/**
+ * Options of one handler registration.
+ * @example
+ * ```ts
+ * actions.register('save', audit, { id: 'audit', priority: -10, blocking: false })
+ * ```
+ */
 export interface HandlerOptions<P> {
   /** Higher runs first (sequential). Default 0; ties run in registration order. */
   readonly priority?: number
@@ -92,7 +139,13 @@ export interface HandlerOptions<P> {
   readonly timeout?: number
 }
 
-/** Per-action configuration given to {@link createActions}. */
+/**
+ * Per-action configuration given to {@link createActions}.
+ * @example
+ * ```ts
+ * createActions<Acts>({ actions: { search: { schema: SearchSchema, debounce: 300, timeout: 5000 } } })
+ * ```
+ */
 export interface ActionConfig<P> {
   /** Validates (and may transform) every payload before any handler runs. */
   readonly schema?: StandardSchemaV1<unknown, P>
@@ -106,7 +159,13 @@ export interface ActionConfig<P> {
   readonly timeout?: number
 }
 
-/** Options of {@link createActions}. */
+/**
+ * Options of {@link createActions}.
+ * @example
+ * ```ts
+ * createActions<Acts>({ name: 'app', mode: 'sequential', timeout: 10_000, maxDepth: 8, onLateError: report })
+ * ```
+ */
 export interface RegistryOptions<A> {
   /** Name used in messages. */
   readonly name?: string
@@ -126,7 +185,14 @@ export interface RegistryOptions<A> {
   readonly onLateError?: (error: Error) => void
 }
 
-/** What {@link ActionRegistry.dispatchWithResult} reports. */
+/**
+ * What {@link ActionRegistry.dispatchWithResult} reports.
+ * @example
+ * ```ts
+ * const r = await actions.dispatchWithResult('checkout', order)
+ * if (r.success) show(r.result) else if (r.aborted) toast(r.abortReason) else report(r.errors)
+ * ```
+ */
 export interface DispatchResult<R> {
   /** The action dispatched. */
   readonly action: string

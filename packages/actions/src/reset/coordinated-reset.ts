@@ -8,7 +8,13 @@ import { batch, type ReadableStore, signal } from '@strata/core'
 import { ResetCycleError, ResetError, ResetInProgressError } from '../errors.js'
 import type { Resettable } from './resettable.js'
 
-/** One step: stores/objects to reset (together, in one batch) and/or a function to run. */
+/**
+ * One step: stores/objects to reset (together, in one batch) and/or a function to run.
+ * @example
+ * ```ts
+ * const step: ResetStep = { dependsOn: ['auth'], reset: [team, memberships], run: () => cache.clear() }
+ * ```
+ */
 export interface ResetStep {
   /** Steps that must run before this one. */
   readonly dependsOn?: readonly string[]
@@ -18,7 +24,13 @@ export interface ResetStep {
   readonly run?: () => void | Promise<void>
 }
 
-/** Options of {@link coordinatedReset}. */
+/**
+ * Options of {@link coordinatedReset}.
+ * @example
+ * ```ts
+ * coordinatedReset({ name: 'logout', steps: { auth: { reset: [user] } } })
+ * ```
+ */
 export interface CoordinatedResetOptions<K extends string> {
   /** Name used in errors. */
   readonly name?: string
@@ -26,7 +38,13 @@ export interface CoordinatedResetOptions<K extends string> {
   readonly steps: { readonly [P in K]: ResetStep }
 }
 
-/** A coordinated reset. */
+/**
+ * A coordinated reset.
+ * @example
+ * ```ts
+ * if (logout.running.get()) return null // block auto-login while logging out
+ * ```
+ */
 export interface CoordinatedReset<K extends string> {
   /** True while `run()` is in progress — check it to block auto-login during logout. */
   readonly running: ReadableStore<boolean>

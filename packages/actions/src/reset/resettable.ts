@@ -4,12 +4,24 @@
  */
 import { type ReadableStore, signal, type WritableStore } from '@strata/core'
 
-/** Anything with a `reset()`: resettable stores, machines, your own caches. */
+/**
+ * Anything with a `reset()`: resettable stores, machines, your own caches.
+ * @example
+ * ```ts
+ * const cache: Resettable = { reset: () => map.clear() }
+ * ```
+ */
 export interface Resettable {
   reset(): void
 }
 
-/** A writable store with `reset()` back to its initial value. */
+/**
+ * A writable store with `reset()` back to its initial value.
+ * @example
+ * ```ts
+ * const user: ResettableStore<User | null> = resettable<User | null>(null)
+ * ```
+ */
 export interface ResettableStore<T> extends WritableStore<T>, Resettable {
   /** The value `reset()` restores. */
   readonly initial: T

@@ -24,7 +24,16 @@ import {
 } from '../errors.js'
 import { type Acquisition, acquire, type LockOwner, release } from './locks.js'
 
-/** The handle a transaction function receives. */
+/**
+ * The handle a transaction function receives.
+ * @example
+ * ```ts
+ * await transaction(async (tx) => {
+ *   await tx.set(cart, { items: [] })
+ *   tx.onRollback(() => api.release(reservation))
+ * })
+ * ```
+ */
 export interface Tx {
   /** Aborted when the transaction aborts (`tx.abort`, the outer `signal`). Pass it to `fetch`. */
   readonly signal: AbortSignal
@@ -40,7 +49,13 @@ export interface Tx {
   abort(reason?: unknown): never
 }
 
-/** Options of {@link transaction}. */
+/**
+ * Options of {@link transaction}.
+ * @example
+ * ```ts
+ * await transaction(body, { signal: controller.signal })
+ * ```
+ */
 export interface TransactionOptions {
   /** Aborting it aborts the transaction (before commit) — e.g. an action's `controller.signal`. */
   readonly signal?: AbortSignal

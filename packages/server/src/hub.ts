@@ -8,7 +8,7 @@
  * committed; the recent window is contiguous; anything outside it is read from storage.
  */
 import { type ConfirmedEvent, encodeFrame } from '@strata/sync'
-import type { SyncStorage } from './storage/storage.js'
+import type { EncodedEvents, SyncStorage } from './storage/storage.js'
 
 /**
  * What the hub needs from a subscriber (a WebSocket session).
@@ -164,10 +164,42 @@ export class Hub {
       const from = after + 1 - state.windowStart
       if (from < state.window.length) return state.window.slice(from, from + limit)
     }
-    const events = await this.storage.read(storeId, after, limit)
-    // Never hand out events beyond the announced head: the stream must stay in head order.
+    // gseq is gap-free: capping the count at head - after never hands out events beyond
+    // the announced head, so the stream stays in head order.
     const head = state?.head
-    return head === undefined ? events : events.filter((e) => e.gseq <= head)
+    return this.storage.read(
+      storeId,
+      after,
+      head === undefined ? limit : Math.max(0, Math.min(limit, head - after)),
+    )
+  }
+
+  /**
+   * Reads committed events after `after` as a JSON array text: from the window when
+   * possible, else straight from the stored JSON (the catch-up fast path).
+   * @param storeId - the store
+   * @param after - exclusive lower bound (gseq)
+   * @param limit - page size
+   * @returns the encoded page
+   */
+  async readEncoded(storeId: string, after: number, limit: number): Promise<EncodedEvents> {
+    const state = this.stores.get(storeId)
+    if (
+      state &&
+      state.window.length > 0 &&
+      after + 1 >= state.windowStart &&
+      after + 1 - state.windowStart < state.window.length
+    ) {
+      const events = await this.read(storeId, after, limit)
+      const last = events[events.length - 1]
+      return { json: JSON.stringify(events), count: events.length, last: last ? last.gseq : 0 }
+    }
+    const head = state?.head
+    return this.storage.readEncoded(
+      storeId,
+      after,
+      head === undefined ? limit : Math.max(0, Math.min(limit, head - after)),
+    )
   }
 
   /**

@@ -27,6 +27,7 @@ import type { AuthUser } from './auth/types.js'
 import { authenticateRequest, authorizeAction, ingest, type ServerContext } from './context.js'
 import type { Subscriber } from './hub.js'
 import { TokenBucket } from './rate-limit.js'
+import type { EncodedEvents } from './storage/storage.js'
 
 type State = 'awaiting_hello' | 'opening' | 'open' | 'closed'
 
@@ -63,6 +64,7 @@ export class Session implements Subscriber {
   private readonly bucket: TokenBucket
   private rateStrikes = 0
   private expiry: ReturnType<typeof setTimeout> | undefined
+  private prefetched: { after: number; page: Promise<EncodedEvents> } | undefined
 
   constructor(
     private readonly ctx: ServerContext,
@@ -347,17 +349,23 @@ export class Session implements Subscriber {
             this.release()
             continue
           }
-          const page = await this.ctx.hub.read(this.storeId, this.sentHead, this.ctx.limits.defaultPullLimit)
-          const first = page[0]
-          if (!first || first.gseq !== this.sentHead + 1 || this.state !== 'open') break
-          this.sentHead = (page[page.length - 1] as ConfirmedEvent).gseq
-          const frame = encodeFrame({
-            t: 'events',
-            events: page,
-            head,
-            ...(this.sentHead < head ? { more: true } : {}),
-          })
-          this.ctx.metrics.eventsOut.inc(page.length)
+          const pageSize = this.ctx.limits.defaultPullLimit
+          const ahead = this.prefetched
+          this.prefetched = undefined
+          const page = await (ahead && ahead.after === this.sentHead
+            ? ahead.page
+            : this.ctx.hub.readEncoded(this.storeId, this.sentHead, pageSize))
+          if (page.count === 0 || page.last !== this.sentHead + page.count || this.state !== 'open') break
+          this.sentHead = page.last
+          if (this.sentHead < head) {
+            // Catching up: read the next page while this one is being sent.
+            const next = this.ctx.hub.readEncoded(this.storeId, this.sentHead, pageSize)
+            next.catch(() => {})
+            this.prefetched = { after: this.sentHead, page: next }
+          }
+          const more = this.sentHead < head ? ',"more":true' : ''
+          const frame = `{"t":"events","events":${page.json},"head":${head}${more}}`
+          this.ctx.metrics.eventsOut.inc(page.count)
           if (this.ws.bufferedAmount > HIGH_WATER_BYTES)
             await new Promise<void>((r) => this.ws.send(frame, () => r()))
           else this.ws.send(frame)

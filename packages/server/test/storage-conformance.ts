@@ -140,6 +140,30 @@ export function storageConformance(factory: StorageFactory): void {
     }
   })
 
+  it('readEncoded returns the same events as read, as JSON text', async () => {
+    const s = await factory.open()
+    try {
+      await s.append(
+        'enc',
+        'c',
+        [
+          ev('c', 1, { t: 'é "q" \\ ✓', n: [1, null] }),
+          ev('c', 2, null),
+          { name: 'v1.Test', args: 3, clientId: 'c', seq: 3 },
+        ],
+        none(3),
+      )
+      const page = await s.readEncoded('enc', 0, 10)
+      expect(page.count).toBe(3)
+      expect(page.last).toBe(3)
+      expect(JSON.parse(page.json)).toEqual(await s.read('enc', 0, 10))
+      expect(await s.readEncoded('enc', 3, 10)).toEqual({ json: '[]', count: 0, last: 0 })
+      expect(JSON.parse((await s.readEncoded('enc', 1, 1)).json)).toEqual(await s.read('enc', 1, 1))
+    } finally {
+      await s.close()
+    }
+  })
+
   it('refuses use after close with a typed error', async () => {
     const s = await factory.open()
     await s.close()

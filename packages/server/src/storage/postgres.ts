@@ -7,7 +7,14 @@
 import pg from 'pg'
 import type { AckResult, ConfirmedEvent, PushedEvent } from '@strata/sync'
 import { StorageError } from '../errors.js'
-import { type AppendResult, buildResults, planPush, type SyncStorage, type Verdict } from './storage.js'
+import {
+  type AppendResult,
+  buildResults,
+  encodeStoredEvent,
+  planPush,
+  type SyncStorage,
+  type Verdict,
+} from './storage.js'
 
 /**
  * Options of {@link openPostgresStorage}.
@@ -215,6 +222,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         if (r.ts !== null) e.ts = r.ts
         return e
       })
+    },
+    async readEncoded(storeId, after, limit) {
+      guard()
+      const rows = (await pool.query<EventRow>(sql.read, [storeId, after, limit])).rows
+      const parts = rows.map((r) => encodeStoredEvent(r.gseq, r.client_id, r.seq, r.name, r.args, r.ts))
+      const last = rows[rows.length - 1]
+      return { json: `[${parts.join(',')}]`, count: rows.length, last: last ? last.gseq : 0 }
     },
     async head(storeId) {
       guard()

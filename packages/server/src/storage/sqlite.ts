@@ -6,7 +6,14 @@
 import Database from 'better-sqlite3'
 import type { AckResult, ConfirmedEvent, PushedEvent } from '@strata/sync'
 import { StorageError } from '../errors.js'
-import { type AppendResult, buildResults, planPush, type SyncStorage, type Verdict } from './storage.js'
+import {
+  type AppendResult,
+  buildResults,
+  encodeStoredEvent,
+  planPush,
+  type SyncStorage,
+  type Verdict,
+} from './storage.js'
 
 /**
  * Options of {@link openSqliteStorage}.
@@ -136,6 +143,11 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     read: db.prepare<[string, number, number], EventRow>(
       'SELECT gseq, client_id, seq, name, args, ts FROM strata_events WHERE store_id = ? AND gseq > ? ORDER BY gseq LIMIT ?',
     ),
+    readRaw: db
+      .prepare<[string, number, number], [number, string, number, string, string, number | null]>(
+        'SELECT gseq, client_id, seq, name, args, ts FROM strata_events WHERE store_id = ? AND gseq > ? ORDER BY gseq LIMIT ?',
+      )
+      .raw(true),
   }
 
   const appendTx = db.transaction(
@@ -247,6 +259,13 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     async read(storeId, after, limit) {
       guard()
       return q.read.all(storeId, after, limit).map(rowToEvent)
+    },
+    async readEncoded(storeId, after, limit) {
+      guard()
+      const rows = q.readRaw.all(storeId, after, limit)
+      const parts = rows.map((r) => encodeStoredEvent(r[0], r[1], r[2], r[3], r[4], r[5]))
+      const last = rows[rows.length - 1]
+      return { json: `[${parts.join(',')}]`, count: rows.length, last: last ? last[0] : 0 }
     },
     async head(storeId) {
       guard()

@@ -70,12 +70,49 @@ export interface SyncStorage {
   ): Promise<AppendResult>
   /** @returns up to `limit` confirmed events with gseq > `after`, in gseq order */
   read(storeId: string, after: number, limit: number): Promise<ConfirmedEvent[]>
+  /**
+   * Like {@link SyncStorage.read}, but returns the events as a JSON array text built
+   * from the stored JSON (no parse/stringify round trip): the catch-up fast path.
+   * @returns the JSON text, how many events it holds, and the last gseq (0 if none)
+   */
+  readEncoded(storeId: string, after: number, limit: number): Promise<EncodedEvents>
   /** @returns the store's head gseq (0 for an unknown store) */
   head(storeId: string): Promise<number>
   /** @returns the highest seq processed for the client (0 if none) */
   lastSeq(storeId: string, clientId: string): Promise<number>
   /** Closes connections / the database file. */
   close(): Promise<void>
+}
+
+/**
+ * A page of confirmed events as JSON text (see {@link SyncStorage.readEncoded}).
+ *
+ * @example
+ * ```ts
+ * const page = await storage.readEncoded('team:core', 0, 2000)
+ * socket.send(`{"t":"events","events":${page.json},"head":${head}}`)
+ * ```
+ */
+export interface EncodedEvents {
+  json: string
+  count: number
+  last: number
+}
+
+/**
+ * Encodes one stored event row as JSON, splicing the stored args text as is.
+ * @internal shared by the backends
+ */
+export function encodeStoredEvent(
+  gseq: number,
+  clientId: string,
+  seq: number,
+  name: string,
+  args: string,
+  ts: number | null,
+): string {
+  const tail = ts === null ? '}' : `,"ts":${JSON.stringify(ts)}}`
+  return `{"name":${JSON.stringify(name)},"args":${args},"clientId":${JSON.stringify(clientId)},"seq":${seq},"gseq":${gseq}${tail}`
 }
 
 /**

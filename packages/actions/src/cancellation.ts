@@ -1,5 +1,5 @@
 /**
- * A minimal cancellation token for the pipeline's internal plumbing. `AbortController` +
+ * A minimal cancellation token for the pipeline's and transactions' internal plumbing. `AbortController` +
  * `addEventListener` cost ~15 µs per pair on Node 20 (EventTarget), which dominated a
  * dispatch; handlers still get a real `AbortSignal`, created lazily only when a handler
  * reads `controller.signal` (see bench/RESULTS-actions.md).

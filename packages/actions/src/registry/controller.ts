@@ -3,7 +3,7 @@
  * than a literal of closures, because one is created per handler per dispatch and closure
  * allocation showed up as GC time in bench/actions.
  */
-import type { Cancellation } from './cancellation.js'
+import type { Cancellation } from '../cancellation.js'
 import { type PipelineState, recordResult } from './execution.js'
 import type { ActionController, ActionName, PayloadArgs } from './types.js'
 

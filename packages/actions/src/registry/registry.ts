@@ -13,7 +13,7 @@ import {
   UnknownActionError,
 } from '../errors.js'
 import { validateWith } from '../schema.js'
-import { Cancellation } from './cancellation.js'
+import { Cancellation } from '../cancellation.js'
 import { currentChain, withChain } from './chain.js'
 import { PipelineController } from './controller.js'
 import {

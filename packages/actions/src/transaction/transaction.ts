@@ -22,6 +22,7 @@ import {
   TransactionConflictError,
   TransactionDeadlockError,
 } from '../errors.js'
+import { Cancellation } from '../cancellation.js'
 import { type Acquisition, acquire, type LockOwner, release } from './locks.js'
 
 /**
@@ -100,33 +101,38 @@ export async function transaction<T>(
   const written = new Map<WritableStore<unknown>, Written>()
   const compensations: Array<() => void | Promise<void>> = []
   const pendingOps = new Set<Promise<void>>()
-  const abortController = new AbortController()
+  // A plain token, not an AbortController: those cost ~15 µs each on Node 20 (decision 0010);
+  // `tx.signal` creates a real AbortSignal only when the body asks for one.
+  const token = new Cancellation()
+  let signal: AbortSignal | undefined
   const outer = options.signal
-  const follow = () => abortController.abort(outer?.reason)
+  const follow = () => token.abort(outer?.reason)
   if (outer?.aborted) follow()
   else outer?.addEventListener('abort', follow, { once: true })
   let open = true
 
-  const aborted = () => new TransactionAbortedError(abortController.signal.reason)
+  const aborted = () => new TransactionAbortedError(token.reason)
   const ensureOpen = () => {
     if (!open) throw new TransactionClosedError()
-    if (abortController.signal.aborted) throw aborted()
+    if (token.aborted) throw aborted()
   }
 
   const waitFor = async (got: Extract<Acquisition, { status: 'queued' }>, store: WritableStore<unknown>) => {
-    const signal = abortController.signal
     await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
+      if (token.aborted) {
+        got.cancel()
+        return reject(aborted())
+      }
+      const stop = token.onAbort(() => {
         got.cancel()
         reject(aborted())
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
+      })
       got.granted.then(() => {
-        signal.removeEventListener('abort', onAbort)
+        stop()
         resolve()
       })
     })
-    if (!open || abortController.signal.aborted) {
+    if (!open || token.aborted) {
       // Granted after we gave up: hand it straight on, it is not ours to keep.
       release(store, owner)
       ensureOpen()
@@ -188,7 +194,10 @@ export async function transaction<T>(
   }
 
   const tx: Tx = {
-    signal: abortController.signal,
+    get signal() {
+      signal ??= token.toSignal()
+      return signal
+    },
     get: <V>(store: ReadableStore<V>) => {
       const entry = written.get(store as unknown as WritableStore<unknown>)
       return (entry ? entry.value : store.peek()) as V
@@ -201,7 +210,7 @@ export async function transaction<T>(
       compensations.push(step)
     },
     abort: (reason = 'aborted') => {
-      abortController.abort(reason)
+      token.abort(reason)
       throw aborted()
     },
   }
@@ -218,14 +227,14 @@ export async function transaction<T>(
     const result = await fn(tx)
     while (pendingOps.size) await Promise.all(pendingOps)
     if (failure) throw failure.error
-    if (abortController.signal.aborted) throw aborted()
+    if (token.aborted) throw aborted()
     for (const entry of written.values())
       if (!Object.is(entry.store.peek(), entry.base)) throw new TransactionConflictError(entry.label)
     commit([...written.values()])
     releaseAll()
     return result
   } catch (error) {
-    if (!abortController.signal.aborted) abortController.abort(error)
+    if (!token.aborted) token.abort(error)
     await Promise.allSettled(pendingOps)
     releaseAll()
     const failures: unknown[] = []

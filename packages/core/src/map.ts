@@ -35,7 +35,7 @@ class MapNode<T extends object> extends Store<T> implements MapStore<T> {
  * profile.setKey('email', undefined) // deletes the key
  * ```
  */
-export function map<T extends Record<string, unknown>>(initial: T = {} as T): MapStore<T> {
+export function map<T extends object>(initial: T = {} as T): MapStore<T> {
   return new MapNode<T>(0, { ...initial }, undefined)
 }
 

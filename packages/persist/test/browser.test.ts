@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { WritableStore } from '@strata/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as AuthExample from '../../../examples/persist/auth-sync.js'
 import type * as CartExample from '../../../examples/persist/cross-tab-cart.js'
@@ -329,7 +330,7 @@ describe('@strata/persist in Chromium', () => {
     await resetOrigin()
     const a = await open()
     const b = await open()
-    type Doc = Persist.Persistent<Persist.WritableStore<string>>
+    type Doc = Persist.Persistent<WritableStore<string>>
     const setup = async () => {
       const w = globalThis as unknown as Win
       const doc = w.S.persistent('', 'draft.md', { engine: w.S.opfsEngine({ directory: 'notes' }) })
@@ -373,7 +374,7 @@ describe('@strata/persist in Chromium', () => {
     await resetOrigin()
     const a = await open()
     const b = await open()
-    type Notes = Persist.Persistent<Persist.WritableStore<string[]>>
+    type Notes = Persist.Persistent<WritableStore<string[]>>
     const make = (passphrase: string) => {
       const w = globalThis as unknown as Win
       const engine = w.S.encryptedEngine(w.S.localStorageEngine(), { passphrase, iterations: 100_000 })

@@ -3,7 +3,14 @@
  * tests inject a collecting logger, production writes JSON lines to stdout.
  */
 
-/** Extra structured fields of a log line. */
+/**
+ * Extra structured fields of a log line.
+ *
+ * @example
+ * ```ts
+ * const fields: LogFields = { storeId: 'team:core', clientId: 'c1' }
+ * ```
+ */
 export type LogFields = Record<string, unknown>
 
 /**
@@ -22,7 +29,14 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void
 }
 
-/** Log levels in increasing severity. */
+/**
+ * Log levels in increasing severity.
+ *
+ * @example
+ * ```ts
+ * jsonLogger({ level: 'warn' satisfies LogLevel })
+ * ```
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }

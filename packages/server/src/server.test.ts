@@ -370,3 +370,44 @@ describe('operations endpoints', () => {
     expect(text).toContain('strata_backlog_events 0')
   })
 })
+
+describe('HTTP rate limit and structured logs', () => {
+  it('answers 429 with Retry-After when an address sends too many requests', async () => {
+    const s = await start({ limits: { httpRequestsPerSecond: 1, httpBurst: 2 } })
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${s.url}/v1/stores/team%3Arl/pull`)).status)
+    expect(statuses.slice(0, 2)).toEqual([200, 200])
+    expect(statuses).toContain(429)
+    const res = await fetch(`${s.url}/v1/stores/team%3Arl/pull`)
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('1')
+  })
+
+  it('logs structured entries through the injected logger', async () => {
+    const entries: Array<{ level: string; msg: string; fields: Record<string, unknown> | undefined }> = []
+    const at = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+      entries.push({ level, msg, fields })
+    const s = await start({
+      logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+    })
+    expect(entries.find((e) => e.msg === 'listening')?.fields).toMatchObject({
+      url: s.url,
+      wsUrl: s.wsUrl,
+      storage: 'sqlite',
+    })
+    const { c } = await open(s, 'team:log', 'a')
+    await waitFor(() => entries.some((e) => e.msg === 'session open'), 'session open log')
+    expect(entries.find((e) => e.msg === 'session open')?.fields).toMatchObject({
+      storeId: 'team:log',
+      clientId: 'a',
+      cursor: 0,
+    })
+    c.sendRaw('{bad')
+    c.send({ t: 'hello', v: 1, storeId: 'team:log', clientId: 'a', cursor: 0 })
+    await c.closed
+    expect(entries.find((e) => e.msg === 'session closed by server')?.fields).toMatchObject({
+      code: 'protocol',
+      closeCode: 4400,
+    })
+  })
+})

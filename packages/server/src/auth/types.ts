@@ -54,7 +54,14 @@ export interface AuthRequest {
  */
 export type Authenticate = (request: AuthRequest) => AuthUser | null | Promise<AuthUser | null>
 
-/** An operation on a store. */
+/**
+ * An operation on a store.
+ *
+ * @example
+ * ```ts
+ * const action: Action = 'write'
+ * ```
+ */
 export type Action = 'read' | 'write'
 
 /**

@@ -94,5 +94,12 @@ export const CLOSE_CODES = {
   internalError: 4500,
 } as const
 
-/** Union of the numeric close codes in {@link CLOSE_CODES}. */
+/**
+ * Union of the numeric close codes in {@link CLOSE_CODES}.
+ *
+ * @example
+ * ```ts
+ * const code: CloseCode = CLOSE_CODES.tokenExpired
+ * ```
+ */
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES]

@@ -48,7 +48,15 @@ export interface DecodeOptions {
   maxEventsPerPush?: number
 }
 
-/** A frame as a WebSocket library may deliver it. */
+/**
+ * A frame as a WebSocket library may deliver it (browser: string or ArrayBuffer; `ws`:
+ * Buffer or Buffer[]).
+ *
+ * @example
+ * ```ts
+ * const frame: RawFrame = new TextEncoder().encode('{"t":"ping","ts":1}')
+ * ```
+ */
 export type RawFrame = string | Uint8Array | ArrayBuffer | readonly Uint8Array[]
 
 type Obj = Record<string, unknown>

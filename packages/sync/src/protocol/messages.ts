@@ -198,6 +198,11 @@ export type AckResult =
  * - `unknown_event` — the server's schema has no synced event of that name.
  * - `forbidden` — the authorize hook refused the write.
  * - `gap` — seq > lastSeq + 1; nothing recorded, re-push from `ack.lastSeq + 1`.
+ *
+ * @example
+ * ```ts
+ * const final = (code: RejectionCode) => code !== 'gap'
+ * ```
  */
 export type RejectionCode = 'invalid' | 'unknown_event' | 'forbidden' | 'gap'
 
@@ -220,6 +225,11 @@ export interface AckMessage {
 
 /**
  * Session-level error codes carried by `error` frames (and HTTP error bodies).
+ *
+ * @example
+ * ```ts
+ * const retry = (code: SessionErrorCode) => code === 'rate_limited' || code === 'shutting_down'
+ * ```
  */
 export type SessionErrorCode =
   | ProtocolErrorCode
@@ -292,6 +302,11 @@ export interface HttpPushBody {
 
 /**
  * Codes of {@link ProtocolError}: why a frame could not be decoded.
+ *
+ * @example
+ * ```ts
+ * const code: ProtocolErrorCode = 'bad_field'
+ * ```
  */
 export type ProtocolErrorCode =
   | 'bad_json'

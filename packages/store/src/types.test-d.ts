@@ -3,7 +3,7 @@
  * shapes must fail to compile. Checked by `npm run typecheck`; never executed.
  */
 import { z } from 'zod'
-import { events, schema, todos } from '../test/fixtures.js'
+import { events, type schema, todos } from '../test/fixtures.js'
 import type { Store } from './index.js'
 import { Column, Events, makeSchema, rawSql, table } from './index.js'
 

@@ -10,8 +10,10 @@ import type { Computed, ReadableStore, Signal } from '@strata/core'
 import { batch, computed, onMount, signal } from '@strata/core'
 import type { Touched } from '../materializers/writer.js'
 import type { CompiledQuery, Query } from '../query/query.js'
+import type { PreparedStatement } from '../adapters/adapter.js'
 import { equalResult } from './equality.js'
 import { mayAffect, tablesInSql } from './invalidation.js'
+import { MAX_PATCH_KEYS, patchRows } from './patch.js'
 
 /** A live query: a read-only core store whose value is the query result. */
 export type LiveQuery<R> = ReadableStore<R>
@@ -35,6 +37,8 @@ export interface LiveQueryInfo {
   readonly tables: readonly string[]
   /** Times the SQL ran. */
   readonly runs: number
+  /** Times the result was patched row by row instead of re-run. */
+  readonly patches: number
   /** Duration of the last run (ms). */
   readonly lastRunMs: number
   /** Whether something observes it now. */
@@ -50,6 +54,9 @@ interface Entry {
   lastRunMs: number
   mounted: boolean
   evicted: boolean
+  /** Keys changed since the last run (patchable queries); null: re-run in full. */
+  pending: Set<unknown> | null | undefined
+  patches: number
 }
 
 const MAX_CACHED = 1000
@@ -60,6 +67,7 @@ const MAX_CACHED = 1000
  */
 export class LiveRegistry {
   readonly #run: (q: CompiledQuery<unknown>) => unknown
+  readonly #prepare: (sql: string) => PreparedStatement
   readonly #known: ReadonlySet<string>
   readonly #now: () => number
   readonly #byTable = new Map<string, Set<Entry>>()
@@ -69,10 +77,12 @@ export class LiveRegistry {
 
   constructor(
     run: (q: CompiledQuery<unknown>) => unknown,
+    prepare: (sql: string) => PreparedStatement,
     knownTables: ReadonlySet<string>,
     now: () => number,
   ) {
     this.#run = run
+    this.#prepare = prepare
     this.#known = knownTables
     this.#now = now
   }
@@ -94,14 +104,29 @@ export class LiveRegistry {
       lastRunMs: 0,
       mounted: false,
       evicted: false,
+      pending: undefined,
+      patches: 0,
       node: computed<unknown>(
-        () => {
+        (prev) => {
           ver.get()
           // An evicted entry no longer gets precise invalidation: depend on every commit.
           if (entry.evicted) this.#version.get()
           const t0 = this.#now()
-          const r = this.#run(compiled)
-          entry.runs++
+          const pending = entry.pending
+          entry.pending = undefined
+          const plan = compiled.patch
+          let r: unknown
+          if (plan && pending instanceof Set && Array.isArray(prev) && entry.runs > 0) {
+            const keys = [...pending]
+            const stmt = this.#prepare(
+              `${plan.selectSql}${plan.join}"${plan.primaryKey}" IN (${keys.map(() => '?').join(', ')})`,
+            )
+            r = patchRows(plan, stmt, prev as Record<string, unknown>[], keys)
+            entry.patches++
+          } else {
+            r = this.#run(compiled)
+            entry.runs++
+          }
           entry.lastRunMs = this.#now() - t0
           return r
         },
@@ -134,27 +159,31 @@ export class LiveRegistry {
     this.#cache.delete(key)
     for (const t of e.compiled.tables) this.#byTable.get(t)?.delete(e)
     e.evicted = true
+    e.pending = null
     e.ver.set(e.ver.peek() + 1)
   }
 
-  /** Re-run the live queries a commit may have changed. */
+  /** Re-run (or mark for patching) the live queries a commit may have changed. */
   notify(touched: Touched): void {
     if (touched.size === 0) return
     batch(() => {
       this.#version.set(this.#version.peek() + 1)
-      if (touched.size === 1) {
-        for (const [t] of touched) {
-          const set = this.#byTable.get(t)
-          if (set) for (const e of set) if (mayAffect(e.compiled, touched)) e.ver.set(e.ver.peek() + 1)
-        }
-        return
-      }
       const hit = new Set<Entry>()
       for (const [t] of touched) {
         const set = this.#byTable.get(t)
         if (set) for (const e of set) if (!hit.has(e) && mayAffect(e.compiled, touched)) hit.add(e)
       }
-      for (const e of hit) e.ver.set(e.ver.peek() + 1)
+      for (const e of hit) {
+        const plan = e.compiled.patch
+        const keys = plan ? touched.get(plan.table) : null
+        if (!keys || e.pending === null) e.pending = null
+        else {
+          const acc = e.pending ?? new Set<unknown>()
+          for (const k of keys) acc.add(k)
+          e.pending = acc.size > MAX_PATCH_KEYS ? null : acc
+        }
+        e.ver.set(e.ver.peek() + 1)
+      }
     })
   }
 
@@ -166,6 +195,7 @@ export class LiveRegistry {
       params: e.compiled.params,
       tables: e.compiled.tables,
       runs: e.runs,
+      patches: e.patches,
       lastRunMs: e.lastRunMs,
       mounted: e.mounted,
     }))

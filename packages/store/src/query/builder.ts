@@ -6,7 +6,7 @@
 import { QueryError } from '../errors.js'
 import type { ColumnDef, ColumnKind } from '../tables/columns.js'
 import { encodeValue } from '../tables/columns.js'
-import type { CompiledQuery, Query, QueryIds } from './query.js'
+import type { CompiledQuery, PatchPlan, Query, QueryIds } from './query.js'
 import { queryKey } from './query.js'
 
 /** Column map of a table. */
@@ -263,10 +263,39 @@ export class QueryBuilder<C extends Columns, S = RowOf<C>> implements Query<S[]>
     const { clause, params } = this.#whereSql()
     const cols = this.state.select ? this.state.select.map(ident).join(', ') : '*'
     let sql = `SELECT ${cols} FROM ${ident(this.meta.name)}${clause}`
-    if (this.state.order.length > 0)
-      sql += ` ORDER BY ${this.state.order.map(([c, d]) => `${ident(c)} ${d === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}`
+    const pk = this.meta.primaryKey
+    // A sorted query is made total by the primary key, so ties have one defined order
+    // (and live patching can place rows exactly where a fresh run would).
+    const order: readonly (readonly [string, Direction])[] =
+      this.state.order.length > 0 && !this.state.order.some(([c]) => c === pk)
+        ? [...this.state.order, [pk, 'asc']]
+        : this.state.order
+    if (order.length > 0)
+      sql += ` ORDER BY ${order.map(([c, d]) => `${ident(c)} ${d === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}`
+    const whereParams = [...params]
     sql += this.#limitSql(params)
     const decodeRow = this.meta.decodeRow
+    let patch: PatchPlan | undefined
+    const selectsPk = this.state.select === undefined || this.state.select.includes(pk)
+    const sortable = order.every(([c]) => this.#column(c).kind !== 'json')
+    if (this.state.limit === undefined && this.state.offset === undefined && selectsPk && sortable) {
+      patch = {
+        table: this.meta.name,
+        primaryKey: pk,
+        selectSql: `SELECT ${cols} FROM ${ident(this.meta.name)}${clause}`,
+        join: clause ? ' AND ' : ' WHERE ',
+        params: whereParams,
+        order: order.map(([c, d]) => {
+          const kind = this.#column(c).kind
+          return {
+            column: c,
+            desc: d === 'desc',
+            kind: kind === 'text' ? 'text' : kind === 'boolean' ? 'boolean' : 'number',
+          }
+        }),
+        decodeRow,
+      }
+    }
     this.#compiled = {
       sql,
       params,
@@ -278,6 +307,7 @@ export class QueryBuilder<C extends Columns, S = RowOf<C>> implements Query<S[]>
         return rows as S[]
       },
       key: queryKey(sql, params),
+      ...(patch ? { patch } : {}),
     }
     return this.#compiled
   }

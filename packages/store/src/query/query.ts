@@ -25,6 +25,26 @@ export interface CompiledQuery<R> {
   decode(rows: Record<string, unknown>[]): R
   /** Stable identity: SQL + parameters. Live queries with equal keys share one node. */
   readonly key: string
+  /** Set when live results can be patched row by row instead of re-running (see live/patch.ts). */
+  readonly patch?: PatchPlan
+}
+
+/** What a live query needs to patch its previous rows for a few changed primary keys. */
+export interface PatchPlan {
+  readonly table: string
+  readonly primaryKey: string
+  /** SELECT … WHERE (filter) AND pk IN (…): everything but the IN list. */
+  readonly selectSql: string
+  /** `' AND '` or `' WHERE '`, joining the filter and the pk list. */
+  readonly join: string
+  readonly params: readonly unknown[]
+  /** Sort keys, last one the primary key; empty for unordered queries. */
+  readonly order: readonly {
+    readonly column: string
+    readonly desc: boolean
+    readonly kind: 'text' | 'number' | 'boolean'
+  }[]
+  readonly decodeRow: (row: Record<string, unknown>) => Record<string, unknown>
 }
 
 /**

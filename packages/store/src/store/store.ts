@@ -124,7 +124,12 @@ export class Store<S extends StoreSchema = StoreSchema> {
     const log = init.engine.log
     this.#nextSeq = Math.max(log.maxSeq(init.clientId), Number(log.meta('lastSeq') ?? 0)) + 1
     this.#confirmedHead = Number(log.meta('confirmedHead') ?? 0)
-    this.#live = new LiveRegistry((q) => this.#engine.run(q), new Set(schema.tablesByName.keys()), init.now)
+    this.#live = new LiveRegistry(
+      (q) => this.#engine.run(q),
+      (sql) => this.#engine.stmts.get(sql),
+      new Set(schema.tablesByName.keys()),
+      init.now,
+    )
     this.devtools = createDevtools({
       engine: init.engine,
       liveInfo: () => this.#live.info(),

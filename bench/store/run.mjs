@@ -79,6 +79,27 @@ const livestore = runSystem('livestore')
   livestore.pendingBoot = b.error ? undefined : b.bootMs
 }
 
+// Extra section: Strata on the browser driver in headless Chromium (not in store.json).
+console.log('strata (browser):')
+const browserRun = (() => {
+  const resultFile = join(scratch, 'browser.json')
+  const started = Date.now()
+  const r = spawnSync(process.execPath, [join(here, 'browser.mjs'), resultFile], {
+    cwd: here,
+    env: { ...process.env, STRATA_BENCH_QUICK: quick ? '1' : '' },
+    encoding: 'utf8',
+    timeout: 300_000,
+  })
+  process.stdout.write(`  strata browser: ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+  try {
+    return JSON.parse(readFileSync(resultFile, 'utf8'))
+  } catch {
+    return {
+      error: `browser run failed (exit ${r.status}): ${(r.stderr ?? '').split('\n').find((l) => /Error/.test(l)) ?? ''}`,
+    }
+  }
+})()
+
 const pick = (r, f) => (r.error ? null : f(r))
 const cases = []
 const add = (name, unit, s, l, note) => {
@@ -197,6 +218,9 @@ if (!quick) {
       livestore.pendingBoot ? `${fmt(livestore.pendingBoot)} ms` : 'not measured (failed)'
     }.`,
     "Load sensitivity: in LiveStore's Node adapter the leader (persistence) shares the event loop with the app, so under CPU contention its numbers fall much further than Strata's. For scale, the same LiveStore cases measured alone on a quiet machine while building this harness: 77 single commits/s, 362 events/s in batches of 100, commit→subscriber 2.7 ms (count) / 2.5 ms (by id) / 48.7 ms (all rows), 584 MB peak RSS, 328 ms boot (confirmed log) — ratios against those are several times smaller than in a loaded run (decision 0037).",
+    browserRun.error
+      ? `Strata in headless Chromium: not measured (${browserRun.error}).`
+      : `Strata in headless Chromium (WASM SQLite in the page, journal in OPFS; bench/store/browser.mjs): single commits each awaited until durable in OPFS ${fmt(browserRun.single.eventsPerSecond)} events/s (OPFS file write per commit); batches of 100 ${fmt(browserRun.batched.eventsPerSecond)} events/s; commit→subscriber median ${fmt(browserRun.batched.count.median)} ms (count) / ${fmt(browserRun.batched.byId.median)} ms (by id) / ${fmt(browserRun.batched.allRows.median)} ms (all rows, result checked); boot of ${browserRun.boot.rows} events from OPFS ${fmt(browserRun.boot.bootMs)} ms (no snapshot yet: journal replay).`,
     'Goals from issue 5 (benchmark, not a timed test):',
     `  ${goal('≥ 100× LiveStore single-commit throughput', r('single_commits_persisted') === null ? null : r('single_commits_persisted') >= 100)} (${fmt(r('single_commits_persisted'))}×)`,
     ...['latency_count_median', 'latency_by_id_median', 'latency_all_rows_median'].map(

@@ -57,6 +57,24 @@ describe('Persister', () => {
     expect(b.report.replayed).toBe(26 - b.report.snapshotSeq)
   })
 
+  it('also snapshots when journal files pile up, so a boot reads a bounded number of files', async () => {
+    const files = new Map<string, Uint8Array>()
+    const persister = new Persister({ storeId: 's', storage: memoryStorage(files), maxJournalFiles: 5 })
+    const driver = new JournaledDriver(await wasmEngine(), { onRecord: (r) => persister.enqueue(r) })
+    await persister.load(driver)
+    persister.attach(driver)
+    driver.exec('CREATE TABLE t (x)')
+    for (let i = 0; i < 12; i++) {
+      driver.exec(`INSERT INTO t VALUES (${i})`)
+      await persister.flush() // one file per commit
+    }
+    const journal = [...files.keys()].filter((n) => n.startsWith('j-'))
+    expect(journal.length).toBeLessThan(5)
+    expect([...files.keys()].some((n) => n.startsWith('s-'))).toBe(true)
+    const b = await open(memoryStorage(files))
+    expect(count(b.driver)).toBe(12)
+  })
+
   it('ignores and removes an empty file left by a write interrupted mid-way', async () => {
     const files = new Map<string, Uint8Array>()
     const a = await open(memoryStorage(files))

@@ -2,7 +2,8 @@
  * The persister makes a journaled driver durable: it writes committed records to a
  * `DurableStorage` as batch files (group commit: records that arrive while a write is in
  * flight go out together in the next file), replaces the journal by a snapshot of the
- * whole database every `snapshotEvery` records, and at boot rebuilds the database from
+ * whole database every `snapshotEvery` records or `maxJournalFiles` files (so a boot
+ * reads a bounded number of files), and at boot rebuilds the database from
  * the newest snapshot plus the journal after it.
  *
  * File names (fixed-width so they sort): `s-<seq>` = snapshot containing records ≤ seq;
@@ -28,6 +29,8 @@ export interface PersisterOptions {
   readonly cipher?: Cipher | undefined
   /** Records between snapshots (default 2,000). */
   readonly snapshotEvery?: number | undefined
+  /** Journal files between snapshots (default 64): bounds how many files a boot reads. */
+  readonly maxJournalFiles?: number | undefined
   /** Called when a background write fails (the error also rejects the next `flush`). */
   readonly onError?: ((error: PersistenceError) => void) | undefined
 }
@@ -75,6 +78,8 @@ export class Persister {
   #drain: Promise<void> | undefined
   #error: PersistenceError | undefined
   #sinceSnapshot = 0
+  #journalFiles = 0
+  readonly #maxJournalFiles: number
   #durableHead = 0
   #closed = false
 
@@ -82,6 +87,7 @@ export class Persister {
   constructor(options: PersisterOptions) {
     this.#options = options
     this.#snapshotEvery = options.snapshotEvery ?? 2000
+    this.#maxJournalFiles = options.maxJournalFiles ?? 64
   }
 
   /** Seq of the last record known to be durable. */
@@ -126,10 +132,12 @@ export class Persister {
       break
     }
     batches.sort((a, b) => a.first - b.first)
+    const needed = batches.filter((b) => b.last > driver.head)
+    // Read concurrently (OPFS / IndexedDB round trips dominate), apply strictly in order.
+    const contents = await Promise.all(needed.map((b) => this.#guard(b.name, () => readFile(b.name))))
     let replayed = 0
-    for (const batch of batches) {
-      if (batch.last <= driver.head) continue
-      const bytes = await this.#guard(batch.name, () => readFile(batch.name))
+    for (const [i, batch] of needed.entries()) {
+      const bytes = contents[i]
       if (bytes === undefined) continue
       const records = await this.#guard(batch.name, async () => decodeBatch(bytes))
       const fresh = records.filter((r) => r.seq > driver.head)
@@ -148,6 +156,7 @@ export class Persister {
     const stored = [...snapshots, ...batches.filter((b) => !discarded.includes(b.name)).map((b) => b.last)]
     this.#durableHead = Math.max(0, ...stored)
     this.#sinceSnapshot = replayed
+    this.#journalFiles = needed.length
     return { snapshotSeq, replayed, discarded }
   }
 
@@ -169,7 +178,8 @@ export class Persister {
   attach(driver: JournaledDriver): void {
     this.#driver = driver
     // A long replay makes the next boot slow: fold it into a snapshot now.
-    if (this.#sinceSnapshot >= this.#snapshotEvery) this.#schedule()
+    if (this.#sinceSnapshot >= this.#snapshotEvery || this.#journalFiles >= this.#maxJournalFiles)
+      this.#schedule()
   }
 
   /**
@@ -199,7 +209,8 @@ export class Persister {
       const snapshotDue = () =>
         this.#driver !== undefined &&
         !this.#driver.inTransaction &&
-        this.#sinceSnapshot + this.#pending.length >= this.#snapshotEvery
+        (this.#sinceSnapshot + this.#pending.length >= this.#snapshotEvery ||
+          this.#journalFiles >= this.#maxJournalFiles)
       while (this.#pending.length > 0 || snapshotDue()) {
         if (snapshotDue()) {
           await this.#snapshot()
@@ -220,6 +231,7 @@ export class Persister {
         }
         this.#durableHead = last
         this.#sinceSnapshot += records.length
+        this.#journalFiles++
       }
       this.#error = undefined
     } catch (e) {
@@ -249,6 +261,7 @@ export class Persister {
     }
     this.#durableHead = Math.max(this.#durableHead, seq)
     this.#sinceSnapshot = 0
+    this.#journalFiles = 0
     const obsolete = (await storage.list()).filter((n) => {
       const p = parseName(n)
       return p !== null && (p.kind === 's' ? p.seq < seq : p.last <= seq)

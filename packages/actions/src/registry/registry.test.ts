@@ -1,3 +1,4 @@
+import { signal } from '@strata/core'
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import {
@@ -256,8 +257,11 @@ describe('debounce, throttle, cancellation', () => {
 describe('bad input: typed errors naming action and cause, state unchanged', () => {
   it('unknown action', async () => {
     const a = createActions<Acts>()
+    const user = signal('Ada')
+    a.register('add', () => user.set('changed'))
     const r = await a.dispatchWithResult('rename', { name: 'x' })
     expect(r.error).toBeInstanceOf(UnknownActionError)
+    expect(user.peek()).toBe('Ada')
     expect(r.error?.message).toContain('"rename"')
     await expect(a.dispatch('rename', { name: 'x' })).rejects.toMatchObject({
       code: 'UNKNOWN_ACTION',
@@ -267,13 +271,16 @@ describe('bad input: typed errors naming action and cause, state unchanged', () 
 
   it('payload failing its Standard Schema: no handler runs', async () => {
     const a = createActions<Acts>({ actions: { rename: { schema: z.object({ name: z.string().min(1) }) } } })
-    let state = 'Ada'
-    a.register('rename', (p) => void (state = p.name))
+    const user = signal('Ada')
+    const seen: string[] = []
+    user.listen((v) => seen.push(v))
+    a.register('rename', (p) => user.set(p.name))
     const err = await a.dispatch('rename', { name: '' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ActionValidationError)
     expect((err as ActionValidationError).message).toMatch(/"rename".*name:/)
     expect((err as ActionValidationError).issues.length).toBeGreaterThan(0)
-    expect(state).toBe('Ada')
+    expect(user.peek()).toBe('Ada')
+    expect(seen).toEqual([])
   })
 
   it('the schema output (transformed) is what handlers receive', async () => {
@@ -288,11 +295,11 @@ describe('bad input: typed errors naming action and cause, state unchanged', () 
 
   it('re-entrant loop (sync and across awaits via controller.dispatch): ActionLoopError, writes after it never happen', async () => {
     const a = createActions<Acts>({ maxDepth: 8 })
-    let writes = 0
+    const pings = signal(0)
     a.register('ping', async (_p, c) => {
       await Promise.resolve()
       await c.dispatch('pong')
-      writes++
+      pings.update((n) => n + 1)
     })
     a.register('pong', () => a.dispatch('ping'))
     const err = await a.dispatch('ping').catch((e: unknown) => e)
@@ -302,28 +309,28 @@ describe('bad input: typed errors naming action and cause, state unchanged', () 
     expect(root).toBeInstanceOf(ActionLoopError)
     expect((root as ActionLoopError).chain).toHaveLength(8)
     expect((root as ActionLoopError).message).toContain('ping → pong → ping')
-    expect(writes).toBe(0)
+    expect(pings.peek()).toBe(0)
   })
 
   it('a handler that never settles: ActionTimeoutError, its signal aborted, state unchanged', async () => {
     const late = vi.fn()
     const a = createActions<Acts>({ timeout: 30, onLateError: late })
-    let value = 1
-    let signal: AbortSignal | undefined
+    const value = signal(1)
+    let handlerSignal: AbortSignal | undefined
     a.register(
       'slow',
       async (_p, c) => {
-        signal = c.signal
+        handlerSignal = c.signal
         await new Promise(() => {})
-        value = 2
+        value.set(2)
       },
       { id: 'hang' },
     )
     const r = await a.dispatchWithResult('slow')
     expect(r.error).toBeInstanceOf(ActionTimeoutError)
     expect(r.error?.message).toBe('Handler "hang" of action "slow" did not settle within 30 ms')
-    expect(signal?.aborted).toBe(true)
-    expect(value).toBe(1)
+    expect(handlerSignal?.aborted).toBe(true)
+    expect(value.peek()).toBe(1)
   })
 
   it('a timed-out handler that fails later reaches onLateError', async () => {

@@ -35,7 +35,7 @@ const median = (xs) => {
 }
 
 /** Run one job on fresh storage per round; `prepare` fills storage first (untimed). */
-async function measure(kind, lib, job, prepare) {
+async function measure(kind, job, prepare) {
   const times = []
   const total = WARMUP[kind] + ROUNDS[kind]
   for (let r = 0; r < total; r++) {
@@ -83,7 +83,7 @@ for (const kind of ['memory', 'file']) {
   for (const c of cases) {
     const row = { engine: kind, case: c.id, label: c.label, ms: {} }
     for (const [id, a] of Object.entries(adapters)) {
-      row.ms[id] = await measure(kind, id, c.run(a), c.prepare?.(a))
+      row.ms[id] = await measure(kind, c.run(a), c.prepare?.(a))
     }
     results.push(row)
     const cells = Object.entries(row.ms).map(([id, ms]) => `${id} ${ms.toFixed(2)} ms`)

@@ -10,8 +10,19 @@
  * One pull runs at a time so `events` frames stay in gseq order.
  */
 import { SyncConfigError } from '../errors.js'
-import type { ClientMessage, HelloMessage, HttpPushBody } from '../protocol/index.js'
-import type { Transport, TransportConnection, TransportHandlers } from './transport.js'
+import { CLOSE_CODES, type ClientMessage, type HelloMessage, type HttpPushBody } from '../protocol/index.js'
+import type { Transport, TransportCloseInfo, TransportConnection, TransportHandlers } from './transport.js'
+
+/**
+ * HTTP statuses that end the emulated session, as the WebSocket close code the server
+ * would have used, so the client applies one retry policy to both transports.
+ */
+const HTTP_CLOSE_CODES: Readonly<Record<number, number>> = {
+  401: CLOSE_CODES.unauthorized,
+  403: CLOSE_CODES.forbidden,
+  429: CLOSE_CODES.rateLimited,
+  503: CLOSE_CODES.goingAway,
+}
 
 /**
  * The subset of `fetch` used here.
@@ -85,16 +96,17 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       const abort = new AbortController()
       let closed = false
       let session: { hello: HelloMessage; cursor: number } | undefined
-      let pulling = false
-      let pullAgain = false
       let pollTimer: ReturnType<typeof setTimeout> | undefined
 
-      const finish = (reason: string, local: boolean, error?: unknown) => {
+      const finish = (reason: string, local: boolean, error?: unknown, code?: number) => {
         if (closed) return
         closed = true
         abort.abort()
         if (pollTimer) clearTimeout(pollTimer)
-        handlers.onClose(error === undefined ? { reason, local } : { reason, local, error })
+        const info: TransportCloseInfo = { reason, local }
+        if (error !== undefined) info.error = error
+        if (code !== undefined) info.code = code
+        handlers.onClose(info)
       }
       const storePath = () => `${root}/v1/stores/${encodeURIComponent(session!.hello.storeId)}`
       const headers = (): Record<string, string> => {
@@ -118,9 +130,9 @@ export function httpTransport(options: HttpTransportOptions): Transport {
             // The server answers errors with an `error` frame body: deliver it, then end
             // the session for statuses that a retry with the same request cannot fix.
             handlers.onMessage(text)
-            if (res.status === 401 || res.status === 403 || res.status >= 500 || res.status === 429) {
-              finish(`HTTP ${res.status}`, false)
-            }
+            const code =
+              HTTP_CLOSE_CODES[res.status] ?? (res.status >= 500 ? CLOSE_CODES.internalError : undefined)
+            if (code !== undefined) finish(`HTTP ${res.status}`, false, undefined, code)
             return undefined
           }
           return text
@@ -135,24 +147,26 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         if (pollTimer) clearTimeout(pollTimer)
         pollTimer = setTimeout(() => void pull(), pollIntervalMs)
       }
-      const pull = async (): Promise<void> => {
+      // Pulls run one after another (a chain), so `events` frames stay in gseq order and a
+      // pull requested after a push always starts after that push committed.
+      let chain: Promise<void> = Promise.resolve()
+      const pullOnce = async (): Promise<void> => {
         if (closed || !session) return
-        if (pulling) {
-          pullAgain = true
-          return
-        }
-        pulling = true
-        pullAgain = false
         if (pollTimer) clearTimeout(pollTimer)
         const limit = options.pullLimit ? `&limit=${options.pullLimit}` : ''
-        const text = await request(`${storePath()}/pull?cursor=${session.cursor}${limit}`)
-        pulling = false
-        if (text === undefined || closed) return
-        const { last, more } = peekEvents(text)
-        if (last !== undefined) session.cursor = last
-        handlers.onMessage(text)
-        if (more || pullAgain) void pull()
-        else schedulePoll()
+        for (;;) {
+          const text = await request(`${storePath()}/pull?cursor=${session.cursor}${limit}`)
+          if (text === undefined || closed) return
+          const { last, more } = peekEvents(text)
+          if (last !== undefined) session.cursor = last
+          handlers.onMessage(text)
+          if (!more) break
+        }
+        schedulePoll()
+      }
+      const pull = (): Promise<void> => {
+        chain = chain.then(pullOnce)
+        return chain
       }
 
       const send = async (message: ClientMessage) => {

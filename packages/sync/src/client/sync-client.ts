@@ -211,11 +211,20 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (leading && tabs?.coordinated)
       tabs.post({ type: 'status', status: serialiseStatus(writer.snapshot()) })
   }
-  /** Recomputes the derived fields; `extra` lands in the same patch (observers never see a torn state). */
+  // Reading the pending list costs a query (on a large log, the dominant cost of a commit
+  // round); `freshPending` keeps the list read after a commit for the push that follows in
+  // the same tick, and is dropped whenever the store changes it otherwise.
+  let freshPending: readonly SyncEventRecord[] | undefined
+  const readPending = (): readonly SyncEventRecord[] => {
+    const list = freshPending ?? seam.pending()
+    freshPending = undefined
+    return list
+  }
   let knownPending = countPending(seam)
+  /** Recomputes the derived fields; `extra` lands in the same patch (observers never see a torn state). */
   const refreshStatus = (extra: Partial<SyncStatusSnapshot> = {}, recount = true) => {
-    // Reading the pending list costs a query; skip it when nothing could have changed it.
-    if (recount) knownPending = countPending(seam)
+    // Skip the count when nothing could have changed it.
+    if (recount) knownPending = freshPending ? freshPending.length : countPending(seam)
     const pendingCount = knownPending
     const busy = welcomed && (catchingUp || window.inFlight > 0 || pendingCount > 0)
     const changes: Partial<SyncStatusSnapshot> = { ...extra, pendingCount, syncing: busy }
@@ -363,6 +372,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         reconnector.schedule()
         return
       }
+      freshPending = undefined
       try {
         seam.applyUpstream(events)
       } catch (error) {
@@ -397,6 +407,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     window.ack(message.id)
     lastSeq = Math.max(lastSeq, message.lastSeq)
     let gap = false
+    let rejected = false
     for (const result of message.results) {
       if (result.ok) continue
       if (result.code === 'gap') {
@@ -404,10 +415,12 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         continue
       }
       rejectPending(result.seq, result.code, result.reason)
+      rejected = true
     }
     if (gap) window.reset(message.lastSeq)
-    refreshStatus()
     flushPushes()
+    // An ok ack changes nothing in the store (confirmation comes with the events frame).
+    refreshStatus({}, rejected)
   }
 
   function onError(message: ErrorMessage) {
@@ -452,6 +465,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   function rejectPending(seq: number, code: Exclude<RejectionCode, 'gap'>, reason: string) {
     const event = seam.pending().find((e) => e.seq === seq)
     if (!event) return // already gone (a duplicate outcome for an event we removed before)
+    freshPending = undefined
     seam.reject(seq, reason)
     const error = new SyncEventRejectedError(event.name, seq, code, reason)
     const rejection: SyncRejection = { event, code, reason, error }
@@ -472,13 +486,13 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     queueMicrotask(() => {
       pushScheduled = false
       flushPushes()
-      refreshStatus()
+      refreshStatus({}, false) // onPending already counted
     })
   }
 
   function flushPushes() {
     if (!conn || !welcomed) return
-    const batches = window.take(seam.pending())
+    const batches = window.take(readPending())
     for (const batch of batches) conn.send({ t: 'push', id: batch.id, events: batch.events.map(toPushed) })
   }
 
@@ -528,7 +542,13 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   const offPending = seam.onPending(() => {
     // The count is visible at once (the commit is local); the push waits for the microtask.
-    knownPending = countPending(seam)
+    if (seam.pendingCount) {
+      freshPending = undefined
+      knownPending = seam.pendingCount()
+    } else {
+      freshPending = seam.pending()
+      knownPending = freshPending.length
+    }
     patch({ pendingCount: knownPending, ...(welcomed ? { syncing: true } : {}) })
     if (leading) schedulePush()
     else if (tabs?.coordinated) tabs.post({ type: 'nudge' })

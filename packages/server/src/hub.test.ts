@@ -75,3 +75,29 @@ async function waitUntil(check: () => boolean): Promise<void> {
     await new Promise((r) => setTimeout(r, 5))
   }
 }
+
+describe('Hub while a store is opening', () => {
+  it('a commit announced during the initial head read is not lost', async () => {
+    const real = openSqliteStorage({ filename: ':memory:' })
+    storage = real
+    // The one stub of this unit test: hold the initial head read until a commit happened.
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const slowHead: SyncStorage = {
+      ...real,
+      head: async (id) => {
+        const h = await real.head(id)
+        await gate
+        return h
+      },
+    }
+    const hub = new Hub(slowHead)
+    const joining = hub.join('st', { wake() {} }) // reads head 0, then waits
+    const r = await push(real, 'a', 1, 2)
+    hub.committed('st', r.appended, r.head) // the state does not exist yet
+    release()
+    await joining
+    await waitUntil(() => hub.head('st') === 2)
+    expect((await hub.read('st', 0, 10)).map((e) => e.gseq)).toEqual([1, 2])
+  })
+})

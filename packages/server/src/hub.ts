@@ -62,6 +62,8 @@ export interface HubOptions {
 export class Hub {
   private readonly stores = new Map<string, StoreState>()
   private readonly opening = new Map<string, Promise<StoreState>>()
+  /** Heads announced while a store's state was being opened (its head read may be stale). */
+  private readonly headsWhileOpening = new Map<string, number>()
   private readonly windowSize: number
 
   /**
@@ -84,6 +86,7 @@ export class Hub {
   async join(storeId: string, sub: Subscriber): Promise<number> {
     const state = await this.state(storeId)
     state.subscribers.add(sub)
+    if (state.remoteHead > state.head && !state.fetching) void this.fetchRemote(storeId, state)
     return state.head
   }
 
@@ -119,7 +122,11 @@ export class Hub {
    */
   committed(storeId: string, appended: readonly ConfirmedEvent[], head: number): void {
     const state = this.stores.get(storeId)
-    if (!state || appended.length === 0) return
+    if (!state) {
+      this.noteWhileOpening(storeId, head)
+      return
+    }
+    if (appended.length === 0) return
     this.remember(state, appended)
     const first = appended[0] as ConfirmedEvent
     state.lastBatch = { after: first.gseq - 1, head, events: appended }
@@ -136,7 +143,11 @@ export class Hub {
    */
   remote(storeId: string, head: number): void {
     const state = this.stores.get(storeId)
-    if (!state || head <= state.head) return
+    if (!state) {
+      this.noteWhileOpening(storeId, head)
+      return
+    }
+    if (head <= state.head) return
     state.remoteHead = Math.max(state.remoteHead, head)
     if (!state.fetching) void this.fetchRemote(storeId, state)
   }
@@ -249,12 +260,24 @@ export class Hub {
         }
         this.stores.set(storeId, state)
         this.opening.delete(storeId)
+        const announced = this.headsWhileOpening.get(storeId)
+        this.headsWhileOpening.delete(storeId)
+        // A commit landed between the head read and now: fetched once the subscriber is in (join).
+        if (announced !== undefined && announced > state.head) state.remoteHead = announced
         return state
       })
-      opening.catch(() => this.opening.delete(storeId))
+      opening.catch(() => {
+        this.opening.delete(storeId)
+        this.headsWhileOpening.delete(storeId)
+      })
       this.opening.set(storeId, opening)
     }
     return opening
+  }
+
+  private noteWhileOpening(storeId: string, head: number): void {
+    if (!this.opening.has(storeId)) return
+    this.headsWhileOpening.set(storeId, Math.max(head, this.headsWhileOpening.get(storeId) ?? 0))
   }
 
   private remember(state: StoreState, events: readonly ConfirmedEvent[]): void {

@@ -92,7 +92,9 @@ export class ReactiveNode {
   /** Tracked read (the hot path: a flag test, a link, a field load). */
   get(): unknown {
     if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true)
-    if (activeSub) link(this, activeSub)
+    const sub = activeSub
+    // repeated reads of the same dep (a loop in a computed) stop at the first test
+    if (sub && sub.depsTail?.dep !== this) link(this, sub)
     return this.value
   }
 

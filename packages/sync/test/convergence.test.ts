@@ -3,7 +3,7 @@
 // HTTP fallback transport converges too.
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, openDevice, startServerProcess, until } from './harness.js'
-import { events, todos } from './todo-schema.js'
+import { events, todos, ui } from './todo-schema.js'
 
 afterEach(cleanup)
 
@@ -68,5 +68,23 @@ describe('two devices on one server', () => {
     await until(() => titles(a).length === 2, 'A (HTTP polling) sees the WebSocket push')
     await a.client.whenSynced()
     expect(titles(a)).toEqual(titles(b))
+  })
+
+  it('keep client-only events (UI state) local while synced events travel (seed 003)', async () => {
+    const server = await startServerProcess()
+    const a = await openDevice(server.wsUrl)
+    const b = await openDevice(server.wsUrl)
+    a.store.commit(
+      events.filterChanged({ filter: 'done' }),
+      events.todoCreated({ id: 'c1', title: 'shared' }),
+    )
+    await until(() => titles(b).length === 1, 'B sees the synced todo')
+    await a.client.whenSynced()
+    expect(a.store.query(ui).map((r) => r.value)).toEqual(['done'])
+    expect(b.store.query(ui)).toEqual([])
+    const log = (await (await fetch(`${server.url}/v1/stores/team%3Ae2e/pull?cursor=0`)).json()) as {
+      events: Array<{ name: string }>
+    }
+    expect(log.events.map((e) => e.name)).toEqual(['v1.TodoCreated'])
   })
 })

@@ -7,6 +7,12 @@
 import { Column, Events, makeSchema, table } from '@strata/store'
 import { z } from 'zod'
 
+/** Per-device UI state (seed 003: "don't sync UI state"), written by a client-only event. */
+export const ui = table('ui', {
+  key: Column.text({ primaryKey: true }),
+  value: Column.text(),
+})
+
 export const todos = table('todos', {
   id: Column.text({ primaryKey: true }),
   title: Column.text(),
@@ -21,11 +27,12 @@ export const events = {
   todoCreated: Events.synced({ name: 'v1.TodoCreated', schema: created }),
   todoRenamed: Events.synced({ name: 'v1.TodoRenamed', schema: renamed }),
   todoDeleted: Events.synced({ name: 'v1.TodoDeleted', schema: deleted }),
+  filterChanged: Events.clientOnly({ name: 'v1.FilterChanged', schema: z.object({ filter: z.string() }) }),
 }
 
 export const schema = makeSchema({
   events,
-  tables: { todos },
+  tables: { todos, ui },
   materializers: {
     // upsert: the same todo created twice (e.g. on two devices) stays one row.
     'v1.TodoCreated': ({ id, title, by }, db) => db.upsert(todos, { id, title, by: by ?? '' }),
@@ -35,6 +42,7 @@ export const schema = makeSchema({
     'v1.TodoDeleted': ({ id }, db) => {
       db.delete(todos, { id })
     },
+    'v1.FilterChanged': ({ filter }, db) => db.upsert(ui, { key: 'filter', value: filter }),
   },
 })
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { SchemaError } from '../errors.js'
+import { Events } from '../events/define.js'
+import { Column } from '../tables/columns.js'
+import { table } from '../tables/table.js'
+import { makeSchema } from './make-schema.js'
+
+const t = table('t', { id: Column.text({ primaryKey: true }) })
+const e = Events.synced({ name: 'v1.E', schema: z.object({}) })
+
+describe('makeSchema', () => {
+  it('hashes the table DDL', () => {
+    const a = makeSchema({ events: { e }, tables: { t }, materializers: { 'v1.E': () => undefined } })
+    const t2 = table('t', { id: Column.text({ primaryKey: true }), x: Column.integer({ default: 1 }) })
+    const b = makeSchema({ events: { e }, tables: { t: t2 }, materializers: { 'v1.E': () => undefined } })
+    expect(a.hash).toMatch(/^[0-9a-f]{8}$/)
+    expect(a.hash).not.toBe(b.hash)
+    expect(b.ddl[0]).toBe(
+      'CREATE TABLE IF NOT EXISTS "t" ("id" TEXT PRIMARY KEY NOT NULL, "x" INTEGER NOT NULL DEFAULT 1)',
+    )
+  })
+  it('refuses missing materializers, orphans, duplicates and bad names', () => {
+    expect(() => makeSchema({ events: { e }, tables: { t }, materializers: {} as never })).toThrow(
+      /has no materializer/,
+    )
+    expect(() =>
+      makeSchema({ events: {}, tables: {}, materializers: { 'v1.X': () => undefined } as never }),
+    ).toThrow(SchemaError)
+    expect(() =>
+      makeSchema({
+        events: { e, f: Events.synced({ name: 'v1.E', schema: z.object({}) }) },
+        tables: {},
+        materializers: { 'v1.E': () => undefined },
+      }),
+    ).toThrow(/twice/)
+    expect(() => Events.synced({ name: 'Nope', schema: z.object({}) })).toThrow(SchemaError)
+    expect(() => table('bad name', { id: Column.text({ primaryKey: true }) })).toThrow(SchemaError)
+    expect(() => table('nopk', { id: Column.text() })).toThrow(/primary key/)
+    expect(() => table('__strata_x', { id: Column.text({ primaryKey: true }) })).toThrow(/reserved/)
+  })
+})

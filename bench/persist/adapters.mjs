@@ -14,12 +14,13 @@ const check = (ok, what) => {
 
 export const adapters = {
   strata: {
+    id: 'strata',
     name: '@strata/persist',
     async persistKeys(s, n) {
       const m = persistentMap({}, 'k:', { engine: s.strata, crossTab: false })
       for (let i = 0; i < n; i++) m.setKey(`key${i}`, { i, label: `item ${i}` })
       await m.flush()
-      check(s.strata.keys('k:').length === n, 'strata wrote every key')
+      check((await s.strata.keys('k:')).length === n, 'strata wrote every key')
     },
     async hydrateKeys(s, n) {
       const m = persistentMap({}, 'k:', { engine: s.strata, crossTab: false })
@@ -40,6 +41,7 @@ export const adapters = {
     },
   },
   nanostores: {
+    id: 'nanostores',
     name: '@nanostores/persistent',
     async persistKeys(s, n) {
       setPersistentEngine(s.nanostores, noEvents)
@@ -66,14 +68,21 @@ export const adapters = {
     },
   },
   zustand: {
+    id: 'zustand',
     name: 'zustand persist',
     async persistKeys(s, n) {
       // zustand persists one object; each change rewrites it (its documented model).
       const store = createStore(
         persist(() => ({}), { name: 'k', storage: createJSONStorage(() => s.zustand) }),
       )
-      for (let i = 0; i < n; i++) store.setState({ [`key${i}`]: { i, label: `item ${i}` } })
-      check(Object.keys(JSON.parse(s.zustand.getItem('k')).state).length === n, 'zustand wrote every key')
+      // With an async storage every setState returns its write's promise: wait for all.
+      const writes = []
+      for (let i = 0; i < n; i++) writes.push(store.setState({ [`key${i}`]: { i, label: `item ${i}` } }))
+      await Promise.all(writes)
+      check(
+        Object.keys(JSON.parse(await s.zustand.getItem('k')).state).length === n,
+        'zustand wrote every key',
+      )
     },
     async hydrateKeys(s, n) {
       const store = createStore(
@@ -86,7 +95,7 @@ export const adapters = {
       const store = createStore(
         persist(() => ({ big: null }), { name: 'big', storage: createJSONStorage(() => s.zustand) }),
       )
-      store.setState({ big: value })
+      await store.setState({ big: value })
     },
     async hydrateBig(s, value) {
       const store = createStore(

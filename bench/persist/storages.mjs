@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { memoryEngine, webStorageEngine } from '@strata/persist'
+import { webStorageEngine } from '@strata/persist'
 import { fileEngine } from '@strata/persist/node'
 
 /** A Map-backed implementation of the DOM Storage interface. */
@@ -71,6 +71,7 @@ export function makeStorage(kind) {
       strata: webStorageEngine(storage, 'memory'),
       zustand: storage,
       nanostores: bag,
+      supports: () => true,
       cleanup() {},
     }
   }
@@ -89,9 +90,9 @@ export function makeStorage(kind) {
       ...shapes(fileEngine({ directory })),
       // Untimed set-up (filling storage before a hydrate run) skips fsync: same files, faster.
       prepare: shapes(fileEngine({ directory, durable: false })),
+      supports: () => true,
       cleanup: () => rmSync(directory, { recursive: true, force: true }),
     }
   }
-  if (kind === 'strata-memory') return { strata: memoryEngine(), cleanup() {} }
   throw new Error(`unknown storage ${kind}`)
 }

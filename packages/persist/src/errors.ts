@@ -207,7 +207,17 @@ export class ConfigError extends PersistError {
   }
 }
 
-/** True when an engine error means "storage full". */
+/**
+ * True when an engine error means "storage full" (DOM QuotaExceededError, Firefox's
+ * legacy name, Node's ENOSPC).
+ *
+ * @param e what the engine threw
+ * @returns whether it is a quota error
+ * @example
+ * ```ts
+ * try { localStorage.setItem('k', big) } catch (e) { if (isQuotaError(e)) freeSpace() }
+ * ```
+ */
 export function isQuotaError(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false
   const { name, code } = e as { name?: unknown; code?: unknown }

@@ -45,7 +45,13 @@ function shallowMerge<T>(stored: unknown, current: T): T {
   return isPlainObject(stored) && isPlainObject(current) ? ({ ...current, ...stored } as T) : (stored as T)
 }
 
-/** Validate options that would otherwise fail later and quietly. */
+/**
+ * @internal Validate options that would otherwise fail later and quietly.
+ * @example
+ * ```ts
+ * checkCommon('settings', { version: 1, debounce: 300 }) // throws ConfigError on bad input
+ * ```
+ */
 export function checkCommon(key: string, options: { version?: number; debounce?: number }): void {
   if (typeof key !== 'string' || key.length === 0)
     throw new ConfigError(String(key), 'key must be a non-empty string')

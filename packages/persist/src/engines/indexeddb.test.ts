@@ -26,6 +26,22 @@ describe('indexedDBEngine (fake-indexeddb; real IndexedDB runs in test/browser.t
     e.close()
   })
 
+  it('reads of one tick share a transaction yet see exactly the writes issued before them', async () => {
+    const e = fresh()
+    await e.setItem('k', 'old')
+    const [before, , after, many] = await Promise.all([
+      e.getItem('k'),
+      e.setItem('k', 'new'),
+      e.getItem('k'),
+      Promise.all(Array.from({ length: 100 }, (_, i) => e.getItem(i === 50 ? 'k' : `none${i}`))),
+    ])
+    expect(before).toBe('old')
+    expect(after).toBe('new')
+    expect(many[50]).toBe('new')
+    expect(many.filter((v) => v === null)).toHaveLength(99)
+    e.close()
+  })
+
   it('adds its object store to an existing database that lacks it', async () => {
     const db = `shared-${Date.now()}`
     const a = indexedDBEngine({ database: db, store: 'a' })

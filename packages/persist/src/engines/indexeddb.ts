@@ -84,9 +84,47 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
     return dbPromise
   }
 
+  // Reads in the same tick share one readonly transaction (hydrating 1,000 entries costs
+  // one transaction, not 1,000). Starting a read batch closes the open write batch and
+  // vice versa, so every read sees exactly the writes issued before it.
+  let reads: { keys: string[]; done: Promise<unknown[]> } | null = null
+  const read = (key: string): Promise<unknown> => {
+    if (!reads) {
+      queue = null
+      const keys: string[] = []
+      const done = Promise.resolve()
+        .then(db)
+        .then(
+          (d) =>
+            new Promise<unknown[]>((resolve, reject) => {
+              if (reads?.keys === keys) reads = null
+              const tx = d.transaction(storeName, 'readonly')
+              const os = tx.objectStore(storeName)
+              const out: unknown[] = new Array(keys.length)
+              keys.forEach((k, i) => {
+                const r = os.get(k)
+                r.onsuccess = () => {
+                  out[i] = r.result
+                }
+              })
+              tx.oncomplete = () => resolve(out)
+              tx.onerror = () => reject(tx.error)
+              tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'))
+            }),
+        )
+      reads = { keys, done }
+      done.catch(() => {
+        if (reads?.done === done) reads = null
+      })
+    }
+    const i = reads.keys.push(key) - 1
+    return reads.done.then((out) => out[i])
+  }
+
   // Writes in the same tick share one readwrite transaction: 1,000 setKey calls cost one
   // commit, and their relative order is kept.
   const enqueue = (op: Op): Promise<void> => {
+    reads = null
     if (!queue) {
       const ops: Op[] = []
       const done = Promise.resolve()
@@ -94,7 +132,7 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
         .then(
           (d) =>
             new Promise<void>((resolve, reject) => {
-              queue = null
+              if (queue?.ops === ops) queue = null
               const tx = d.transaction(storeName, 'readwrite')
               const os = tx.objectStore(storeName)
               for (const o of ops) {
@@ -111,7 +149,7 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
         )
       queue = { ops, done }
       done.catch(() => {
-        queue = null
+        if (queue?.ops === ops) queue = null
       })
     }
     queue.ops.push(op)
@@ -122,8 +160,7 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
     name: 'indexedDB',
     sync: false,
     async getItem(key) {
-      const d = await db()
-      const v = await request(d.transaction(storeName, 'readonly').objectStore(storeName).get(key))
+      const v = await read(key)
       return typeof v === 'string' ? v : v === undefined ? null : JSON.stringify(v)
     },
     setItem: (key, value) => enqueue({ kind: 'put', key, value }),

@@ -57,12 +57,19 @@ const OPEN = 1
 
 let wsPackage: Promise<WebSocketConstructor> | undefined
 
-/** Loads `ws` once; the specifier is a variable so bundlers for browsers leave it alone. */
+/**
+ * Module names loaded only in Node. Kept in an object (not a string literal or `const`)
+ * so browser bundlers cannot resolve, inline or bundle them.
+ */
+const nodeOnly: { ws: string } = { ws: 'ws' }
+
+/** Loads `ws` once. */
 function loadWsPackage(): Promise<WebSocketConstructor> {
-  const specifier = 'ws'
-  wsPackage ??= (import(/* @vite-ignore */ specifier) as Promise<{ WebSocket: WebSocketConstructor }>).then(
-    (m) => m.WebSocket,
-  )
+  wsPackage ??= (
+    import(/* @vite-ignore */ /* webpackIgnore: true */ nodeOnly.ws) as Promise<{
+      WebSocket: WebSocketConstructor
+    }>
+  ).then((m) => m.WebSocket)
   return wsPackage
 }
 

@@ -160,3 +160,30 @@ describe('effect', () => {
     expect(s.get()).toBe(1)
   })
 })
+
+describe('effect cleanups that throw', () => {
+  it('are reported after the flush and do not break the graph', () => {
+    const s = signal(0)
+    const seen: number[] = []
+    const stop = effect(() => {
+      const v = s.get()
+      seen.push(v)
+      return () => {
+        if (v === 0) throw new Error('cleanup 0')
+      }
+    })
+    expect(() => s.set(1)).toThrow('cleanup 0')
+    s.set(2)
+    expect(seen).toEqual([0, 1, 2])
+    stop()
+    s.set(3)
+    expect(seen).toEqual([0, 1, 2])
+  })
+
+  it('a throwing cleanup is re-thrown by the disposer', () => {
+    const stop = effect(() => () => {
+      throw new Error('bye')
+    })
+    expect(() => stop()).toThrow('bye')
+  })
+})

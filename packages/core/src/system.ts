@@ -463,7 +463,11 @@ export function createEffect(node: ReactiveNode): () => void {
     dispose(node)
     throw errors.pop()
   }
-  return () => dispose(node)
+  return () => {
+    dispose(node)
+    // report a throwing cleanup now (flush with an empty queue only rethrows)
+    if (!batchDepth) flush()
+  }
 }
 
 /** Register a cleanup on the running node (or the current owner); no-op outside one. */
@@ -482,10 +486,15 @@ function addCleanup(n: ReactiveNode, fn: () => void): void {
       }
 }
 
+/** Run a node's cleanups; an error is collected like an effect error, never left half-done. */
 function runCleanup(n: ReactiveNode): void {
   const fn = n.cleanup!
   n.cleanup = undefined
-  untracked(fn, true)
+  try {
+    untracked(fn, true)
+  } catch (err) {
+    errors.push(err)
+  }
 }
 
 /** Dispose an effect or scope: children, deps, cleanup, and its place in its owner. */

@@ -347,7 +347,7 @@ function update(c: ReactiveNode): boolean {
   let changed: boolean
   try {
     const v = c.fn!(old)
-    changed = !!(f & ERROR) || !same(c, old, v)
+    changed = f & (ERROR | EQUALS) ? !!(f & ERROR) || !same(c, old, v) : old !== v
     if (changed) c.value = v
   } catch (err) {
     if (err instanceof CycleError) err.enter(nameOf(c), c)

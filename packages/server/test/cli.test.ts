@@ -5,8 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { event, join, ROOT, spawnServer } from './harness.js'
+
+// Child processes compile the sources through tsx: slow on a loaded machine, so be generous.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 })
 
 const dir = mkdtempSync(joinPath(tmpdir(), 'strata-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

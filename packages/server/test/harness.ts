@@ -16,7 +16,7 @@ export const PG_URL = process.env.STRATA_TEST_PG ?? 'postgres://postgres@127.0.0
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -53,7 +53,7 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
   proc.stderr?.on('data', (d: Buffer) => (err += d.toString()))
   const exited = once(proc, 'exit')
   const line = await Promise.race([
-    waitFor(() => /ws:\/\/\S+/.exec(out)?.[0], 'server URL line', 60_000),
+    waitFor(() => /ws:\/\/\S+/.exec(out)?.[0], 'server URL line', 120_000),
     exited.then(([code]) => {
       throw new Error(`server exited with ${code}: ${err}`)
     }),
@@ -113,7 +113,7 @@ export class TestClient {
   async next<T extends ServerMessage['t']>(
     t: T,
     pred: (m: Extract<ServerMessage, { t: T }>) => boolean = () => true,
-    timeoutMs = 20_000,
+    timeoutMs = 60_000,
   ): Promise<Extract<ServerMessage, { t: T }>> {
     const deadline = Date.now() + timeoutMs
     for (;;) {

@@ -1,8 +1,11 @@
 // Two real server processes on one Postgres: clients on different nodes see each
 // other's events, through LISTEN/NOTIFY (default) and through NATS.
 import pg from 'pg'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { event, join, PG_URL, type ServerProcess, spawnServer, type TestClient } from './harness.js'
+
+// Child processes compile the sources through tsx: slow on a loaded machine, so be generous.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 })
 
 const schema = `strata_test_nodes_${process.pid}_${Date.now().toString(36)}`
 const procs: ServerProcess[] = []

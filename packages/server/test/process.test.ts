@@ -3,8 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { event, join, type ServerProcess, spawnServer, TestClient, tcpProxy, waitFor } from './harness.js'
+
+// Child processes compile the sources through tsx: slow on a loaded machine, so be generous.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 })
 
 const dir = mkdtempSync(joinPath(tmpdir(), 'strata-proc-'))
 const procs: ServerProcess[] = []

@@ -347,6 +347,50 @@ describe('createSyncClient against a scripted peer', () => {
   })
 })
 
+describe('createSyncClient when the local store fails', () => {
+  it('stops quietly when the app closed the store under it', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => client.status.online.get())
+    const closed = Object.assign(new Error('Store "s1" is closed'), { code: 'store_closed' })
+    store.sync.applyUpstream = () => {
+      throw closed
+    }
+    peers[0]!.send({
+      t: 'events',
+      events: [{ name: 'v1.X', args: null, clientId: 'o', seq: 1, gseq: 1 }],
+      head: 1,
+    })
+    await until(() => !client.status.online.get(), 'offline')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(peers).toHaveLength(1) // no reconnect
+    expect(client.status.error.get()).toBeNull()
+  })
+
+  it('reports any other store failure and restarts the session', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    const original = store.sync.pending
+    let fail = true
+    store.sync.pending = () => {
+      if (fail) {
+        fail = false
+        throw new Error('disk I/O error')
+      }
+      return original()
+    }
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => peers.length === 2, 'a new session')
+    expect(client.status.error.get()?.code).toBe('store')
+    expect(client.status.error.get()?.message).toMatch(/disk I\/O error/)
+  })
+})
+
 describe('createSyncClient options', () => {
   const store = memoryStore()
   it.each([

@@ -326,17 +326,42 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       return
     }
     const message: ServerMessage = decoded.message
-    switch (message.t) {
-      case 'welcome':
-        return onWelcome(message)
-      case 'events':
-        return onEvents(message)
-      case 'ack':
-        return onAck(message)
-      case 'error':
-        return onError(message)
-      case 'pong':
+    guardStore(() => {
+      switch (message.t) {
+        case 'welcome':
+          return onWelcome(message)
+        case 'events':
+          return onEvents(message)
+        case 'ack':
+          return onAck(message)
+        case 'error':
+          return onError(message)
+        case 'pong':
+          return
+      }
+    })
+  }
+
+  /**
+   * Runs work that reads the store from a socket or timer callback, where a throw would
+   * escape into the transport. A closed store ends syncing quietly (the app closed it);
+   * any other failure is reported and the session restarted after a backoff.
+   */
+  function guardStore(work: () => void) {
+    try {
+      work()
+    } catch (error) {
+      if (isStoreClosed(error)) {
+        client.stop()
         return
+      }
+      patch({
+        error: new SyncClientError('store', `local store failed during sync: ${String(error)}`, {
+          cause: error,
+        }),
+      })
+      dropConnection('local store failed')
+      reconnector.schedule()
     }
   }
 
@@ -376,6 +401,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       try {
         seam.applyUpstream(events)
       } catch (error) {
+        if (isStoreClosed(error)) throw error // guardStore ends syncing
         // The store refused upstream events (e.g. a materializer threw): keep local data,
         // report, and retry the session later rather than skipping events.
         patch({
@@ -485,8 +511,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     // Coalesce the commits of one tick into one batch.
     queueMicrotask(() => {
       pushScheduled = false
-      flushPushes()
-      refreshStatus({}, false) // onPending already counted
+      guardStore(() => {
+        flushPushes()
+        refreshStatus({}, false) // onPending already counted
+      })
     })
   }
 
@@ -651,6 +679,10 @@ function transportFor(url: string | undefined): Transport {
     'url',
     `must start with ws://, wss://, http:// or https://, got ${JSON.stringify(url)}`,
   )
+}
+
+function isStoreClosed(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'store_closed'
 }
 
 function countPending(seam: StoreSyncSeam): number {

@@ -24,7 +24,11 @@ export class StoreError extends Error {
   }
 }
 
-/** One problem found by a Standard Schema validator, with the field path as a string. */
+/**
+ * One problem found by a Standard Schema validator, with the field path as a string.
+ * @example
+ * const issue: ValidationIssue = { path: 'settings.memoryRetention', message: 'Too big' }
+ */
 export interface ValidationIssue {
   /** Dotted field path (`'settings.memoryRetention'`), `''` for the payload itself. */
   readonly path: string

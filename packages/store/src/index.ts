@@ -77,4 +77,9 @@ export { type CommitEvent, Store, type SyncState } from './store/store.js'
 export type { RebaseFailure } from './sync/rebase.js'
 export { Column, type ColumnDef, type ColumnKind, type ColumnOptions } from './tables/columns.js'
 export { type AnyTable, type IndexDef, Table, type TableOptions, table } from './tables/table.js'
+/**
+ * Package version.
+ * @example
+ * import { VERSION } from '@strata/store' // '0.1.0'
+ */
 export const VERSION = '0.1.0'

@@ -4,14 +4,22 @@
  * (browser) or an in-memory database. Drivers never see events or tables.
  */
 
-/** A prepared statement with positional (`?`) parameters. */
+/**
+ * A prepared statement with positional (`?`) parameters.
+ * @example
+ * const rows = driver.prepare('SELECT * FROM todos WHERE done = ?').all([0])
+ */
 export interface PreparedStatement {
   run(params?: readonly unknown[]): { changes: number }
   all(params?: readonly unknown[]): Record<string, unknown>[]
   get(params?: readonly unknown[]): Record<string, unknown> | undefined
 }
 
-/** What a driver reports when it had to recover while opening. */
+/**
+ * What a driver reports when it had to recover while opening.
+ * @example
+ * if (store.boot.recovery) console.warn('state rebuilt; damaged file kept at', store.boot.recovery.movedTo)
+ */
 export interface DriverRecovery {
   /** Only the state database was damaged; the log is intact, state will be rebuilt. */
   readonly reason: 'state-corrupt'

@@ -52,7 +52,8 @@ class BetterSqliteDriver implements SqliteDriver {
         }
         return (params?.length ? s.all(params as unknown[]) : s.all()) as Record<string, unknown>[]
       },
-      get: (params) => (params?.length ? s.get(params as unknown[]) : s.get()) as Record<string, unknown> | undefined,
+      get: (params) =>
+        (params?.length ? s.get(params as unknown[]) : s.get()) as Record<string, unknown> | undefined,
     }
   }
 
@@ -98,7 +99,11 @@ function moveAside(file: string, stamp: number): string {
   return to
 }
 
-/** Options of {@link nodeAdapter}. */
+/**
+ * Options of {@link nodeAdapter}.
+ * @example
+ * nodeAdapter({ directory: './data', integrityCheck: true })
+ */
 export interface NodeAdapterOptions {
   /** Directory holding `<storeId>.db` and `<storeId>.log.db` (created if missing). */
   readonly directory?: string

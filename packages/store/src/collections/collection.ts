@@ -30,10 +30,18 @@ const columns = {
   updatedAt: Column.text(),
 }
 
-/** A stored document: the fields plus Appwrite-style system attributes. */
+/**
+ * A stored document: the fields plus Appwrite-style system attributes.
+ * @example
+ * const p: Doc<Project> = projects.create({ title: 'App', status: 'active' }) // p.$id, p.$createdAt
+ */
 export type Doc<T> = T & { readonly $id: string; readonly $createdAt: string; readonly $updatedAt: string }
 
-/** A collection definition. */
+/**
+ * A collection definition.
+ * @example
+ * const projects: CollectionDef<Project> = defineCollection({ name: 'projects', schema: ProjectSchema })
+ */
 export interface CollectionDef<T extends Record<string, unknown>> {
   readonly name: string
   readonly schema: StandardSchemaV1<unknown, T>
@@ -47,7 +55,11 @@ export interface CollectionDef<T extends Record<string, unknown>> {
   readonly module: SchemaModule
 }
 
-/** Options of {@link defineCollection}. */
+/**
+ * Options of {@link defineCollection}.
+ * @example
+ * defineCollection({ name: 'messages', schema: Message, indexes: [['projectId', 'sequence']] })
+ */
 export interface CollectionOptions<T> {
   /** Letters, digits, underscore. */
   readonly name: string
@@ -140,7 +152,11 @@ export interface CollectionHost {
   commitAny(events: readonly EventInput[]): void
 }
 
-/** Result of `list`. */
+/**
+ * Result of `list`.
+ * @example
+ * const { total, documents } = store.collection(projects).list([Query.limit(20)])
+ */
 export interface DocumentList<T> {
   /** Matching documents ignoring limit/offset. */
   readonly total: number
@@ -222,7 +238,11 @@ function newId(): string {
   return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`
 }
 
-/** Bind a collection to a store. @internal use `store.collection(def)` */
+/**
+ * Bind a collection to a store. @internal use `store.collection(def)`
+ * @example
+ * const col = bindCollection(store, projects) // same as store.collection(projects)
+ */
 export function bindCollection<T extends Record<string, unknown>>(
   host: CollectionHost,
   def: CollectionDef<T>,

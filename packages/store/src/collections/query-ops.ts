@@ -6,7 +6,11 @@
  */
 import { QueryError } from '../errors.js'
 
-/** One operator. */
+/**
+ * One operator.
+ * @example
+ * const ops: QueryOp[] = [Query.equal('status', 'active'), Query.limit(10)]
+ */
 export type QueryOp =
   | { readonly op: 'equal' | 'notEqual'; readonly field: string; readonly value: unknown }
   | {

@@ -8,7 +8,11 @@ import { ident } from '../query/builder.js'
 import type { Engine } from '../store/engine.js'
 import { toRecord } from '../store/log.js'
 
-/** One log entry as shown by devtools. */
+/**
+ * One log entry as shown by devtools.
+ * @example
+ * store.devtools.events().filter((e) => e.pending).map((e) => e.seq)
+ */
 export interface DevtoolsEvent extends EventRecord {
   /** Local log position. */
   readonly id: number
@@ -17,7 +21,11 @@ export interface DevtoolsEvent extends EventRecord {
   readonly clientOnly: boolean
 }
 
-/** What the commit feed reports. */
+/**
+ * What the commit feed reports.
+ * @example
+ * store.devtools.onCommit((c: CommitInfo) => console.log(c.events.length, 'events in', c.ms, 'ms'))
+ */
 export interface CommitInfo {
   readonly events: readonly EventRecord[]
   /** Tables the commit wrote. */

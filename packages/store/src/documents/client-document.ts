@@ -18,7 +18,11 @@ import { table } from '../tables/table.js'
 
 const docColumns = { id: Column.text({ primaryKey: true }), value: Column.json<unknown>() }
 
-/** A client document type. */
+/**
+ * A client document type.
+ * @example
+ * const uiState: ClientDocumentDef<UiState> = clientDocument({ name: 'uiState', schema: UiState, default: initial })
+ */
 export interface ClientDocumentDef<T> {
   readonly name: string
   readonly default: T
@@ -28,7 +32,11 @@ export interface ClientDocumentDef<T> {
   readonly module: SchemaModule
 }
 
-/** Options of {@link clientDocument}. */
+/**
+ * Options of {@link clientDocument}.
+ * @example
+ * clientDocument({ name: 'draft', schema: z.object({ text: z.string() }), default: { text: '' } })
+ */
 export interface ClientDocumentOptions<T> {
   /** Letters, digits, underscore. */
   readonly name: string

@@ -6,7 +6,11 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { SchemaError } from '../errors.js'
 
-/** An event ready to commit: name plus (not yet validated) payload. */
+/**
+ * An event ready to commit: name plus (not yet validated) payload.
+ * @example
+ * const ev: EventInput<'v1.TodoCompleted', { id: string }> = events.todoCompleted({ id: 't1' })
+ */
 export interface EventInput<Name extends string = string, Args = unknown> {
   readonly name: Name
   readonly args: Args
@@ -15,6 +19,8 @@ export interface EventInput<Name extends string = string, Args = unknown> {
 /**
  * A defined event type. Call it to build an event.
  * `In` is what callers pass; `Out` is what materializers receive after validation.
+ * @example
+ * const todoCompleted: EventDef<'v1.TodoCompleted', { id: string }> = Events.synced({ name: 'v1.TodoCompleted', schema: z.object({ id: z.string() }) })
  */
 export interface EventDef<Name extends string = string, In = unknown, Out = In> {
   (args: In): EventInput<Name, In>
@@ -26,11 +32,19 @@ export interface EventDef<Name extends string = string, In = unknown, Out = In> 
   readonly __out?: Out
 }
 
-/** Any event definition. */
+/**
+ * Any event definition.
+ * @example
+ * const all: AnyEventDef[] = Object.values(events)
+ */
 // biome-ignore lint/suspicious/noExplicitAny: variance hole for collections of defs of different payloads
 export type AnyEventDef = EventDef<string, any, any>
 
-/** Definition options. */
+/**
+ * Definition options.
+ * @example
+ * Events.synced({ name: 'v2.MemoryEntityUpdated', schema: MemoryUpdatedV2 })
+ */
 export interface EventOptions<Name extends string, In, Out> {
   /** Versioned name such as `'v1.TodoCreated'`. */
   readonly name: Name

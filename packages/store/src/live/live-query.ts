@@ -15,10 +15,18 @@ import { equalResult } from './equality.js'
 import { mayAffect, tablesInSql } from './invalidation.js'
 import { MAX_PATCH_KEYS, patchRows } from './patch.js'
 
-/** A live query: a read-only core store whose value is the query result. */
+/**
+ * A live query: a read-only core store whose value is the query result.
+ * @example
+ * const open$: LiveQuery<number> = store.queryDb(todos.where({ done: false }).count())
+ */
 export type LiveQuery<R> = ReadableStore<R>
 
-/** Options of `store.queryDb`. */
+/**
+ * Options of `store.queryDb`.
+ * @example
+ * store.queryDb(q, { label: 'activePersonaMemories$', deps: [personaId] })
+ */
 export interface LiveQueryOptions {
   /** Name shown in devtools. */
   readonly label?: string
@@ -29,7 +37,11 @@ export interface LiveQueryOptions {
   readonly deps?: readonly unknown[]
 }
 
-/** Devtools view of one live query. */
+/**
+ * Devtools view of one live query.
+ * @example
+ * store.devtools.liveQueries().map((q) => `${q.label}: ${q.runs} runs, ${q.patches} patches`)
+ */
 export interface LiveQueryInfo {
   readonly label: string
   readonly sql: string

@@ -14,7 +14,11 @@ import type { Query } from '../query/query.js'
 import type { Table } from '../tables/table.js'
 import { encodeValue } from '../tables/columns.js'
 
-/** A partial row for `update`; `undefined` fields are left unchanged. */
+/**
+ * A partial row for `update`; `undefined` fields are left unchanged.
+ * @example
+ * db.update(todos, { id }, { title: updates.title }) // undefined fields are left alone
+ */
 export type Patch<R> = { [K in keyof R]?: R[K] | undefined }
 
 /** Undo entry: delete a row by key, or restore a raw pre-image. */

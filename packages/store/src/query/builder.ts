@@ -9,13 +9,21 @@ import { encodeValue } from '../tables/columns.js'
 import type { CompiledQuery, PatchPlan, Query, QueryIds } from './query.js'
 import { queryKey } from './query.js'
 
-/** Column map of a table. */
+/**
+ * Column map of a table.
+ * @example
+ * const cols = { id: Column.text({ primaryKey: true }) } satisfies Columns
+ */
 export type Columns = Record<string, ColumnDef>
 
 /** The JS value type of a column. */
 export type ValueOfColumn<C> = C extends ColumnDef<infer T, boolean> ? T : never
 
-/** A full row of a table with columns `C`. */
+/**
+ * A full row of a table with columns `C`.
+ * @example
+ * type Todo = RowOf<typeof todos.columns> // or typeof todos.Row
+ */
 export type RowOf<C extends Columns> = { -readonly [K in keyof C]: ValueOfColumn<C[K]> }
 
 type OptionalKeys<C extends Columns> = {
@@ -23,15 +31,27 @@ type OptionalKeys<C extends Columns> = {
 }[keyof C]
 type RequiredKeys<C extends Columns> = Exclude<keyof C, OptionalKeys<C>>
 
-/** What an insert must supply: columns without default and not nullable are required. */
+/**
+ * What an insert must supply: columns without default and not nullable are required.
+ * @example
+ * const row: InsertOf<typeof todos.columns> = { id: 'a', title: 'A' } // defaults may be omitted
+ */
 export type InsertOf<C extends Columns> = { -readonly [K in RequiredKeys<C>]: ValueOfColumn<C[K]> } & {
   -readonly [K in OptionalKeys<C>]?: ValueOfColumn<C[K]>
 }
 
-/** Comparison operators of `where(column, op, value)`. */
+/**
+ * Comparison operators of `where(column, op, value)`.
+ * @example
+ * todos.where('position', '>=', 3)
+ */
 export type Operator = '=' | '!=' | '>' | '>=' | '<' | '<=' | 'in' | 'not in' | 'like'
 
-/** Operator object form: `{ importance: { gte: 50 } }`. */
+/**
+ * Operator object form: `{ importance: { gte: 50 } }`.
+ * @example
+ * todos.where({ importance: { gte: 50, lt: 90 }, deletedAt: { isNull: true } })
+ */
 export interface OpObject<T> {
   readonly eq?: T
   readonly ne?: T
@@ -45,10 +65,18 @@ export interface OpObject<T> {
   readonly isNull?: boolean
 }
 
-/** Object form of a filter: equality (`null` means IS NULL) or an {@link OpObject}. */
+/**
+ * Object form of a filter: equality (`null` means IS NULL) or an {@link OpObject}.
+ * @example
+ * todos.where({ done: false, deletedAt: null, id: { in: ['a', 'b'] } })
+ */
 export type WhereObject<R> = { readonly [K in keyof R]?: R[K] | OpObject<NonNullable<R[K]>> }
 
-/** Sort direction. */
+/**
+ * Sort direction.
+ * @example
+ * todos.orderBy('createdAt', 'desc')
+ */
 export type Direction = 'asc' | 'desc'
 
 /** A single condition after normalisation. */

@@ -11,7 +11,11 @@ export interface QueryIds {
   readonly ids: readonly unknown[]
 }
 
-/** What the store runs. `R` is the decoded result type. */
+/**
+ * What the store runs. `R` is the decoded result type.
+ * @example
+ * const { sql, params } = tables.todos.where({ done: false }).compile()
+ */
 export interface CompiledQuery<R> {
   readonly sql: string
   readonly params: readonly unknown[]
@@ -60,7 +64,11 @@ export interface Query<R> {
   readonly __result?: R
 }
 
-/** The result type of a query. */
+/**
+ * The result type of a query.
+ * @example
+ * type Rows = ResultOf<typeof openTodos> // { id: string, … }[]
+ */
 export type ResultOf<Q> = Q extends Query<infer R> ? R : never
 
 /** Build the stable key of a query. */
@@ -68,7 +76,11 @@ export function queryKey(sql: string, params: readonly unknown[]): string {
   return params.length === 0 ? sql : `${sql}\u0000${JSON.stringify(params)}`
 }
 
-/** Options of {@link rawSql}. */
+/**
+ * Options of {@link rawSql}.
+ * @example
+ * rawSql('SELECT * FROM todos JOIN tags USING (id)', [], { tables: ['todos', 'tags'] })
+ */
 export interface RawSqlOptions<R> {
   /** Tables read; detected from the SQL text against the schema when omitted. */
   readonly tables?: readonly string[]

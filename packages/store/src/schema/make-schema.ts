@@ -9,14 +9,22 @@ import { SchemaError } from '../errors.js'
 import type { AnyMaterializer, MaterializersFor } from '../materializers/define.js'
 import type { AnyTable, Table } from '../tables/table.js'
 
-/** A piece of schema contributed by a client document or a collection. */
+/**
+ * A piece of schema contributed by a client document or a collection.
+ * @example
+ * makeSchema({ events, tables, materializers, modules: [uiState, projects] }) // each has a `.module`
+ */
 export interface SchemaModule {
   readonly tables: readonly AnyTable[]
   readonly events: readonly AnyEventDef[]
   readonly materializers: Readonly<Record<string, AnyMaterializer>>
 }
 
-/** Input of {@link makeSchema}. */
+/**
+ * Input of {@link makeSchema}.
+ * @example
+ * const input: SchemaInput<typeof events, typeof tables> = { events, tables, materializers }
+ */
 export interface SchemaInput<E extends Record<string, AnyEventDef>, T extends Record<string, AnyTable>> {
   readonly events: E
   readonly tables: T

@@ -5,7 +5,11 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 
-/** One issue with a path. */
+/**
+ * One issue with a path.
+ * @example
+ * const issue: Issue = { message: 'required', path: ['title'] }
+ */
 export interface Issue {
   readonly message: string
   readonly path?: readonly PropertyKey[]

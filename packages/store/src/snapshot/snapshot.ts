@@ -9,7 +9,11 @@ import { ident } from '../query/builder.js'
 import type { Engine } from '../store/engine.js'
 import { rollbackPending } from '../sync/rebase.js'
 
-/** Result of `store.snapshot()`. */
+/**
+ * Result of `store.snapshot()`.
+ * @example
+ * const { head, rows } = store.snapshot()
+ */
 export interface SnapshotInfo {
   /** Confirmed head (gseq) the snapshot reflects. */
   readonly head: number

@@ -9,7 +9,11 @@ import type { Engine } from './engine.js'
 import type { RebuildFailure } from './rebuild.js'
 import { rebuildState } from './rebuild.js'
 
-/** Why state was rebuilt. */
+/**
+ * Why state was rebuilt.
+ * @example
+ * if (store.boot.reason === 'state-corrupt') report(store.boot.recovery)
+ */
 export type RebuildReason =
   | 'schema-changed'
   | 'state-missing'

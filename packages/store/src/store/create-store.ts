@@ -9,7 +9,11 @@ import { bootEngine } from './boot.js'
 import { Engine } from './engine.js'
 import { Store } from './store.js'
 
-/** Options of {@link createStore}. */
+/**
+ * Options of {@link createStore}.
+ * @example
+ * createStore({ schema, adapter: nodeAdapter({ directory: './data' }), storeId: 'team-1', durability: 'batched' })
+ */
 export interface CreateStoreOptions<S extends StoreSchema> {
   readonly schema: S
   readonly adapter: StoreAdapter

@@ -28,7 +28,11 @@ import type { Engine } from './engine.js'
 import { toRecord } from './log.js'
 import { rebuildState as rebuildFromLog } from './rebuild.js'
 
-/** An event the schema `S` defines, ready to commit. */
+/**
+ * An event the schema `S` defines, ready to commit.
+ * @example
+ * const ev: CommitEvent<typeof schema> = events.todoCreated({ id: 'a', title: 'A' })
+ */
 export type CommitEvent<S extends StoreSchema> =
   S extends StoreSchema<infer E>
     ? { [K in keyof E]: E[K] extends EventDef<infer N, infer I, unknown> ? EventInput<N, I> : never }[keyof E]

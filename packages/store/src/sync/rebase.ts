@@ -12,7 +12,11 @@ import type { UndoEntry } from '../materializers/writer.js'
 import type { Engine } from '../store/engine.js'
 import type { LogRow } from '../store/log.js'
 
-/** A pending event whose materializer failed while being re-applied. */
+/**
+ * A pending event whose materializer failed while being re-applied.
+ * @example
+ * store.sync.onRebaseFailure((fails) => fails.forEach((f) => console.warn(f.name, f.seq, f.error)))
+ */
 export interface RebaseFailure {
   readonly seq: number
   readonly name: string

@@ -5,12 +5,18 @@
  */
 import { SchemaError } from '../errors.js'
 
-/** SQLite-level kind of a column. */
+/**
+ * SQLite-level kind of a column.
+ * @example
+ * const kind: ColumnKind = todos.columns.done.kind // 'boolean'
+ */
 export type ColumnKind = 'text' | 'integer' | 'real' | 'boolean' | 'json'
 
 /**
  * A typed column. `T` is the JS value type (includes `null` when nullable); `Opt` is
  * `true` when an insert may omit it (it has a default or is nullable).
+ * @example
+ * const col: ColumnDef<string, false> = Column.text()
  */
 export interface ColumnDef<T = unknown, Opt extends boolean = boolean> {
   readonly kind: ColumnKind
@@ -24,7 +30,11 @@ export interface ColumnDef<T = unknown, Opt extends boolean = boolean> {
   readonly __optional?: Opt
 }
 
-/** Options shared by every column factory. */
+/**
+ * Options shared by every column factory.
+ * @example
+ * Column.integer({ default: 0 }); Column.text({ nullable: true }); Column.text({ primaryKey: true })
+ */
 export interface ColumnOptions<T> {
   /** Allow `null` (and make the column optional on insert). */
   readonly nullable?: boolean

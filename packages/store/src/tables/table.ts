@@ -9,7 +9,11 @@ import { QueryBuilder, ident } from '../query/builder.js'
 import type { ColumnKind } from './columns.js'
 import { decodeValue, encodeValue, sqlType } from './columns.js'
 
-/** An index over one or more columns. */
+/**
+ * An index over one or more columns.
+ * @example
+ * table('messages', cols, { indexes: [{ columns: ['projectId', 'sequence'], unique: true }] })
+ */
 export interface IndexDef<K extends string = string> {
   readonly columns: readonly K[]
   readonly unique?: boolean
@@ -17,7 +21,11 @@ export interface IndexDef<K extends string = string> {
   readonly name?: string
 }
 
-/** Options of {@link table}. */
+/**
+ * Options of {@link table}.
+ * @example
+ * table('t', cols, { indexes: [{ columns: ['createdAt'] }] })
+ */
 export interface TableOptions<K extends string> {
   readonly indexes?: readonly IndexDef<K>[]
   /** Extra DDL run after CREATE TABLE (e.g. expression indexes); part of the schema hash. */
@@ -169,6 +177,10 @@ export function table<const Name extends string, const C extends Columns>(
   return new Table(name, columns, options)
 }
 
-/** Any table, whatever its columns (for schema records). */
+/**
+ * Any table, whatever its columns (for schema records).
+ * @example
+ * const all: Record<string, AnyTable> = { todos, messages }
+ */
 // biome-ignore lint/suspicious/noExplicitAny: a table's column map appears in method parameters, so only `any` admits every table
 export type AnyTable = Table<string, any>

@@ -4,7 +4,13 @@
  * Nothing in this package throws plain `Error`s at users.
  */
 
-/** Stable codes of every error @strata/persist reports. */
+/**
+ * Stable codes of every error @strata/persist reports.
+ * @example
+ * ```ts
+ * const retryable = (code: PersistErrorCode) => code === 'E_WRITE' || code === 'E_READ'
+ * ```
+ */
 export type PersistErrorCode =
   | 'E_DECODE'
   | 'E_SCHEMA'

@@ -31,5 +31,11 @@ export { type Persistent, persistent, type StoreValue } from './persistent.js'
 export { type PersistentMap, type PersistMapOptions, persistentMap } from './persistent-map.js'
 export { quarantineKey } from './quarantine.js'
 
-/** Package version. */
+/**
+ * Package version.
+ * @example
+ * ```ts
+ * console.log(VERSION) // '0.1.0'
+ * ```
+ */
 export const VERSION = '0.1.0'

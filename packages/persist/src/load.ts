@@ -12,6 +12,10 @@ import { attempt, andThen, type MaybePromise } from './maybe-promise.js'
 /**
  * Migrations: one function `(old, fromVersion) => new`, or a chain of steps keyed by the
  * version each produces (`{ 1: v0ToV1, 2: v1ToV2 }`), run in order.
+ * @example
+ * ```ts
+ * const migrate: Migrate = { 1: (v0) => ({ theme: (v0 as { dark: boolean }).dark ? 'dark' : 'light' }) }
+ * ```
  */
 export type Migrate =
   | ((old: unknown, fromVersion: number) => unknown)

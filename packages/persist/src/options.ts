@@ -7,10 +7,22 @@ import type { StorageEngine } from './engines/types.js'
 import type { PersistError } from './errors.js'
 import type { Migrate } from './load.js'
 
-/** Where a persistent store is in loading its stored value. */
+/**
+ * Where a persistent store is in loading its stored value.
+ * @example
+ * ```ts
+ * const loading = computed(() => store.hydration.get() === 'hydrating')
+ * ```
+ */
 export type HydrationStatus = 'idle' | 'hydrating' | 'ready' | 'error'
 
-/** Options common to every persistent store. */
+/**
+ * Options common to every persistent store.
+ * @example
+ * ```ts
+ * const common: CommonOptions = { engine: memoryEngine(), version: 2, debounce: 300 }
+ * ```
+ */
 export interface CommonOptions {
   /** Where values live; default `localStorageEngine()` (memory on servers). */
   engine?: StorageEngine
@@ -30,7 +42,15 @@ export interface CommonOptions {
   onError?: (error: PersistError) => void
 }
 
-/** Options of `persistent(initialOrStore, key, options)`. */
+/**
+ * Options of `persistent(initialOrStore, key, options)`.
+ * @example
+ * ```ts
+ * const options: PersistOptions<{ theme: string; dragging: boolean }> = {
+ *   partialize: ({ dragging, ...rest }) => rest,
+ * }
+ * ```
+ */
 export interface PersistOptions<T> extends CommonOptions {
   /** Standard Schema the loaded value must pass (checked on every load, after migrations). */
   schema?: StandardSchemaV1<unknown, T>

@@ -22,7 +22,13 @@ import { checkCommon } from './persistent.js'
 import { quarantine } from './quarantine.js'
 import { createReporter } from './reporter.js'
 
-/** Options of {@link persistentMap}. */
+/**
+ * Options of {@link persistentMap}.
+ * @example
+ * ```ts
+ * const options: PersistMapOptions<Record<string, number>> = { entrySchema: z.number() }
+ * ```
+ */
 export interface PersistMapOptions<T extends Record<string, unknown>> extends CommonOptions {
   /** Standard Schema every stored entry must pass. */
   entrySchema?: StandardSchemaV1<unknown, T[keyof T]>
@@ -31,6 +37,10 @@ export interface PersistMapOptions<T extends Record<string, unknown>> extends Co
 /**
  * A map store with persistence controls. `setKey(key, undefined)` deletes the entry (and
  * its storage entry) for any key, as in a dictionary of panels or cart lines.
+ * @example
+ * ```ts
+ * const panels: PersistentMap<Record<string, Panel>> = persistentMap({}, 'panels:')
+ * ```
  */
 export type PersistentMap<T extends Record<string, unknown>> = Omit<MapStore<T>, 'setKey'> & {
   setKey<K extends keyof T>(key: K, value: T[K] | undefined): void

@@ -26,10 +26,22 @@ import type { HydrationStatus, PersistControls, PersistOptions } from './options
 import { quarantine } from './quarantine.js'
 import { createReporter } from './reporter.js'
 
-/** A store `S` with persistence controls. */
+/**
+ * A store `S` with persistence controls.
+ * @example
+ * ```ts
+ * const count: Persistent<Signal<number>> = persistent(0, 'count')
+ * ```
+ */
 export type Persistent<S> = S & PersistControls
 
-/** The value type of a writable store. */
+/**
+ * The value type of a writable store.
+ * @example
+ * ```ts
+ * type N = StoreValue<Signal<number>> // number
+ * ```
+ */
 export type StoreValue<S> = S extends WritableStore<infer T> ? T : never
 
 const NONE: unique symbol = Symbol('none')

@@ -9,7 +9,13 @@
 import { DecryptError } from '../errors.js'
 import type { AsyncEngine, StorageEngine } from './types.js'
 
-/** Options of {@link encryptedEngine}: a passphrase or a ready key. */
+/**
+ * Options of {@link encryptedEngine}: a passphrase or a ready key.
+ * @example
+ * ```ts
+ * const options: EncryptionOptions = { passphrase: 'correct horse', iterations: 600_000 }
+ * ```
+ */
 export type EncryptionOptions =
   | {
       /** Passphrase to derive the AES key from with PBKDF2-SHA-256. */

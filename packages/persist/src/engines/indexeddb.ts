@@ -9,7 +9,13 @@ import { asAsync } from './as-async.js'
 import { memoryEngine } from './memory.js'
 import type { AsyncEngine } from './types.js'
 
-/** Options of {@link indexedDBEngine}. */
+/**
+ * Options of {@link indexedDBEngine}.
+ * @example
+ * ```ts
+ * const options: IndexedDBEngineOptions = { database: 'shop', store: 'cache' }
+ * ```
+ */
 export interface IndexedDBEngineOptions {
   /** Database name; default "strata". */
   database?: string

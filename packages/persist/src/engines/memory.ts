@@ -39,7 +39,13 @@ export class MemoryArea {
   }
 }
 
-/** Options of {@link memoryEngine}. */
+/**
+ * Options of {@link memoryEngine}.
+ * @example
+ * ```ts
+ * const options: MemoryEngineOptions = { area: new MemoryArea(), name: 'tab A' }
+ * ```
+ */
 export interface MemoryEngineOptions {
   /** Share storage (and change notifications) with other engines on the same area. */
   area?: MemoryArea

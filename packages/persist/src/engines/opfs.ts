@@ -10,7 +10,13 @@ import { changeChannel } from './broadcast.js'
 import { memoryEngine } from './memory.js'
 import type { AsyncEngine } from './types.js'
 
-/** Options of {@link opfsEngine}. */
+/**
+ * Options of {@link opfsEngine}.
+ * @example
+ * ```ts
+ * const options: OpfsEngineOptions = { directory: 'notes' }
+ * ```
+ */
 export interface OpfsEngineOptions {
   /** Directory inside the origin private file system; default "strata". */
   directory?: string

@@ -10,7 +10,13 @@
  *   restored from the back/forward cache).
  */
 
-/** A change the engine saw from outside this engine instance. */
+/**
+ * A change the engine saw from outside this engine instance.
+ * @example
+ * ```ts
+ * engine.watch?.((change: EngineChange) => console.log(change.key ?? 'everything'))
+ * ```
+ */
 export interface EngineChange {
   /** The key that changed, or `null` when every key may have changed. */
   readonly key: string | null

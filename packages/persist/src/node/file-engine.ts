@@ -20,7 +20,13 @@ import {
 import { join } from 'node:path'
 import type { SyncEngine } from '../engines/types.js'
 
-/** Options of {@link fileEngine}. */
+/**
+ * Options of {@link fileEngine}.
+ * @example
+ * ```ts
+ * const options: FileEngineOptions = { directory: '.state', durable: true }
+ * ```
+ */
 export interface FileEngineOptions {
   /** Directory holding one file per key; created if missing. */
   directory: string

@@ -13,6 +13,7 @@ afterAll(async () => {
   const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
   await client.connect()
   await client.query(`DROP SCHEMA IF EXISTS ${schemaName} CASCADE`)
+  await client.query(`DROP SCHEMA IF EXISTS ${schemaName}_nodes CASCADE`)
   await client.end()
 })
 
@@ -40,5 +41,26 @@ describe('sync on a Postgres-backed server', () => {
     )
     expect(rows(b)).toEqual(['p1:renamed offline', 'p2:meanwhile'])
     expect(rows(a)).toEqual(rows(b))
+  })
+
+  it('clients on two server nodes sharing one Postgres see each other (LISTEN/NOTIFY fan-out)', async () => {
+    const nodeDb = `postgres://postgres@127.0.0.1:5432/test?schema=${schemaName}_nodes`
+    const node1 = await startServerProcess({ db: nodeDb })
+    const node2 = await startServerProcess({ db: nodeDb })
+    const a = await openDevice(node1.wsUrl, { storeId: 'team:nodes' })
+    const b = await openDevice(node2.wsUrl, { storeId: 'team:nodes' })
+    a.store.commit(events.todoCreated({ id: 'n1', title: 'via node 1' }))
+    await until(() => b.store.query(todos).length === 1, 'B on node 2 sees A on node 1')
+    b.store.commit(events.todoCreated({ id: 'n2', title: 'via node 2' }))
+    await until(() => a.store.query(todos).length === 2, 'A on node 1 sees B on node 2')
+    await a.client.whenSynced()
+    await b.client.whenSynced()
+    const rows = (d: typeof a) =>
+      d.store
+        .query(todos)
+        .map((t) => `${t.id}:${t.title}`)
+        .sort()
+    expect(rows(a)).toEqual(['n1:via node 1', 'n2:via node 2'])
+    expect(rows(b)).toEqual(rows(a))
   })
 })

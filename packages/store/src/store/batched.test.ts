@@ -36,6 +36,27 @@ describe("durability: 'batched' (group commit)", () => {
     again.close()
   })
 
+  it('tells the sync client about pending events only once they are durable', async () => {
+    const store = await createStore({
+      schema,
+      adapter: nodeAdapter({ directory: dir }),
+      storeId: 'g',
+      durability: 'batched',
+    })
+    let calls = 0
+    store.sync.onPending(() => calls++)
+    store.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    store.commit(events.todoCreated({ id: 'b', title: 'B' }))
+    expect(calls).toBe(0)
+    store.flush()
+    expect(calls).toBe(1)
+    store.commit(events.todoCreated({ id: 'c', title: 'C' }))
+    // Reading pending flushes first, so nothing non-durable is ever pushed.
+    expect(store.sync.pending().map((e) => e.seq)).toEqual([1, 2, 3])
+    expect(calls).toBe(2)
+    store.close()
+  })
+
   it('commits the group at the next macrotask', async () => {
     const store = await createStore({
       schema,

@@ -115,6 +115,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
   #events = 0
   #group = 0
   #groupTimer: ReturnType<typeof setTimeout> | undefined
+  #pendingAfterFlush = false
 
   /** @internal use `createStore` */
   constructor(schema: S, init: StoreInit) {
@@ -231,7 +232,12 @@ export class Store<S extends StoreSchema = StoreSchema> {
     this.#commits++
     this.#events += n
     this.#afterWrite(w.touched)
-    if (anySynced) for (const fn of this.#pendingListeners) fn()
+    if (anySynced) {
+      // With group commit, tell the sync client only once the events are durable: a
+      // pushed event that a crash then lost locally would reuse its seq.
+      if (this.#engine.depth > 0) this.#pendingAfterFlush = true
+      else for (const fn of this.#pendingListeners) fn()
+    }
     if (records) this.#emitCommit(records, w.touched, t0)
   }
 
@@ -264,6 +270,10 @@ export class Store<S extends StoreSchema = StoreSchema> {
     clearTimeout(this.#groupTimer)
     this.#groupTimer = undefined
     this.#engine.commit()
+    if (this.#pendingAfterFlush) {
+      this.#pendingAfterFlush = false
+      for (const fn of this.#pendingListeners) fn()
+    }
   }
 
   #afterWrite(touched: Touched): void {
@@ -423,6 +433,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
       clientId: this.#clientId,
       pending: () => {
         this.#assertOpen()
+        // Only durable events may be pushed.
+        this.flush()
         return engine.log.pendingRows().map(toRecord)
       },
       confirmedHead: () => this.#confirmedHead,
@@ -430,6 +442,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
       applyUpstream(events) {
         store.#assertOpen()
         if (events.length === 0) return
+        events = [...events].sort((a, b) => (a.gseq ?? 0) - (b.gseq ?? 0))
         for (const ev of events) {
           if (typeof ev.gseq !== 'number')
             throw new StoreError('upstream_invalid', `Upstream event "${ev.name}" has no gseq`)

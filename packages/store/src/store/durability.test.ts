@@ -143,6 +143,29 @@ describe('durability and boot', () => {
     expect(readdirSync(dir)).toContain('app.log.db')
   })
 
+  it('singleFile keeps log and state in one file and reports damage', async () => {
+    const a = await createStore({
+      schema,
+      adapter: nodeAdapter({ directory: dir, singleFile: true }),
+      storeId: 'one',
+    })
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    a.close()
+    expect(readdirSync(dir).filter((f) => f.endsWith('.db'))).toEqual(['one.db'])
+    const b = await createStore({
+      schema,
+      adapter: nodeAdapter({ directory: dir, singleFile: true }),
+      storeId: 'one',
+    })
+    expect(b.boot.mode).toBe('opened')
+    expect(b.query(todos.count())).toBe(1)
+    b.close()
+    writeFileSync(join(dir, 'one.db'), Buffer.alloc(4096, 3))
+    await expect(
+      createStore({ schema, adapter: nodeAdapter({ directory: dir, singleFile: true }), storeId: 'one' }),
+    ).rejects.toBeInstanceOf(StoreCorruptError)
+  })
+
   it('snapshot + compaction keep pending events and rebuild identical state', async () => {
     const a = await open()
     a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))

@@ -90,18 +90,16 @@ export function projectPage(store: Store<typeof schema>, projectId: string) {
 
 export async function main(log: (...args: unknown[]) => void) {
   const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'user-456' })
-  const project = store
-    .collection(projects)
-    .create(
-      {
-        userId: 'user_456',
-        title: 'My Awesome App',
-        slug: 'my-awesome-app',
-        framework: 'react',
-        status: 'active',
-      },
-      { id: 'proj_456' },
-    )
+  const project = store.collection(projects).create(
+    {
+      userId: 'user_456',
+      title: 'My Awesome App',
+      slug: 'my-awesome-app',
+      framework: 'react',
+      status: 'active',
+    },
+    { id: 'proj_456' },
+  )
   store
     .collection(projects)
     .create({ userId: 'user_456', title: 'Other', slug: 'other', framework: 'vue', status: 'active' })

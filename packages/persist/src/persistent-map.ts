@@ -264,21 +264,41 @@ export function persistentMap<T extends Record<string, unknown>>(
       } else if (results.includes('error')) status.set('error')
       if (dirty.size > 0) schedule()
     }
+    const bulk = full && !engine.sync && engine.entries ? engine.entries.bind(engine) : null
     const run = attempt(
       () =>
-        andThen(
-          only !== null ? [prefix + only] : (engine.keys(prefix) as MaybePromise<string[]>),
-          (keys): MaybePromise<HydrationStatus[]> => {
-            const entries = keys.map((k) => k.slice(prefix.length)).filter((e) => !e.includes('.quarantine.'))
-            if (external && only === null) {
-              // Keys gone from storage (a clear() elsewhere) return to their initial value.
-              const present = new Set(entries)
-              for (const e of Object.keys(store.peek())) if (!present.has(e)) entries.push(e)
-            }
-            const results = entries.map((e) => readEntry(e, gen, since, external, loaded))
-            return results.some(isPromiseLike) ? Promise.all(results) : (results as HydrationStatus[])
-          },
-        ),
+        bulk
+          ? bulk(prefix).then((pairs) => {
+              const results: MaybePromise<HydrationStatus>[] = []
+              const present = new Set<string>()
+              for (const [k, raw] of pairs) {
+                const e = k.slice(prefix.length)
+                if (e.includes('.quarantine.')) continue
+                present.add(e)
+                results.push(onEntry(e, raw, gen, since, external, loaded))
+              }
+              if (external) {
+                for (const e of Object.keys(store.peek())) {
+                  if (!present.has(e)) results.push(onEntry(e, null, gen, since, external, loaded))
+                }
+              }
+              return Promise.all(results)
+            })
+          : andThen(
+              only !== null ? [prefix + only] : (engine.keys(prefix) as MaybePromise<string[]>),
+              (keys): MaybePromise<HydrationStatus[]> => {
+                const entries = keys
+                  .map((k) => k.slice(prefix.length))
+                  .filter((e) => !e.includes('.quarantine.'))
+                if (external && only === null) {
+                  // Keys gone from storage (a clear() elsewhere) return to their initial value.
+                  const present = new Set(entries)
+                  for (const e of Object.keys(store.peek())) if (!present.has(e)) entries.push(e)
+                }
+                const results = entries.map((e) => readEntry(e, gen, since, external, loaded))
+                return results.some(isPromiseLike) ? Promise.all(results) : (results as HydrationStatus[])
+              },
+            ),
       (e): HydrationStatus[] => [fail(toReadError(prefix, e), null)],
     )
     return andThen(run, finish)

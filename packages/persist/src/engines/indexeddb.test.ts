@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
+import { persistentMap } from '../persistent-map.js'
 import { indexedDBEngine } from './indexeddb.js'
 
 let n = 0
@@ -39,6 +40,23 @@ describe('indexedDBEngine (fake-indexeddb; real IndexedDB runs in test/browser.t
     expect(after).toBe('new')
     expect(many[50]).toBe('new')
     expect(many.filter((v) => v === null)).toHaveLength(99)
+    e.close()
+  })
+
+  it('entries(prefix) returns every pair in one round trip; persistentMap hydrates through it', async () => {
+    const e = fresh()
+    await Promise.all([e.setItem('m:a', '{"v":0,"d":1}'), e.setItem('m:b', '{bad'), e.setItem('other', 'x')])
+    expect(await e.entries?.('m:')).toEqual([
+      ['m:a', '{"v":0,"d":1}'],
+      ['m:b', '{bad'],
+    ])
+    const m = persistentMap<Record<string, number>>({}, 'm:', { engine: e })
+    await m.ready
+    expect(m.get()).toEqual({ a: 1 })
+    const err = m.errors.get()[0]
+    expect(err?.code).toBe('E_DECODE')
+    expect(await e.getItem(err?.quarantineKey as string)).toBe('{bad')
+    m.dispose()
     e.close()
   })
 

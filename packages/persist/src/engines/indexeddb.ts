@@ -25,6 +25,8 @@ export interface IndexedDBEngineOptions {
   factory?: IDBFactory
   /** Tell other tabs about writes; default true. */
   broadcast?: boolean
+  /** The IDBKeyRange of the same implementation as `factory`; default `globalThis.IDBKeyRange`. */
+  keyRange?: typeof IDBKeyRange
 }
 
 type Op = { kind: 'put'; key: string; value: string } | { kind: 'delete'; key: string }
@@ -52,6 +54,11 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
 export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngine & { close(): void } {
   const factory = options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB
   if (!factory) return asAsync(memoryEngine({ name: 'memory (no indexedDB)' }))
+  const KeyRange = options.keyRange ?? (globalThis as { IDBKeyRange?: typeof IDBKeyRange }).IDBKeyRange
+  const range = (prefix: string) => {
+    if (!KeyRange) throw new Error('IDBKeyRange is not available: pass options.keyRange with options.factory')
+    return KeyRange.bound(prefix, `${prefix}\uffff`)
+  }
   const dbName = options.database ?? 'strata'
   const storeName = options.store ?? 'kv'
   const channel = options.broadcast === false ? null : changeChannel(`strata:idb:${dbName}/${storeName}`)
@@ -173,11 +180,23 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
     removeItem: (key) => enqueue({ kind: 'delete', key }),
     async keys(prefix) {
       const d = await db()
-      const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`)
       const keys = await request(
-        d.transaction(storeName, 'readonly').objectStore(storeName).getAllKeys(range),
+        d.transaction(storeName, 'readonly').objectStore(storeName).getAllKeys(range(prefix)),
       )
       return keys.filter((k): k is string => typeof k === 'string')
+    },
+    async entries(prefix) {
+      // One readonly transaction, two requests: far cheaper than one get() per key.
+      const d = await db()
+      const r = range(prefix)
+      const os = d.transaction(storeName, 'readonly').objectStore(storeName)
+      const [keys, values] = await Promise.all([request(os.getAllKeys(r)), request(os.getAll(r))])
+      const out: [string, string][] = []
+      keys.forEach((k, i) => {
+        const v = values[i]
+        if (typeof k === 'string') out.push([k, typeof v === 'string' ? v : JSON.stringify(v)])
+      })
+      return out
     },
     watch: (fn) => (channel ? channel.watch(fn) : () => {}),
     close() {

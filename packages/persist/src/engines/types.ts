@@ -70,6 +70,11 @@ export interface AsyncEngine extends EngineBase {
   removeItem(key: string): Promise<void>
   /** Every stored key that starts with `prefix`. */
   keys(prefix: string): Promise<string[]>
+  /**
+   * Optional: every `[key, value]` whose key starts with `prefix`, in one round trip.
+   * `persistentMap` uses it to hydrate many entries at once.
+   */
+  entries?(prefix: string): Promise<[string, string][]>
 }
 
 /**

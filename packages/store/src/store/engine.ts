@@ -71,7 +71,10 @@ export class Engine {
       | undefined
     if (fn === undefined) throw new MaterializerError(name, new Error('no materializer'))
     try {
-      ;(fn as (a: unknown, db: Writer) => void)(args, this.writer)
+      const r: unknown = (fn as (a: unknown, db: Writer) => unknown)(args, this.writer)
+      // An async materializer would write outside the commit's transaction.
+      if (typeof (r as { then?: unknown } | undefined)?.then === 'function')
+        throw new Error('materializers must be synchronous (it returned a promise)')
     } catch (e) {
       throw e instanceof MaterializerError ? e : new MaterializerError(name, e)
     }

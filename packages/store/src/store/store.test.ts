@@ -1,9 +1,13 @@
 import { computed, effect, setUnmountDelay, signal } from '@strata/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
+import { z } from 'zod'
 import { memoryAdapter } from '../adapters/node.js'
 import { EventValidationError, MaterializerError, StoreClosedError, UnknownEventError } from '../errors.js'
+import { Events } from '../events/define.js'
+import type { MaterializerContext } from '../materializers/writer.js'
 import { rawSql } from '../query/query.js'
+import { makeSchema } from '../schema/make-schema.js'
 import { createStore } from './create-store.js'
 import type { Store } from './store.js'
 
@@ -186,5 +190,24 @@ describe('client-only events', () => {
     store.commit(events.filterSet({ filter: 'done' }))
     expect(store.sync.pending()).toEqual([])
     expect(store.devtools.events()[0]?.clientOnly).toBe(true)
+  })
+})
+
+describe('materializer contract', () => {
+  it('refuses an async materializer and rolls the commit back', async () => {
+    const ev = Events.synced({ name: 'v1.Async', schema: z.object({ id: z.string() }) })
+    const s2 = makeSchema({
+      events: { ev },
+      tables: { todos },
+      materializers: {
+        'v1.Async': (async ({ id }: { id: string }, db: MaterializerContext) => {
+          db.insert(todos, { id, title: 'x' })
+        }) as never,
+      },
+    })
+    const st = await createStore({ schema: s2, adapter: memoryAdapter(), storeId: 'async' })
+    expect(() => st.commit(ev({ id: 'a' }))).toThrow(/v1.Async.*synchronous/)
+    expect(st.query(todos.count())).toBe(0)
+    st.close()
   })
 })

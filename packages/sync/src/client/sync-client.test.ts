@@ -299,6 +299,47 @@ describe('createSyncClient against a scripted peer', () => {
     expect(peers[1]!.frames.length === 0 || peers[1]!.frames[0]!.cursor === 0).toBe(true)
   })
 
+  it('applies catch-up pages in chunks, and a drop mid catch-up loses nothing', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    const calls: number[] = []
+    const apply = store.sync.applyUpstream
+    store.sync.applyUpstream = (events) => {
+      calls.push(events.length)
+      apply(events)
+    }
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    const page = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        name: 'v1.X',
+        args: null,
+        clientId: 'o',
+        seq: from + i,
+        gseq: from + i,
+      }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 6000, lastSeq: 0 })
+    peers[0]!.send({ t: 'events', events: page(1, 2000), head: 6000, more: true })
+    peers[0]!.send({ t: 'events', events: page(2001, 2000), head: 6000, more: true })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(calls).toEqual([]) // held, not applied
+    peers[0]!.socket.terminate() // the session dies mid catch-up
+    await until(() => peers[1]?.frames.length === 1, 'second hello')
+    expect(peers[1]!.frames[0]).toMatchObject({ t: 'hello', cursor: 0 })
+    peers[1]!.send({ t: 'welcome', v: 1, head: 6000, lastSeq: 0 })
+    for (let p = 0; p < 3; p++) {
+      peers[1]!.send({
+        t: 'events',
+        events: page(1 + p * 2000, 2000),
+        head: 6000,
+        ...(p < 2 ? { more: true } : {}),
+      })
+    }
+    await client.whenSynced()
+    expect(calls).toEqual([6000])
+    expect(store.confirmed.map((e) => e.gseq)).toEqual(page(1, 6000).map((e) => e.gseq))
+  })
+
   it('stops retrying after a forbidden close (4403) and reports the server error', async () => {
     const { url, peers } = await scriptedServer()
     const client = track(createSyncClient({ store: memoryStore(), url, backoff: fastBackoff }))

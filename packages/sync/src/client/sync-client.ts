@@ -22,6 +22,7 @@ import {
   type AckMessage,
   CLOSE_CODES,
   type ClientMessage,
+  type ConfirmedEvent,
   decodeServerFrame,
   type ErrorMessage,
   type EventsMessage,
@@ -134,6 +135,8 @@ export interface SyncClient {
 
 const DEFAULT_BATCH = 500
 const DEFAULT_IN_FLIGHT = 4
+/** Catch-up events applied per store transaction (pages arrive 2 000 at a time). */
+const APPLY_CHUNK = 10_000
 /** Codes after which reconnecting cannot help without a change on the client side. */
 const TERMINAL_CLOSE = new Set<number>([
   CLOSE_CODES.forbidden,
@@ -192,6 +195,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let welcomed = false
   let catchingUp = false
   let cursor = 0
+  /** Highest gseq received on this connection (≥ cursor while catch-up pages are held). */
+  let received = 0
+  let held: ConfirmedEvent[] = []
   let lastSeq = 0
   let effectiveBatch = batchSize
   let heartbeatMs = heartbeatDefault
@@ -262,6 +268,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       onOpen() {
         if (conn !== connection) return
         cursor = seam.confirmedHead()
+        received = cursor
+        held = []
         const hello: ClientMessage = {
           t: 'hello',
           v: PROTOCOL_VERSION,
@@ -385,11 +393,11 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   function onEvents(message: EventsMessage) {
     const events = message.events
     if (events.length > 0) {
-      if (events[0]!.gseq !== cursor + 1) {
+      if (events[0]!.gseq !== received + 1) {
         patch({
           error: new SyncServerError(
             'protocol',
-            `events out of order: expected gseq ${cursor + 1}, got ${events[0]!.gseq}`,
+            `events out of order: expected gseq ${received + 1}, got ${events[0]!.gseq}`,
             false,
           ),
         })
@@ -397,9 +405,20 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         reconnector.schedule()
         return
       }
+      received = events[events.length - 1]!.gseq
+      if (held.length === 0) held = events
+      else for (const e of events) held.push(e)
+    }
+    // Catch-up pages are applied in chunks: fewer store transactions, pending-log scans
+    // and live-query runs. Held events are not applied yet, so a drop loses nothing:
+    // the next session streams again from the store's confirmed head.
+    if (message.more && held.length < APPLY_CHUNK) return
+    const batch = held
+    held = []
+    if (batch.length > 0) {
       freshPending = undefined
       try {
-        seam.applyUpstream(events)
+        seam.applyUpstream(batch)
       } catch (error) {
         if (isStoreClosed(error)) throw error // guardStore ends syncing
         // The store refused upstream events (e.g. a materializer threw): keep local data,
@@ -413,7 +432,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         reconnector.schedule()
         return
       }
-      cursor = events[events.length - 1]!.gseq
+      cursor = batch[batch.length - 1]!.gseq
       if (leading && tabs?.coordinated) tabs.post({ type: 'upstream', head: cursor })
     }
     if (catchingUp && !message.more) {
@@ -425,7 +444,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     const own = seam.clientId
     refreshStatus(
       {},
-      events.some((e) => e.clientId === own),
+      batch.some((e) => e.clientId === own),
     )
   }
 

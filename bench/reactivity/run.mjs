@@ -8,6 +8,7 @@
 //
 // Options: --rounds N (5)  --cases a,b (substring filters)  --systems a,b  --quick
 //          --timeout SECONDS (10, of the worker's CPU time)  --memory-runs N (5)  --no-extras (skip bundle and memory)
+//          --merge (write the re-measured cases into the existing results instead of printing only)
 import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
@@ -29,6 +30,7 @@ function parseArgs(argv) {
     timeoutMs: 10_000,
     memoryRuns: 5,
     extras: true,
+    merge: false,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -44,6 +46,7 @@ function parseArgs(argv) {
     else if (arg === '--timeout') options.timeoutMs = Number(value()) * 1000
     else if (arg === '--memory-runs') options.memoryRuns = Number(value())
     else if (arg === '--no-extras') options.extras = false
+    else if (arg === '--merge') options.merge = true
     else throw new Error(`unknown option ${arg}`)
   }
   if (!(options.rounds >= 1)) throw new Error('--rounds must be at least 1')
@@ -92,6 +95,9 @@ async function runSystem(system, caseNames, scale, timeoutMs) {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let current = /** @type {string | null} */ (null)
+    // the timeout counts from the last progress: a graph build or one sample may not overrun it
+    let cpuStart = /** @type {number | null} */ (null)
+    let wallStart = Date.now()
     let timer = /** @type {NodeJS.Timeout | undefined} */ (undefined)
     let stderr = ''
     let buffered = ''
@@ -108,11 +114,15 @@ async function runSystem(system, caseNames, scale, timeoutMs) {
         newline = buffered.indexOf('\n')
         const event = JSON.parse(line)
         if (event.type === 'ready') standIn = event.standIn
+        if (event.type === 'progress') {
+          cpuStart = cpuSeconds(child.pid)
+          wallStart = Date.now()
+        }
         if (event.type === 'start') {
           current = event.case
           clearInterval(timer)
-          const cpuStart = cpuSeconds(child.pid)
-          const wallStart = Date.now()
+          cpuStart = cpuSeconds(child.pid)
+          wallStart = Date.now()
           timer = setInterval(() => {
             const cpuNow = cpuSeconds(child.pid)
             const used =
@@ -174,7 +184,6 @@ const selected = allCases
   .map((c) => c.name)
   .filter((name) => options.caseFilters.length === 0 || options.caseFilters.some((f) => name.includes(f)))
 if (selected.length === 0) throw new Error(`no case matches ${options.caseFilters.join(',')}`)
-const peers = options.systems.filter((s) => s !== SUBJECT)
 const complete =
   !options.quick && options.caseFilters.length === 0 && options.systems.length === allSystems.length
 const began = Date.now()
@@ -216,22 +225,53 @@ const timeOf = (system, name) => {
     .filter((ms) => ms !== undefined)
   return times.length > 0 ? median(times) : null
 }
-const cellOf = (system, name) => {
-  const failure = failed.get(system).get(name)
-  if (failure?.timeout) return 'timeout'
-  if (failure) return 'ERROR'
-  return formatMs(/** @type {number} */ (timeOf(system, name)))
-}
 
-const caseRows = selected.map((name) => ({
-  case: name,
-  times_ms: Object.fromEntries(options.systems.map((s) => [s, timeOf(s, name)])),
-}))
+/**
+ * @typedef {{ case: string, times_ms: Record<string, number | null>, failures?: Record<string, string> }} CaseRow
+ * failures: system → "timeout" or "ERROR: <message>"
+ */
+/** @type {CaseRow[]} */
+let caseRows = selected.map((name) => {
+  /** @type {CaseRow} */
+  const row = { case: name, times_ms: Object.fromEntries(options.systems.map((s) => [s, timeOf(s, name)])) }
+  for (const system of options.systems) {
+    const failure = failed.get(system).get(name)
+    if (failure) {
+      row.failures ??= {}
+      row.failures[system] = failure.timeout ? 'timeout' : `ERROR: ${failure.error}`
+    }
+  }
+  return row
+})
+
+const resultsFile = here('../results/core.json')
+/** @type {Record<string, any> | null} */
+let previous = null
+if (options.merge) {
+  // re-measured cases (and systems) replace their cells in the last full run's results
+  previous = JSON.parse(readFileSync(resultsFile, 'utf8'))
+  caseRows = previous.cases.map((/** @type {CaseRow} */ old) => {
+    const fresh = caseRows.find((row) => row.case === old.case)
+    if (!fresh) return old
+    /** @type {CaseRow} */
+    const merged = { case: old.case, times_ms: { ...old.times_ms, ...fresh.times_ms } }
+    const failures = { ...old.failures }
+    for (const system of options.systems) delete failures[system]
+    Object.assign(failures, fresh.failures)
+    if (Object.keys(failures).length > 0) merged.failures = failures
+    return merged
+  })
+}
+const shownSystems = previous ? [SUBJECT, ...allSystems.filter((s) => s !== SUBJECT)] : options.systems
+const shownPeers = shownSystems.filter((s) => s !== SUBJECT)
+
 const geomeanRatio = Object.fromEntries(
-  peers.map((peer) => {
+  shownPeers.map((peer) => {
     const ratios = caseRows
-      .filter((row) => row.times_ms[SUBJECT] !== null && row.times_ms[peer] !== null)
-      .map((row) => row.times_ms[SUBJECT] / row.times_ms[peer])
+      .filter((row) => row.times_ms[SUBJECT] != null && row.times_ms[peer] != null)
+      .map(
+        (row) => /** @type {number} */ (row.times_ms[SUBJECT]) / /** @type {number} */ (row.times_ms[peer]),
+      )
     return [peer, ratios.length > 0 ? Number(geomean(ratios).toFixed(4)) : null]
   }),
 )
@@ -256,45 +296,57 @@ if (subjectStandIn) {
     `STAND-IN: "${SUBJECT}" ran ${subjectStandIn}, not @strata/core — these are not Strata's numbers.`,
   )
 }
-for (const system of options.systems) {
-  const timeouts = [...failed.get(system)].filter(([, o]) => o.timeout).map(([name]) => name)
+for (const system of shownSystems) {
+  const timeouts = caseRows.filter((row) => row.failures?.[system] === 'timeout').map((row) => row.case)
   if (timeouts.length > 0) {
     notes.push(
-      `${system}: timeout (over ${options.timeoutMs / 1000} s of CPU time for the case) on ${timeouts.join(', ')} — null in times_ms and left out of ${system === SUBJECT ? 'every' : 'its'} geomean.`,
+      `${system}: timeout (building the graph or one sample took over ${options.timeoutMs / 1000} s of CPU time) on ${timeouts.join(', ')} — null in times_ms and left out of ${system === SUBJECT ? 'every' : 'its'} geomean.`,
     )
   }
-  for (const [name, o] of failed.get(system)) {
-    if (o.error)
-      notes.push(`${system}: ERROR on ${name}: ${o.error} — null in times_ms and left out of the geomean.`)
+  for (const row of caseRows) {
+    const failure = row.failures?.[system]
+    if (failure?.startsWith('ERROR')) {
+      notes.push(`${system}: ${failure} on ${row.case} — null in times_ms and left out of the geomean.`)
+    }
   }
 }
+if (previous) {
+  notes.push(
+    `Re-measured ${selected.length} case(s) for ${options.systems.join(', ')} on ${new Date().toISOString()} (${options.rounds} rounds, @strata/core at ${core}, merged into the run of ${previous.date}): ${selected.join(', ')}.`,
+  )
+}
 
-const header = ['case', SUBJECT, ...peers.flatMap((p) => [p, `${SUBJECT}/${p}`])]
+/** @param {CaseRow} row @param {string} system */
+const cellOf = (row, system) => {
+  const failure = row.failures?.[system]
+  if (failure === 'timeout') return 'timeout'
+  if (failure) return 'ERROR'
+  const ms = row.times_ms[system]
+  return ms == null ? '—' : formatMs(ms)
+}
+const header = ['case', SUBJECT, ...shownPeers.flatMap((p) => [p, `${SUBJECT}/${p}`])]
 const rows = caseRows.map((row) => [
   row.case,
-  cellOf(SUBJECT, row.case),
-  ...peers.flatMap((p) => {
+  cellOf(row, SUBJECT),
+  ...shownPeers.flatMap((p) => {
     const s = row.times_ms[SUBJECT]
     const t = row.times_ms[p]
-    return [cellOf(p, row.case), s !== null && t !== null ? formatRatio(s / t) : '—']
+    return [cellOf(row, p), s != null && t != null ? formatRatio(s / t) : '—']
   }),
 ])
 rows.push([
   'geomean ratio',
   '',
-  ...peers.flatMap((p) => ['', geomeanRatio[p] === null ? '—' : formatRatio(geomeanRatio[p])]),
+  ...shownPeers.flatMap((p) => ['', geomeanRatio[p] == null ? '—' : formatRatio(geomeanRatio[p])]),
 ])
 const timeTable = markdownTable(header, rows)
-console.log(
-  `\nmedian of ${options.rounds} rounds, ms (lower is better); ratio = ${SUBJECT} time ÷ peer time\n`,
-)
+console.log(`\nmedian of the rounds, ms (lower is better); ratio = ${SUBJECT} time ÷ peer time\n`)
 console.log(timeTable)
 
-let extrasText = ''
 /** @type {Record<string, number>} */
-const bundleBytes = {}
+let bundleBytes = {}
 /** @type {{ signal: Record<string, number>, computed: Record<string, number> }} */
-const memory = { signal: {}, computed: {} }
+let memory = { signal: {}, computed: {} }
 if (options.extras) {
   for (const system of options.systems) {
     const { bundleEntry } = await loadAdapter(system)
@@ -303,13 +355,23 @@ if (options.extras) {
       memory[kind][system] = await measureMemory(system, kind, options.memoryRuns)
     }
   }
-  const extraRows = options.systems.map((s) => [
-    s,
-    String(bundleBytes[s]),
-    String(memory.signal[s]),
-    String(memory.computed[s]),
-  ])
-  extrasText = markdownTable(['system', 'min+gzip bytes', 'bytes / signal', 'bytes / computed'], extraRows)
+} else if (previous) {
+  bundleBytes = previous.bundle_bytes
+  memory = previous.memory_bytes_per_node
+}
+const extrasText =
+  Object.keys(bundleBytes).length === 0
+    ? ''
+    : markdownTable(
+        ['system', 'min+gzip bytes', 'bytes / signal', 'bytes / computed'],
+        shownSystems.map((s) => [
+          s,
+          String(bundleBytes[s]),
+          String(memory.signal[s]),
+          String(memory.computed[s]),
+        ]),
+      )
+if (extrasText) {
   console.log(
     `\nbundle (esbuild --minify of what the adapter imports, gzip -9) and memory per node (median of ${options.memoryRuns} fresh processes, 100k nodes)\n`,
   )
@@ -319,36 +381,42 @@ if (notes.length > 0) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join('
 const minutes = ((Date.now() - began) / 60000).toFixed(1)
 console.log(`\ntook ${minutes} min`)
 
-if (!complete) {
-  console.log('(partial run: --quick, --cases or --systems given, so bench/results/core.json is not written)')
+if (!complete && !previous) {
+  console.log(
+    '(partial run: --quick, --cases or --systems given, so bench/results/core.json is not written; --merge updates it)',
+  )
 } else {
-  const date = new Date().toISOString()
+  const date = previous ? previous.date : new Date().toISOString()
   const cpu = cpus()[0]?.model ?? 'unknown cpu'
-  const machine = `${cpus().length} × ${cpu}, Node ${process.version}`
+  const machine = previous ? previous.machine : `${cpus().length} × ${cpu}, Node ${process.version}`
+  const rounds = previous ? previous.rounds : options.rounds
+  const coreMeasured = previous ? previous.strata_core : core
   const json = {
     date,
     machine,
-    rounds: options.rounds,
-    strata_core: core,
+    rounds,
+    strata_core: coreMeasured,
     cases: caseRows,
     geomean_ratio_vs: geomeanRatio,
     bundle_bytes: bundleBytes,
     memory_bytes_per_node: memory,
     notes,
   }
-  writeFileSync(here('../results/core.json'), `${JSON.stringify(json, null, 2)}\n`)
+  writeFileSync(resultsFile, `${JSON.stringify(json, null, 2)}\n`)
   const md = [
     '# Reactive core benchmark results',
     '',
-    `Latest full run: ${date} on ${machine}, ${options.rounds} rounds, ${minutes} min; @strata/core at ${core}.`,
-    'Machine shared with other jobs while running: absolute times are noisy; compare ratios within this run.',
+    `Latest full run: ${date} on ${machine}, ${rounds} rounds; @strata/core at ${coreMeasured}.`,
+    'The machine was shared with other jobs while running: absolute times are noisy; compare ratios',
+    'within this run.',
     '',
     '## How to run',
     '',
     '```sh',
-    'npm run bench:core                                   # full run (~10 min), writes this file and results/core.json',
+    'npm run bench:core                                   # full run, writes this file and results/core.json',
     'npm run bench:core -- --quick                        # smoke run, prints only',
-    'npm run bench:core -- --cases kairo/deep,cellx --rounds 3',
+    'npm run bench:core -- --cases kairo/deep,cellx --rounds 3            # prints only',
+    'npm run bench:core -- --cases cellx --merge --no-extras             # re-measure, update these files',
     'node bench/reactivity/profile.mjs --cases kairo/mux  # CPU profile of strata, top frames',
     '```',
     '',

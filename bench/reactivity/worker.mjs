@@ -37,13 +37,16 @@ for (const name of request.cases) {
   await tick()
   try {
     const prepared = benchCase.prepare(adapter, scale)
+    emit({ type: 'progress' })
     for (let i = 0; i < scale.warmup[benchCase.kind]; i++) {
       prepared.sample()
+      emit({ type: 'progress' })
       await tick()
     }
     const samples = []
     for (let i = 0; i < scale.samples[benchCase.kind]; i++) {
       samples.push(prepared.sample())
+      emit({ type: 'progress' })
       await tick()
     }
     prepared.dispose()

@@ -568,6 +568,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   function lead() {
     leading = true
     // Drop what was mirrored from the previous leader: from now on the status is ours.
+    freshPending = undefined
     refreshStatus({ online: false, syncing: false })
     openConnection()
     return () => {
@@ -589,12 +590,13 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   const offPending = seam.onPending(() => {
     // The count is visible at once (the commit is local); the push waits for the microtask.
-    if (seam.pendingCount) {
-      freshPending = undefined
-      knownPending = seam.pendingCount()
-    } else {
+    if (leading && !seam.pendingCount) {
+      // Kept for the push this commit schedules (only the leader pushes).
       freshPending = seam.pending()
       knownPending = freshPending.length
+    } else {
+      freshPending = undefined
+      knownPending = countPending(seam)
     }
     patch({ pendingCount: knownPending, ...(welcomed ? { syncing: true } : {}) })
     if (leading) schedulePush()

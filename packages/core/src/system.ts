@@ -18,6 +18,11 @@
  *   (push PENDING down on write, pull-check on read).
  * - epoch: a counter bumped on every run; a link stamped with the current epoch was
  *   already read in this run, so repeated reads do not add duplicate links.
+ * - RUNNING: the node's function is on the stack; reading a RUNNING computed is a cycle,
+ *   and writes do not re-mark a RUNNING node (an effect's own writes never re-run it).
+ * - ERROR: the computed's `value` is a thrown error, re-thrown to readers.
+ * - flush: runs queued effects in order; their errors (and throwing cleanups) are
+ *   collected and re-thrown when the outermost flush ends (decision 0003).
  */
 import { CycleError } from './errors.js'
 

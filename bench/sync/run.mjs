@@ -270,6 +270,7 @@ const lines = [
   '',
 ]
 if (!quick) writeFileSync(join(here, '..', 'RESULTS-sync.md'), lines.join('\n'))
-console.log(lines.slice(-cases.length - 3).join('\n'))
+const tableAt = lines.findIndex((l) => l.startsWith('| case'))
+console.log(lines.slice(tableAt, tableAt + cases.length + 2).join('\n'))
 console.log(`wrote ${resultsFile}`)
 process.exit(0)

@@ -236,7 +236,8 @@ function purgeDeps(sub: ReactiveNode): void {
 /** A source was written: every node below it may be stale (PENDING); effects are queued. */
 function markPending(l: Link): void {
   let next = l.nextSub
-  let stack: Frame | undefined
+  // siblings still to visit; a reused array (no user code runs here, so no re-entry)
+  let top = 0
   for (;;) {
     const sub = l.sub
     const f = sub.flags
@@ -244,21 +245,22 @@ function markPending(l: Link): void {
       sub.flags = f | PENDING
       if (f & EFFECT) notify(sub)
       else if (sub.subs) {
-        if (next) stack = { link: next, prev: stack }
+        if (next) pendingStack[top++] = next
         l = sub.subs
         next = l.nextSub
         continue
       }
     }
     if (!next) {
-      if (!stack) return
-      next = stack.link
-      stack = stack.prev
+      if (!top) return
+      next = pendingStack[--top]!
+      pendingStack[top] = undefined // do not keep a disposed graph reachable
     }
-    l = next!
+    l = next
     next = l.nextSub
   }
 }
+const pendingStack: (Link | undefined)[] = []
 
 /** A node's value changed during a pull: its PENDING subs are now DIRTY. */
 function markDirty(l: Link | undefined): void {

@@ -57,6 +57,7 @@ export function teamsClient(api: string) {
   }
 }
 
+/** Team list, persisted selection and member documents, with the Teams client beside them. */
 export function createTeamStore(api: string, engine: StorageEngine = memoryEngine()) {
   const teams = teamsClient(api)
   const docs = `${api}/collections/members/documents`

@@ -27,11 +27,13 @@ export class NoProviderError extends Error {
   }
 }
 
+/** A typed context slot: `provide` a value for the duration of a setup, `use` it inside. */
 export interface Context<T> {
   provide<R>(value: T, setup: () => R): R
   use(): T
 }
 
+/** Create a context; `name` appears in the error when `use()` has no provider. */
 export function createContext<T>(name: string): Context<T> {
   const stack: T[] = []
   return {
@@ -56,6 +58,7 @@ export interface User {
   name: string
   role: 'user' | 'admin'
 }
+/** The user "signal context": fresh stores for each provider. */
 export function createUserState() {
   const user = signal<User | null>(null)
   return {
@@ -77,6 +80,7 @@ export interface ThemeState {
   theme: Computed<typeof lightTheme>
   toggle(): void
 }
+/** Theme state for one provider; writes the theme as CSS variables into `style` while its scope lives. */
 export function createThemeState(style: Map<string, string>, dark = false): ThemeState {
   const isDark = signal(dark)
   const theme = computed(() => (isDark.get() ? darkTheme : lightTheme))
@@ -88,6 +92,7 @@ export function createThemeState(style: Map<string, string>, dark = false): Them
 export const ThemeContext = createContext<ThemeState>('ThemeContext')
 
 // Multiple contexts: one function provides both; the scope is the app's lifetime.
+/** Provide user and theme to `setup` (the seed's `AppProviders`); `unmount` disposes the scope. */
 export function mountApp<R>(style: Map<string, string>, setup: () => R): { view: R; unmount: () => void } {
   let view: { value: R } | undefined
   const unmount = effectScope(() => {
@@ -99,11 +104,13 @@ export function mountApp<R>(style: Map<string, string>, setup: () => R): { view:
 }
 
 // "Components": setup functions that read their context once and return reactive views.
+/** The seed's Header: a welcome line derived from the user context. */
 export function header() {
   const { user, isAuthenticated, login, logout } = UserContext.use()
   const text = computed(() => (isAuthenticated.get() ? `Welcome, ${user.get()?.name}` : 'Login'))
   return { text, login, logout }
 }
+/** The seed's ThemeToggle: a label derived from the nearest theme provider. */
 export function themeToggle() {
   const { isDark, toggle } = ThemeContext.use()
   return { label: computed(() => `Current: ${isDark.get() ? 'dark' : 'light'}`), toggle }

@@ -15,6 +15,7 @@ export interface PollingOptions {
   immediate?: boolean
 }
 
+/** Poll `fetcher` every `interval` ms while `data` is observed and `enabled` is true. */
 export function createPollingStore<T>(fetcher: (signal: AbortSignal) => Promise<T>, options: PollingOptions) {
   const { interval, immediate = true } = options
   const data = signal<T | null>(null)

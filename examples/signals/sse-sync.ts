@@ -48,6 +48,7 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
   }
 }
 
+/** Notifications streamed from `url` (SSE), connected only while `notifications` is observed. */
 export function createNotificationStore(url: string, { autoRemoveMs = 5000, retryMs = 100 } = {}) {
   const notifications = signal<Notification[]>([])
   const connected = signal(false)

@@ -6,6 +6,7 @@
 // page view again when only the locale changes.
 import { effect, signal, untrack } from '@strata/core'
 
+/** A page-view logger whose effect tracks the page and reads the locale untracked. */
 export function createPageLogger() {
   const page = signal('/home')
   const locale = signal('en')

@@ -18,6 +18,7 @@ export interface Message {
   timestamp: number
 }
 
+/** Chat messages as broadcast by the server at `url`; the socket is open only while `messages` is observed. */
 export function createRealtimeStore(url: string, userId: string, { retryMs = 100 } = {}) {
   const messages = signal<Message[]>([])
   const connected = signal(false)

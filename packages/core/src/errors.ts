@@ -35,7 +35,7 @@ export class CycleError extends Error {
 }
 
 /**
- * A function that needs a core graph node (such as `onMount`) got something else,
+ * `onMount` (which needs a core graph node) got something else,
  * for example a hand-written object that only looks like a store.
  *
  * @example
@@ -47,7 +47,7 @@ export class NotAStoreError extends TypeError {
   /** Always `'NOT_A_STORE'`. */
   readonly code = 'NOT_A_STORE'
   override readonly name = 'NotAStoreError'
-  constructor(where: string) {
-    super(`${where}: not a @strata/core store`)
+  constructor() {
+    super('onMount needs a @strata/core store')
   }
 }

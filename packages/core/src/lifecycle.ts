@@ -81,7 +81,7 @@ function unwatched(n: ReactiveNode): void {
  * ```
  */
 export function onMount<T>(store: ReadableStore<T>, start: Start): () => void {
-  if (!(store instanceof Store)) throw new NotAStoreError('onMount')
+  if (!(store instanceof Store)) throw new NotAStoreError()
   hooks.watched = watched
   hooks.unwatched = unwatched
   let m = mounts.get(store)

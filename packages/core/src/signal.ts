@@ -1,6 +1,5 @@
 /** `signal()`: the writable source node of the graph. */
 import { node } from './store.js'
-import { Flags } from './system.js'
 import type { NodeOptions, Signal } from './types.js'
 
 /**
@@ -18,5 +17,5 @@ import type { NodeOptions, Signal } from './types.js'
  * ```
  */
 export function signal<T>(initial: T, options?: NodeOptions<T>): Signal<T> {
-  return node(Flags.signal, initial, undefined, options)
+  return node(0, initial, undefined, options)
 }

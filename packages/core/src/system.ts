@@ -40,9 +40,8 @@ const HAS_CHILDREN = 256
 const MOUNT = 512
 const EQUALS = 1024
 
-/** The flag values other modules need to create and inspect nodes. */
+/** The flag values other modules need to create nodes (a signal is plain 0). */
 export const Flags = {
-  signal: 0,
   // a computed starts DIRTY and with "no valid value" (ERROR): the first run counts as a
   // change, passes `undefined` as previous value and never consults `equals`
   computed: COMPUTED | DIRTY | ERROR,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileEngine } from './_node-engine.js'
+import { fileEngine } from '@strata/persist/node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPreferences, main } from './persistent-signal.js'
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { persistent, type StorageEngine } from '@strata/persist'
-import { fileEngine } from './_node-engine.js'
+import { fileEngine } from '@strata/persist/node'
 
 /** The three signals of the seed's usage section. */
 export function createPreferences(engine: StorageEngine) {

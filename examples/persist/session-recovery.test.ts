@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { fileEngine } from './_node-engine.js'
+import { fileEngine } from '@strata/persist/node'
 import { createWorkflowSession, main } from './session-recovery.js'
 
 const dirs: string[] = []

@@ -84,7 +84,7 @@ export async function main(log: (...args: unknown[]) => void): Promise<void> {
   const { mkdtempSync, rmSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { join } = await import('node:path')
-  const { fileEngine } = await import('./_node-engine.js')
+  const { fileEngine } = await import('@strata/persist/node')
   const directory = mkdtempSync(join(tmpdir(), 'strata-example-recovery-'))
   try {
     const before = createWorkflowSession(fileEngine({ directory }), 'session-1')

@@ -187,9 +187,10 @@ if (selected.length === 0) throw new Error(`no case matches ${options.caseFilter
 const complete =
   !options.quick && options.caseFilters.length === 0 && options.systems.length === allSystems.length
 const began = Date.now()
+const core = coreVersion()
 
 console.log(
-  `bench:core — @strata/core ${coreVersion()} — ${selected.length} cases × ${options.systems.length} systems × ${options.rounds} rounds (${scale}), timeout ${options.timeoutMs / 1000} CPU-s per case`,
+  `bench:core — @strata/core ${core} — ${selected.length} cases × ${options.systems.length} systems × ${options.rounds} rounds (${scale}), timeout ${options.timeoutMs / 1000} CPU-s per case`,
 )
 
 /** @type {Map<string, Map<string, Outcome[]>>} system → case → outcome per round */
@@ -288,7 +289,6 @@ function coreVersion() {
     return 'unknown'
   }
 }
-const core = coreVersion()
 
 const notes = []
 if (subjectStandIn) {

@@ -114,8 +114,8 @@ describe('reactive graph against a from-scratch reference', () => {
             for (const [s, v] of writes) sources[s]!.set(v)
           })
           expect(problems).toEqual([])
-          shouldRun.forEach((should, e) => expect(runs[e]! - runsBefore[e]!).toBe(should ? 1 : 0))
-          nodes.forEach((n, i) => expect(n.get()).toBe(expected[i]))
+          expect(runs.map((r, e) => r - runsBefore[e]!)).toEqual(shouldRun.map((should) => (should ? 1 : 0)))
+          expect(nodes.map((n) => n.get())).toEqual(expected)
         }
         stop()
       }),

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { WrongKeyError } from '@strata/store/node'
 import { describe, expect, it } from 'vitest'
-import { WrongKeyError } from '../../packages/store/src/encryption/errors.js'
 import { events, filesContain, main, notes, openNotes } from './encrypted-notes.js'
 
 describe('example: encrypted notes store (seed 003 "Local Storage Encryption")', () => {

@@ -7,10 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Column, createStore, Events, makeSchema, table } from '@strata/store'
+import { encryptedNodeAdapter, WrongKeyError } from '@strata/store/node'
 import { z } from 'zod'
-// Node-only adapter; to be re-exported from `@strata/store/node` (see packages/store README).
-import { WrongKeyError } from '../../packages/store/src/encryption/errors.js'
-import { encryptedNodeAdapter } from '../../packages/store/src/encryption/node.js'
 
 export const notes = table('notes', {
   id: Column.text({ primaryKey: true }),

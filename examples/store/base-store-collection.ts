@@ -3,8 +3,8 @@
 // synchronously, validate with the schema, sync as events, and `live()` gives a
 // reactive list. The ChatStore factory is the same few lines as in the seed.
 import { createStore, defineCollection, makeSchema, Query, type Store } from '@strata/store'
+import { memoryAdapter } from '@strata/store/node'
 import { z } from 'zod'
-import { memoryAdapter } from './_node.js'
 
 const ChatSchema = z.object({
   title: z.string().min(1),

@@ -2,7 +2,7 @@
 // ONE commit — one transaction, all or nothing, one notification. The seed awaited
 // N+2 separate commits; here a bad memory in the batch leaves nothing half-created.
 import { createStore, EventValidationError, type Store } from '@strata/store'
-import { memoryAdapter } from './_node.js'
+import { memoryAdapter } from '@strata/store/node'
 import { events, type PersonaInput, samplePersona, schema, tables } from './_personas.js'
 
 interface MemoryInput {

@@ -3,8 +3,8 @@
 // `update`. The seed's ❌ (a synced 'SearchQueryChanged' event) is simply not needed.
 import { effect } from '@strata/core'
 import { clientDocument, createStore, makeSchema } from '@strata/store'
+import { memoryAdapter } from '@strata/store/node'
 import { z } from 'zod'
-import { memoryAdapter } from './_node.js'
 
 export const UiState = z.object({
   newPersonaForm: z.object({ name: z.string(), description: z.string(), isValid: z.boolean() }),

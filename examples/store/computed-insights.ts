@@ -4,7 +4,7 @@
 // signal the app ticks.
 import { computed, signal } from '@strata/core'
 import { createStore, type Store } from '@strata/store'
-import { memoryAdapter } from './_node.js'
+import { memoryAdapter } from '@strata/store/node'
 import { events, samplePersona, schema, tables } from './_personas.js'
 
 const DAY = 24 * 60 * 60 * 1000

@@ -2,7 +2,7 @@
 // materializer and travel in the payload, so every replica (and every rebuild) computes
 // the same state. Shown by rebuilding from the log and by a second store replaying it.
 import { createStore } from '@strata/store'
-import { memoryAdapter } from './_node.js'
+import { memoryAdapter } from '@strata/store/node'
 import { events, type PersonaInput, samplePersona, schema, tables } from './_personas.js'
 
 export async function main(log: (...args: unknown[]) => void) {

@@ -3,7 +3,7 @@
 // keyed by their compiled SQL and parameters, so the seed's "missing filters dependency"
 // bug cannot happen: different filters are different queries.
 import { createStore, type Store } from '@strata/store'
-import { memoryAdapter } from './_node.js'
+import { memoryAdapter } from '@strata/store/node'
 import { events, samplePersona, schema, tables } from './_personas.js'
 
 const { memoryEntities } = tables

@@ -2,8 +2,8 @@
 // with Standard Schema payloads; commit validates and materializes in one transaction.
 // A badly named event ('PersonaEvent') is refused when the schema is defined.
 import { createStore, Events, SchemaError } from '@strata/store'
+import { memoryAdapter } from '@strata/store/node'
 import { z } from 'zod'
-import { memoryAdapter } from './_node.js'
 import { events, samplePersona, schema, tables } from './_personas.js'
 
 export async function main(log: (...args: unknown[]) => void) {

@@ -5,7 +5,7 @@
 // invalidated precisely, cut off when equal). `now` is passed in, so it is testable.
 import { computed } from '@strata/core'
 import { createStore, type Store } from '@strata/store'
-import { memoryAdapter } from './_node.js'
+import { memoryAdapter } from '@strata/store/node'
 import { events, samplePersona, schema, tables } from './_personas.js'
 
 const DAY = 24 * 60 * 60 * 1000

@@ -3,12 +3,12 @@
 //    hash rebuilds state from the event log at boot (new columns get their defaults).
 // 2. Data migrations are events: `runMigrations` reads the persisted schema version
 //    (a row in the store, so it syncs and replays) and commits the upgrade in ONE batch.
-import { Column, createStore, Events, makeSchema, table } from '@strata/store'
-import { z } from 'zod'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { nodeAdapter } from './_node.js'
+import { Column, createStore, Events, makeSchema, table } from '@strata/store'
+import { nodeAdapter } from '@strata/store/node'
+import { z } from 'zod'
 
 const personasV1 = table('personas', {
   id: Column.text({ primaryKey: true }),

@@ -5,8 +5,8 @@
 // index (no per-project copies), and sync is the store's event stream (@strata/sync).
 import { computed } from '@strata/core'
 import { createStore, defineCollection, makeSchema, Query, type Store } from '@strata/store'
+import { memoryAdapter } from '@strata/store/node'
 import { z } from 'zod'
-import { memoryAdapter } from './_node.js'
 
 export const projects = defineCollection({
   name: 'projects',

@@ -2,7 +2,7 @@
 // throwing. The store already validates every payload before touching anything and
 // throws typed errors naming the event and field, so the wrapper is only a translation.
 import { createStore, type Store, StoreError } from '@strata/store'
-import { memoryAdapter } from './_node.js'
+import { memoryAdapter } from '@strata/store/node'
 import { events, PersonaInput, schema, tables } from './_personas.js'
 
 type Result = { success: true; personaId?: string } | { success: false; error: string; code: string }

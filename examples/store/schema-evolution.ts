@@ -2,7 +2,7 @@
 // logs keep replaying v1; new code commits v2 with optional fields. Unlike the seed, the
 // materializers take `updatedAt` from the payload instead of calling Date.now().
 import { createStore } from '@strata/store'
-import { memoryAdapter } from './_node.js'
+import { memoryAdapter } from '@strata/store/node'
 import { events, samplePersona, schema, tables } from './_personas.js'
 
 export async function main(log: (...args: unknown[]) => void) {

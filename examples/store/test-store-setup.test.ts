@@ -1,6 +1,6 @@
+import type { Store } from '@strata/store'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { events, samplePersona, type schema, tables } from './_personas.js'
-import type { Store } from '@strata/store'
 import { main, testUtils } from './test-store-setup.js'
 
 describe('test store setup (seed 003)', () => {

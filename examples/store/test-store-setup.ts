@@ -1,7 +1,7 @@
 // Seed 003 "Test Store Setup" + "Event Testing": an in-memory test adapter, a seeding
 // helper, and the persona activation rule (activating one deactivates the others).
 import { createStore, type Store } from '@strata/store'
-import { makeTestAdapter } from './_node.js'
+import { makeTestAdapter } from '@strata/store/node'
 import { events, samplePersona, schema, tables } from './_personas.js'
 
 export const testUtils = {

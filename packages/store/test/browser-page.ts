@@ -2,9 +2,9 @@
 // store code and test schema as the Node tests, on the browser driver (WASM SQLite,
 // OPFS). Exposes a few functions on `window.strataTest` for the test to call.
 import { setUnmountDelay } from '@strata/core'
+import { type BrowserStoreAdapter, browserAdapter, NotLeaderError } from '../src/browser/index.js'
 import { createStore } from '../src/store/create-store.js'
 import type { Store } from '../src/store/store.js'
-import { browserAdapter, type BrowserStoreAdapter, NotLeaderError } from '../src/browser/index.js'
 import { events, schema, todos } from './fixtures.js'
 
 setUnmountDelay(0)
@@ -51,10 +51,8 @@ const api = {
       store!.commit(events.todoCreated({ id, title: 'from follower' }))
       return 'ok'
     } catch (e) {
-      // The store wraps driver errors raised inside a materializer (cause chain).
-      for (let c: unknown = e; c instanceof Error; c = c.cause)
-        if (c instanceof NotLeaderError) return 'not_leader'
-      return `other: ${String(e)}`
+      // NotLeaderError reaches the caller as is (not wrapped in MaterializerError).
+      return e instanceof NotLeaderError ? 'not_leader' : `other: ${String(e)}`
     }
   },
   async files(storeId: string) {

@@ -62,7 +62,8 @@ export class PersistenceError extends StoreError {
 /**
  * A write was attempted in a tab that does not own the database. Another tab is the
  * leader (it holds the Web Lock); this tab is a synchronous read replica kept current
- * over BroadcastChannel. See docs/decisions/0038.
+ * over BroadcastChannel. `store.commit` throws it as is (never wrapped in
+ * MaterializerError), and nothing is written. See docs/decisions/0038.
  * @example
  * catch (e) { if (e instanceof NotLeaderError) showBanner('Open in the main tab to edit') }
  */

@@ -9,6 +9,7 @@
  */
 import type { PreparedStatement, SqliteDriver } from '../adapters/adapter.js'
 import { StatementCache } from '../adapters/statements.js'
+import { NotLeaderError } from '../browser/errors.js'
 import { MaterializerError, QueryError, SchemaError } from '../errors.js'
 import type { AnyMaterializer } from '../materializers/define.js'
 import { Writer } from '../materializers/writer.js'
@@ -63,7 +64,11 @@ export class Engine {
     this.#setApplied.run([id])
   }
 
-  /** Run the materializer of `name`; wraps any throw in MaterializerError. */
+  /**
+   * Run the materializer of `name`; wraps any throw in MaterializerError, except a
+   * NotLeaderError from the driver: that is not the materializer's fault, and the caller
+   * of `commit` in a read-replica tab must be able to catch it as such.
+   */
   materialize(name: string, args: unknown): void {
     const fn = this.schema.materializers.get(name) as
       | ((a: unknown, db: Writer) => void)
@@ -76,7 +81,7 @@ export class Engine {
       if (typeof (r as { then?: unknown } | undefined)?.then === 'function')
         throw new Error('materializers must be synchronous (it returned a promise)')
     } catch (e) {
-      throw e instanceof MaterializerError ? e : new MaterializerError(name, e)
+      throw e instanceof MaterializerError || e instanceof NotLeaderError ? e : new MaterializerError(name, e)
     }
   }
 

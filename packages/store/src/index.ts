@@ -55,8 +55,8 @@ export {
   type Columns,
   type Direction,
   type InsertOf,
-  type OpObject,
   type Operator,
+  type OpObject,
   QueryBuilder,
   type RowOf,
   type WhereObject,
@@ -68,8 +68,8 @@ export {
   type ResultOf,
   rawSql,
 } from './query/query.js'
-export { type Issue, standardSchema } from './schema/standard.js'
 export { makeSchema, type SchemaInput, type SchemaModule, type StoreSchema } from './schema/make-schema.js'
+export { type Issue, standardSchema } from './schema/standard.js'
 export type { SnapshotInfo } from './snapshot/snapshot.js'
 export type { BootReport, RebuildReason } from './store/boot.js'
 export { type CreateStoreOptions, createStore, createStorePromise } from './store/create-store.js'

@@ -10,6 +10,8 @@ import { events, schema, todos } from './fixtures.js'
 setUnmountDelay(0)
 let store: Store<typeof schema> | undefined
 let adapter: BrowserStoreAdapter | undefined
+let liveCount: number | undefined
+let stopWatch: (() => void) | undefined
 
 const api = {
   async open(storeId: string, passphrase?: string) {
@@ -34,6 +36,17 @@ const api = {
       done: store!.query(todos.where({ done: true }).select('id')),
       last: store!.query(todos.orderBy('position', 'desc').first()),
     }
+  },
+  /** Subscribe to a live count; `liveCount()` returns what the subscription last saw. */
+  watchCount() {
+    liveCount = undefined
+    stopWatch?.()
+    stopWatch = store!.queryDb(todos.count()).subscribe((n) => {
+      liveCount = n
+    })
+  },
+  liveCount() {
+    return liveCount
   },
   role(storeId: string) {
     return adapter!.drivers.get(storeId)!.role

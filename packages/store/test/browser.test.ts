@@ -133,19 +133,22 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
       const b = await openPage(context)
       expect(await call(b, 'open', 'tabs-e2e')).toMatchObject({ role: 'follower', boot: 'opened' })
       expect((await call(b, 'read')).count).toBe(3)
+      await call(b, 'watchCount')
+      expect(await call(b, 'liveCount')).toBe(3)
 
       await call(a, 'commitTodos', 3, 2)
       await expect.poll(async () => (await call(b, 'read')).count, { timeout: 20_000 }).toBe(5)
+      // The follower's live query follows the leader's commits (driver onExternalChange).
+      await expect.poll(() => call(b, 'liveCount'), { timeout: 20_000 }).toBe(5)
       expect(await call(b, 'tryCommit', 'from-b')).toBe('not_leader')
       expect((await call(b, 'read')).count).toBe(5)
 
       await a.close()
       await expect.poll(() => call(b, 'role', 'tabs-e2e'), { timeout: 20_000 }).toBe('leader')
-      // The store layer caches its log position; until it listens to the driver's
-      // onExternalChange (decision 0038), a promoted tab reopens the store before writing.
-      expect(await call(b, 'reopen', 'tabs-e2e')).toMatchObject({ role: 'leader' })
-      expect((await call(b, 'read')).count).toBe(5)
+      // The promoted tab writes with the same store: it re-read its log position.
       expect(await call(b, 'tryCommit', 'from-b')).toBe('ok')
+      expect((await call(b, 'read')).count).toBe(6)
+      expect(await call(b, 'liveCount')).toBe(6)
       await call(b, 'flush')
       await b.reload()
       await b.waitForFunction(() => 'strataTest' in globalThis)

@@ -6,8 +6,7 @@
  * (Web Locks) with the other tabs as synchronous read replicas fed over BroadcastChannel.
  * Decisions: docs/decisions/0038 (driver design), 0039 (encryption).
  */
-import type { StoreAdapter } from './adapter.js'
-import type { EncryptionOptions } from '../encryption/store-key.js'
+
 import type { MemoryEngine } from '../browser/engine.js'
 import type { PersistenceError } from '../browser/errors.js'
 import { type JournaledStoreDriver, openJournaledDriver } from '../browser/open.js'
@@ -15,6 +14,8 @@ import { indexedDbStorage } from '../browser/storage/indexeddb.js'
 import { opfsAvailable, opfsStorage } from '../browser/storage/opfs.js'
 import type { DurableStorage } from '../browser/storage/storage.js'
 import { loadSqliteWasm, openWasmEngine } from '../browser/wasm-engine.js'
+import type { EncryptionOptions } from '../encryption/store-key.js'
+import type { StoreAdapter } from './adapter.js'
 
 /**
  * Options of `browserAdapter`.

@@ -9,8 +9,8 @@
  * Glossary: "head" = seq of the last committed record; "op" = one captured write.
  */
 import type { PreparedStatement, SqliteDriver } from '../adapters/adapter.js'
-import type { EngineStatement, MemoryEngine } from './engine.js'
 import type { JournalOp, JournalRecord } from './codec.js'
+import type { EngineStatement, MemoryEngine } from './engine.js'
 
 /**
  * Options of a journaled driver.

@@ -1,7 +1,7 @@
-import { effect, setUnmountDelay } from '@strata/core'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { effect, setUnmountDelay } from '@strata/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { nodeAdapter } from '../adapters/node.js'

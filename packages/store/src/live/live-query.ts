@@ -8,9 +8,9 @@
  */
 import type { Computed, ReadableStore, Signal } from '@strata/core'
 import { batch, computed, onMount, signal } from '@strata/core'
+import type { PreparedStatement } from '../adapters/adapter.js'
 import type { Touched } from '../materializers/writer.js'
 import type { CompiledQuery, Query } from '../query/query.js'
-import type { PreparedStatement } from '../adapters/adapter.js'
 import { equalResult } from './equality.js'
 import { mayAffect, tablesInSql } from './invalidation.js'
 import { MAX_PATCH_KEYS, patchRows } from './patch.js'

@@ -9,8 +9,8 @@
  * a patch that changes nothing returns the previous array itself.
  */
 import type { PreparedStatement } from '../adapters/adapter.js'
-import { equalResult } from './equality.js'
 import type { PatchPlan } from '../query/query.js'
+import { equalResult } from './equality.js'
 
 /** Most keys patched per run; beyond this a full re-run is cheaper. */
 export const MAX_PATCH_KEYS = 64

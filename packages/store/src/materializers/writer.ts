@@ -11,8 +11,8 @@ import { SchemaError } from '../errors.js'
 import type { Columns, InsertOf, RowOf, WhereObject } from '../query/builder.js'
 import { ident } from '../query/builder.js'
 import type { Query } from '../query/query.js'
-import type { Table } from '../tables/table.js'
 import { encodeValue } from '../tables/columns.js'
+import type { Table } from '../tables/table.js'
 
 /**
  * A partial row for `update`; `undefined` fields are left unchanged.

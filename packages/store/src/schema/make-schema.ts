@@ -3,9 +3,10 @@
  * collections contribute), checked for consistency and hashed. The hash of the table
  * DDL decides at boot whether materialized state can be reused or must be rebuilt.
  */
+
+import { SchemaError } from '../errors.js'
 import type { AnyEventDef } from '../events/define.js'
 import type { EventResolver } from '../events/validate.js'
-import { SchemaError } from '../errors.js'
 import type { AnyMaterializer, MaterializersFor } from '../materializers/define.js'
 import type { AnyTable, Table } from '../tables/table.js'
 

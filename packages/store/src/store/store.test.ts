@@ -1,7 +1,7 @@
 import { computed, effect, setUnmountDelay, signal } from '@strata/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { events, schema, todos } from '../../test/fixtures.js'
 import { z } from 'zod'
+import { events, schema, todos } from '../../test/fixtures.js'
 import { memoryAdapter } from '../adapters/node.js'
 import { EventValidationError, MaterializerError, StoreClosedError, UnknownEventError } from '../errors.js'
 import { Events } from '../events/define.js'

@@ -10,10 +10,10 @@ import type { CommitInfo, StoreDevtools } from '../devtools/devtools.js'
 import { createDevtools } from '../devtools/devtools.js'
 import type { ClientDocumentDef, ClientDocumentHandle } from '../documents/client-document.js'
 import { documentHandle } from '../documents/client-document.js'
+import { EventRejectedError, StoreClosedError, StoreError, UnknownEventError } from '../errors.js'
 import type { AnyEventDef, EventDef, EventInput } from '../events/define.js'
 import type { EventRecord } from '../events/record.js'
 import { validateArgs, validateEvent } from '../events/validate.js'
-import { EventRejectedError, StoreClosedError, StoreError, UnknownEventError } from '../errors.js'
 import type { LiveQuery, LiveQueryOptions } from '../live/live-query.js'
 import { LiveRegistry } from '../live/live-query.js'
 import type { Touched } from '../materializers/writer.js'
@@ -116,6 +116,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
   #group = 0
   #groupTimer: ReturnType<typeof setTimeout> | undefined
   #pendingAfterFlush = false
+  readonly #stopExternal: (() => void) | undefined
 
   /** @internal use `createStore` */
   constructor(schema: S, init: StoreInit) {
@@ -142,6 +143,29 @@ export class Store<S extends StoreSchema = StoreSchema> {
       counters: () => ({ commits: this.#commits, events: this.#events }),
     })
     this.sync = this.#syncState()
+    // Drivers shared between tabs (the browser driver) apply other tabs' commits under
+    // the store; listen so the cached log position and live queries follow them.
+    const shared = init.engine.driver as { onExternalChange?: (fn: () => void) => () => void }
+    this.#stopExternal =
+      typeof shared.onExternalChange === 'function'
+        ? shared.onExternalChange(() => this.#afterExternalChange())
+        : undefined
+  }
+
+  /**
+   * Another tab committed (or this tab was promoted to leader): re-read the log position
+   * and sync counters the store caches, then re-run live queries. Which rows changed is
+   * unknown here, so every table counts as touched; equal results are still cut off.
+   */
+  #afterExternalChange(): void {
+    if (this.#closed) return
+    const engine = this.#engine
+    const log = engine.log
+    engine.maxId = log.maxId()
+    this.#nextSeq =
+      Math.max(log.maxSeq(this.#clientId), Number(log.meta('lastSeq') ?? 0), this.#nextSeq - 1) + 1
+    this.#confirmedHead = Number(log.meta('confirmedHead') ?? 0)
+    this.#live.notify(new Map([...this.schema.tablesByName.keys()].map((k) => [k, null] as const)))
   }
 
   /** The driver kind (`'better-sqlite3'`, `'wasm'`…). */
@@ -419,6 +443,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
     if (this.#closed) return
     this.flush()
     this.#closed = true
+    this.#stopExternal?.()
     this.#engine.driver.close()
   }
 

@@ -5,7 +5,7 @@
  */
 import { SchemaError } from '../errors.js'
 import type { Columns, InsertOf, RowOf } from '../query/builder.js'
-import { QueryBuilder, ident } from '../query/builder.js'
+import { ident, QueryBuilder } from '../query/builder.js'
 import type { ColumnKind } from './columns.js'
 import { decodeValue, encodeValue, sqlType } from './columns.js'
 

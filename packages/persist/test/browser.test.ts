@@ -3,19 +3,18 @@
 // that restore state, back/forward-cache restore, real quota errors, and AES-GCM
 // encryption through the browser's WebCrypto. The package (and the browser-facing seed
 // examples) are bundled with esbuild and served from a local node:http server.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import type { WritableStore } from '@strata/core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type * as AuthExample from '../../../examples/persist/auth-sync.js'
 import type * as CartExample from '../../../examples/persist/cross-tab-cart.js'
 import type * as DraftExample from '../../../examples/persist/form-draft.js'
 import type * as ProductExample from '../../../examples/persist/product-cache.js'
 import type * as SettingsExample from '../../../examples/persist/settings-store.js'
+import { type FileServer, launchChromium, serveFiles } from '../../../tests/support/chromium.js'
 import type * as Persist from '../src/index.js'
 import { bundle } from './bundle.js'
 
@@ -34,7 +33,7 @@ const WAIT = { timeout: 20_000 }
 
 let browser: Browser
 let context: BrowserContext
-let server: Server
+let server: FileServer
 let origin: string
 let dir: string
 
@@ -51,36 +50,26 @@ export { createSettingsStore } from ${JSON.stringify(example('settings-store'))}
     'browser',
   )
   dir = built.dir
-  writeFileSync(
-    join(dir, 'index.html'),
-    `<!doctype html><meta charset="utf-8"><script type="module">
+  const js = readFileSync(join(dir, 'bundle.mjs'))
+  server = await serveFiles({
+    '/index.html': {
+      type: 'text/html',
+      body: `<!doctype html><meta charset="utf-8"><script type="module">
 import * as S from './bundle.mjs'
 window.S = S; window.t = {}; window.loaded = true
 </script>`,
-  )
-  server = createServer((req, res) => {
-    const path = req.url === '/' || req.url?.startsWith('/?') ? '/index.html' : (req.url ?? '')
-    const file = path === '/index.html' ? 'index.html' : path === '/bundle.mjs' ? 'bundle.mjs' : null
-    if (!file) {
-      res.writeHead(404).end()
-      return
-    }
-    res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' })
-    res.end(readFileSync(join(dir, file)))
+    },
+    '/bundle.mjs': { type: 'text/javascript', body: js },
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  origin = server.origin
+  browser = await launchChromium()
   context = await browser.newContext()
 })
 
 afterAll(async () => {
   await context?.close()
   await browser?.close()
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await server?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 

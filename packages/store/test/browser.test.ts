@@ -2,23 +2,20 @@
 // (browser-page.ts: the same store code and schema as the Node tests) is built with
 // esbuild and served from node:http on a random port; data is committed, the page is
 // reloaded, and the data is read back from OPFS.
-import { existsSync, readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FileServer, launchChromium, moduleIndex, serveFiles } from '../../../tests/support/chromium.js'
 import type { StrataTestApi } from './browser-page.js'
 import { sqliteWasmPath } from './browser-support.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-let server: Server
+let server: FileServer
 let browser: Browser
 let origin: string
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`)
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./browser-page.ts', import.meta.url))],
     bundle: true,
@@ -34,25 +31,18 @@ beforeAll(async () => {
   })
   const js = bundle.outputFiles[0]!.contents
   const wasm = readFileSync(sqliteWasmPath)
-  server = createServer((req, res) => {
-    if (req.url === '/bundle.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
-    else if (req.url === '/sqlite3.wasm') res.writeHead(200, { 'content-type': 'application/wasm' }).end(wasm)
-    else
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>strata</title><script type="module" src="/bundle.js"></script>')
+  server = await serveFiles({
+    '/index.html': moduleIndex('strata'),
+    '/bundle.js': { type: 'text/javascript', body: js },
+    '/sqlite3.wasm': { type: 'application/wasm', body: wasm },
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  origin = server.origin
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await server?.close()
 })
 
 type Api = StrataTestApi

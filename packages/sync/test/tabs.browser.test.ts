@@ -1,25 +1,21 @@
 // Headless Chromium: two tabs of one origin sync the same store. Exactly one tab holds a
 // WebSocket to the (real, in-process) server; the other mirrors its status over
 // BroadcastChannel; when the leading tab closes, the other takes over on its own.
-import { existsSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { startSyncServer, type SyncServer } from '@strata/server'
+import { type SyncServer, startSyncServer } from '@strata/server'
 import { build } from 'esbuild'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FileServer, launchChromium, moduleIndex, serveFiles } from '../../../tests/support/chromium.js'
 import type { TabsTestApi } from './browser-tabs-page.js'
 import { until } from './harness.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-let http: Server
+let http: FileServer
 let sync: SyncServer
 let browser: Browser
 let origin: string
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`)
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./browser-tabs-page.ts', import.meta.url))],
     bundle: true,
@@ -31,30 +27,23 @@ beforeAll(async () => {
     alias: { '@strata/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)) },
   })
   const js = bundle.outputFiles[0]!.contents
-  http = createServer((req, res) => {
-    if (req.url?.startsWith('/bundle.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
-    else
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>tabs</title><script type="module" src="/bundle.js"></script>')
+  http = await serveFiles({
+    '/index.html': moduleIndex('tabs'),
+    '/bundle.js': { type: 'text/javascript', body: js },
   })
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+  origin = http.origin
   sync = await startSyncServer({
     port: 0,
     db: ':memory:',
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {
   await browser?.close()
   await sync?.close({ timeoutMs: 1000 })
-  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()))
+  await http?.close()
 })
 
 const state = (page: Page) =>

@@ -11,5 +11,11 @@ describe('seed 004: sync failure leaves local data usable and shows the error', 
     expect(out.errorAfter).toBeNull()
     expect(out.statusLine).toContain('offline · 2 pending · error: connection')
     expect(out.statusLine[out.statusLine.length - 1]).toBe('online · 0 pending · no error')
+    // The seed's isSyncing and lastSyncedAt: syncing was shown while catching up and is
+    // off at the end; the last sync time moved forward with the recovery.
+    expect(out.syncingSeen).toContain(true)
+    expect(out.syncingAfter).toBe(false)
+    expect(out.lastSyncedBefore).toEqual(expect.any(Number))
+    expect(out.lastSyncedAfter!).toBeGreaterThan(out.lastSyncedBefore!)
   })
 })

@@ -13,13 +13,16 @@ export async function main(log: (...args: unknown[]) => void) {
     const laptop = await h.device('laptop')
     const phone = await h.device('phone')
     const statusLine: string[] = []
+    const syncingSeen: boolean[] = []
     const stop = effect(() => {
       const s = laptop.sync.status.all.get()
+      syncingSeen.push(s.syncing)
       const line = `${s.online ? 'online' : 'offline'} · ${s.pendingCount} pending · ${s.error ? `error: ${s.error.code}` : 'no error'}`
       statusLine.push(line)
       log(`[laptop status] ${line}`)
     })
     await laptop.sync.whenSynced()
+    const lastSyncedBefore = laptop.sync.status.lastSyncedAt.get()
 
     await h.stopServer()
     // The server said goodbye (shutting_down); the client's reconnect attempts now fail.
@@ -48,6 +51,7 @@ export async function main(log: (...args: unknown[]) => void) {
     await h.restartServer()
     await laptop.sync.whenSynced({ timeoutMs: 20_000 })
     await until(() => phone.store.query(projects).length === 1, 'the phone to get the offline work')
+    const lastSyncedAfter = laptop.sync.status.lastSyncedAt.get()
     stop()
     const onPhone = phone.store.query(projects).map((p) => p.title)
     log('[phone] after recovery:', onPhone)
@@ -57,6 +61,10 @@ export async function main(log: (...args: unknown[]) => void) {
       pendingWhileDown,
       onPhone,
       statusLine,
+      syncingSeen,
+      lastSyncedBefore,
+      lastSyncedAfter,
+      syncingAfter: laptop.sync.status.syncing.get(),
       errorAfter: laptop.sync.status.error.get(),
     }
   } finally {

@@ -27,9 +27,9 @@ describe('seed 003: development tools', () => {
     )
     const byLabel = Object.fromEntries(out.live.map((q) => [q.label, q]))
     // The by-id query ran once at start and once for the write to p1 — not for p2 or the memories.
-    expect(byLabel['sage$']).toMatchObject({ runs: 2, mounted: true })
+    expect(byLabel.sage$).toMatchObject({ runs: 2, mounted: true })
     // The count ran at start and for each of the two memory commits, never for personas.
-    expect(byLabel['memoryCount$']).toMatchObject({ runs: 3, mounted: true })
+    expect(byLabel.memoryCount$).toMatchObject({ runs: 3, mounted: true })
     expect(out.stats.commits).toBe(4)
     expect(out.stats.events).toBe(4)
   })

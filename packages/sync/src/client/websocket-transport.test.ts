@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { WebSocketServer } from 'ws'
+import { WebSocket, WebSocketServer } from 'ws'
 import { SyncConfigError } from '../errors.js'
 import type { TransportCloseInfo, TransportHandlers } from './transport.js'
-import { webSocketTransport } from './websocket-transport.js'
+import { type WebSocketConstructor, webSocketTransport } from './websocket-transport.js'
 
 const servers: WebSocketServer[] = []
 afterEach(async () => {
@@ -77,6 +77,37 @@ describe('webSocketTransport (real ws server)', () => {
     const info = await r.closed
     expect(info.local).toBe(false)
     expect(info.error).toBeDefined()
+  })
+
+  it('closing while the handshake is still pending reports a local close and raises nothing later', async () => {
+    // A TCP server that accepts and never answers the upgrade: the socket stays CONNECTING.
+    const held: Socket[] = []
+    const tcp = createServer((socket) => held.push(socket))
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r))
+    try {
+      const url = `ws://127.0.0.1:${(tcp.address() as AddressInfo).port}`
+      const r = recorder()
+      const conn = webSocketTransport({
+        url,
+        WebSocket: WebSocket as unknown as WebSocketConstructor,
+      }).connect(r.handlers)
+      await until(() => held.length === 1)
+      const uncaught: unknown[] = []
+      const onUncaught = (e: unknown) => uncaught.push(e)
+      process.on('uncaughtException', onUncaught)
+      try {
+        conn.close('going away')
+        expect(await r.closed).toMatchObject({ reason: 'going away', local: true })
+        // ws reports the aborted handshake as an 'error' event on a later tick.
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      } finally {
+        process.off('uncaughtException', onUncaught)
+      }
+      expect(uncaught).toEqual([])
+    } finally {
+      for (const s of held) s.destroy()
+      await new Promise((r) => tcp.close(r))
+    }
   })
 
   it.each(['not a url', 'http://127.0.0.1:1/'])('rejects the URL %s with a SyncConfigError', (url) => {

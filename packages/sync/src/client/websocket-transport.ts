@@ -166,7 +166,10 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
               // already closing: onclose still follows
             }
             // The socket reports onclose asynchronously; report now so callers can reconnect at once.
-            socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null
+            socket.onopen = socket.onmessage = socket.onclose = null
+            // Keep an error listener: `ws` reports a handshake aborted by this close as an
+            // 'error' event on a later tick, and an EventEmitter with no listener throws it.
+            socket.onerror = () => {}
           }
           finish({ reason, code: 1000, local: true })
         },

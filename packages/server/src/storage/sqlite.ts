@@ -10,6 +10,8 @@ import {
   type AppendResult,
   buildResults,
   encodeStoredEvent,
+  type Judge,
+  judgeFresh,
   planPush,
   type SyncStorage,
   type Verdict,
@@ -155,11 +157,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
       storeId: string,
       clientId: string,
       events: readonly PushedEvent[],
-      verdicts: readonly (Verdict | undefined)[],
+      given: readonly (Verdict | undefined)[],
+      judge: Judge | undefined,
     ): AppendResult => {
       const before = q.lastSeq.get(storeId, clientId)?.last_seq ?? 0
       let head = q.head.get(storeId)?.head ?? 0
       const plan = planPush(before, events)
+      const verdicts = judgeFresh(head, events, plan, given, judge)
+      if (!verdicts) return { results: [], lastSeq: before, appended: [], head, stale: true }
       const stored = new Map<number, AckResult>()
       if (plan.duplicates.length > 0) {
         const lo = (events[plan.duplicates[0] as number] as PushedEvent).seq
@@ -204,7 +209,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
   // transaction and therefore one fsync. Each push runs in its own savepoint (a nested
   // better-sqlite3 transaction), so one failing push does not undo the others.
   type Job = {
-    args: [string, string, readonly PushedEvent[], readonly (Verdict | undefined)[]]
+    args: [string, string, readonly PushedEvent[], readonly (Verdict | undefined)[], Judge | undefined]
     resolve: (r: AppendResult) => void
     reject: (e: unknown) => void
   }
@@ -245,14 +250,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
 
   return {
     kind: 'sqlite',
-    append(storeId, clientId, events, verdicts) {
+    append(storeId, clientId, events, verdicts, judge) {
       try {
         guard()
       } catch (e) {
         return Promise.reject(e)
       }
       return new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ args: [storeId, clientId, events, verdicts], resolve, reject })
+        queue.push({ args: [storeId, clientId, events, verdicts, judge], resolve, reject })
         if (queue.length === 1) setImmediate(flush)
       })
     },

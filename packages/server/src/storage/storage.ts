@@ -21,6 +21,23 @@ export interface Verdict {
 }
 
 /**
+ * Judges the fresh, not yet refused events of a push INSIDE the push transaction, while
+ * the store's head is locked (the materializer dry run, decision 0059). Gets the locked
+ * head and the candidates in seq order; returns one verdict per candidate, or
+ * `undefined` when it cannot judge at that head (its replica is behind) — the backend
+ * then records nothing and answers with {@link AppendResult.stale}.
+ *
+ * @example
+ * ```ts
+ * const judge: Judge = (head, candidates) => (head === replica.head ? replica.judge(candidates) : undefined)
+ * ```
+ */
+export type Judge = (
+  head: number,
+  candidates: readonly PushedEvent[],
+) => readonly (Verdict | undefined)[] | undefined
+
+/**
  * Outcome of {@link SyncStorage.append}.
  *
  * @example
@@ -37,6 +54,8 @@ export interface AppendResult {
   appended: ConfirmedEvent[]
   /** The store's head after the push. */
   head: number
+  /** The judge could not judge at this head: nothing was recorded, catch up and push again. */
+  stale?: true
 }
 
 /**
@@ -61,12 +80,14 @@ export interface SyncStorage {
    * @param clientId - the pushing client (every event carries it)
    * @param events - seq-consecutive events
    * @param verdicts - per event: undefined to accept, or the reason to refuse
+   * @param judge - judges the fresh events the verdicts accept, inside the transaction
    */
   append(
     storeId: string,
     clientId: string,
     events: readonly PushedEvent[],
     verdicts: readonly (Verdict | undefined)[],
+    judge?: Judge,
   ): Promise<AppendResult>
   /** @returns up to `limit` confirmed events with gseq > `after`, in gseq order */
   read(storeId: string, after: number, limit: number): Promise<ConfirmedEvent[]>
@@ -156,6 +177,33 @@ export function planPush(lastSeq: number, events: readonly { seq: number }[]): P
     } else plan.gapped.push(i)
   }
   return plan
+}
+
+/**
+ * Runs the judge (if any) over the fresh events the verdicts accept.
+ * @returns the final verdict per pushed event (indexed like `events`), or undefined when stale
+ * @internal shared by the backends
+ */
+export function judgeFresh(
+  head: number,
+  events: readonly PushedEvent[],
+  plan: PushPlan,
+  verdicts: readonly (Verdict | undefined)[],
+  judge: Judge | undefined,
+): readonly (Verdict | undefined)[] | undefined {
+  if (!judge) return verdicts
+  const idx = plan.fresh.filter((i) => !verdicts[i])
+  if (idx.length === 0) return verdicts
+  const judged = judge(
+    head,
+    idx.map((i) => events[i] as PushedEvent),
+  )
+  if (!judged) return undefined
+  const out = [...verdicts]
+  idx.forEach((i, k) => {
+    out[i] = judged[k]
+  })
+  return out
 }
 
 /**

@@ -1,0 +1,188 @@
+/**
+ * One store's materialized replica on the server: an in-memory `@strata/store` built
+ * from the same schema as the clients, seeded from the server's log and kept at the
+ * log's head. It judges pushed events by applying them through the store's own
+ * upstream path (`store.sync.applyUpstream`, the path every client takes for confirmed
+ * events): an event whose materializer throws is refused and leaves no trace, the
+ * events after it are judged against the state without it (decision 0059).
+ */
+import { createStore, type EventRecord, type Store, type StoreSchema } from '@strata/store'
+import { memoryAdapter } from '@strata/store/node'
+import type { ConfirmedEvent, PushedEvent } from '@strata/sync'
+import type { SyncStorage, Verdict } from '../storage/storage.js'
+
+/** The replica's own client id: never a pushing client's, so no event is "its own". */
+const REPLICA_CLIENT_ID = 'strata-server-replica'
+/** Events read from the log per page while seeding or catching up. */
+const PAGE = 5_000
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.length > 500 ? `${message.slice(0, 497)}...` : message
+}
+
+/**
+ * A materialized replica of one store. Create with {@link Replica.open}.
+ *
+ * @example
+ * ```ts
+ * const replica = await Replica.open(schema, storage, 'team:core')
+ * const verdicts = replica.judge(await storage.head('team:core'), pushedEvents)
+ * replica.close()
+ * ```
+ */
+export class Replica {
+  /** Highest gseq reflected (applied, or skipped as unappliable while seeding). */
+  head = 0
+  /** Set when the replica may hold state the log does not: discard it, never judge with it. */
+  broken = false
+  /** Confirmed events the replica could not apply while seeding (see decision 0059). */
+  skipped = 0
+  /** `Date.now()` of the last use (for idle eviction). */
+  lastUsed = Date.now()
+  private sinceCompact = 0
+  private catching: Promise<void> | undefined
+
+  private constructor(
+    readonly storeId: string,
+    private readonly store: Store,
+    private readonly storage: SyncStorage,
+    private readonly compactEvery: number,
+  ) {}
+
+  /**
+   * Opens an empty in-memory store for `storeId` and seeds it from the log up to the
+   * current head.
+   * @param schema - the full store schema (tables, events, materializers)
+   * @param storage - the server's log
+   * @param storeId - the store to mirror
+   * @param options - `compactEvery`: snapshot and drop the replica's own log after this many events (default 10,000)
+   * @returns the seeded replica
+   */
+  static async open(
+    schema: StoreSchema,
+    storage: SyncStorage,
+    storeId: string,
+    options: { compactEvery?: number } = {},
+  ): Promise<Replica> {
+    const store = await createStore({
+      schema,
+      adapter: memoryAdapter(),
+      storeId,
+      clientId: REPLICA_CLIENT_ID,
+    })
+    const replica = new Replica(storeId, store, storage, options.compactEvery ?? 10_000)
+    try {
+      await replica.catchUp()
+    } catch (e) {
+      replica.close()
+      throw e
+    }
+    return replica
+  }
+
+  /**
+   * Applies what the log holds beyond {@link Replica.head} (events other nodes committed,
+   * or the whole log when seeding). Concurrent calls share one read loop.
+   */
+  catchUp(): Promise<void> {
+    this.catching ??= (async () => {
+      try {
+        for (;;) {
+          const page = await this.storage.read(this.storeId, this.head, PAGE)
+          if (page.length === 0 || this.broken || this.store.closed) return
+          this.applyConfirmed(page)
+        }
+      } finally {
+        this.catching = undefined
+      }
+    })()
+    return this.catching
+  }
+
+  /**
+   * Judges `candidates` as the next events after `head`, applying the accepted ones.
+   * The caller (the storage, inside the push transaction) appends exactly the accepted
+   * ones with gseq `head + 1, head + 2, …`.
+   * @param head - the store's head, locked by the push transaction
+   * @param candidates - fresh events the schema and permissions accept, in seq order
+   * @returns one verdict per candidate, or undefined when the replica is not at `head`
+   */
+  judge(head: number, candidates: readonly PushedEvent[]): (Verdict | undefined)[] | undefined {
+    this.lastUsed = Date.now()
+    if (this.broken || this.store.closed) return undefined
+    if (this.head !== head) {
+      // Ahead of the log: it applied events that were then not committed. Never trust it again.
+      if (this.head > head) this.broken = true
+      return undefined
+    }
+    const records = candidates.map((e, i) => this.record(e, head + i + 1))
+    try {
+      // The common case: everything applies; one transaction for the whole push.
+      this.store.sync.applyUpstream(records)
+      this.advance(head + records.length, records.length)
+      return candidates.map(() => undefined)
+    } catch {
+      // Some materializer threw and the batch rolled back: judge one by one.
+    }
+    const verdicts: (Verdict | undefined)[] = []
+    let next = head
+    for (const e of candidates) {
+      try {
+        this.store.sync.applyUpstream([this.record(e, next + 1)])
+        next++
+        verdicts.push(undefined)
+      } catch (error) {
+        verdicts.push({ code: 'invalid', reason: reasonOf(error) })
+      }
+    }
+    this.advance(next, next - head)
+    return verdicts
+  }
+
+  /** Closes the in-memory store. */
+  close(): void {
+    if (!this.store.closed) this.store.close()
+  }
+
+  private record(e: PushedEvent, gseq: number): EventRecord {
+    return e.ts === undefined
+      ? { name: e.name, args: e.args, clientId: e.clientId, seq: e.seq, gseq }
+      : { name: e.name, args: e.args, clientId: e.clientId, seq: e.seq, gseq, ts: e.ts }
+  }
+
+  private applyConfirmed(page: readonly ConfirmedEvent[]): void {
+    const fresh = page.filter((e) => e.gseq > this.head)
+    const last = fresh[fresh.length - 1]
+    if (!last) return
+    try {
+      this.store.sync.applyUpstream(fresh)
+    } catch {
+      // An accepted event the current materializers refuse (the schema changed since, or
+      // a materializer is not deterministic): skip it, as nothing else can be done with it.
+      for (const e of fresh) {
+        try {
+          this.store.sync.applyUpstream([e])
+        } catch {
+          this.skipped++
+        }
+      }
+    }
+    this.advance(last.gseq, fresh.length)
+  }
+
+  private advance(head: number, applied: number): void {
+    this.head = head
+    this.sinceCompact += applied
+    if (this.sinceCompact >= this.compactEvery) {
+      this.sinceCompact = 0
+      // The replica never needs its own log: keep memory to the state (plus one snapshot).
+      const snap = this.store.snapshot()
+      this.store.compact()
+      let rows = 0
+      for (const n of Object.values(snap.rows)) rows += n
+      // Snapshots cost O(state): take them at most once per `state` events (amortized O(1)).
+      this.sinceCompact = -Math.max(0, rows - this.compactEvery)
+    }
+  }
+}

@@ -3,8 +3,9 @@
  * page (synchronous reads and writes, as the store requires), made durable by a journal
  * of committed transactions plus periodic snapshots in OPFS, or IndexedDB where OPFS is
  * missing; optional AES-GCM encryption of every persisted file; one leader tab per store
- * (Web Locks) with the other tabs as synchronous read replicas fed over BroadcastChannel.
- * Decisions: docs/decisions/0038 (driver design), 0039 (encryption).
+ * (Web Locks) with the other tabs as synchronous read replicas fed over BroadcastChannel,
+ * whose commits the leader applies for them.
+ * Decisions: docs/decisions/0038 (driver design), 0039 (encryption), 0058 (forwarding).
  */
 
 import type { MemoryEngine } from '../browser/engine.js'
@@ -15,6 +16,7 @@ import { opfsAvailable, opfsStorage } from '../browser/storage/opfs.js'
 import type { DurableStorage } from '../browser/storage/storage.js'
 import { loadSqliteWasm, openWasmEngine } from '../browser/wasm-engine.js'
 import type { EncryptionOptions } from '../encryption/store-key.js'
+import type { StoreError } from '../errors.js'
 import type { StoreAdapter } from './adapter.js'
 
 /**
@@ -47,6 +49,11 @@ export interface BrowserAdapterOptions {
   readonly multiTab?: boolean | undefined
   /** Called when a background write fails; `flush()` rejects with the same error. */
   readonly onPersistenceError?: ((error: PersistenceError) => void) | undefined
+  /**
+   * In a follower tab, called for each commit forwarded to the leader tab that failed
+   * there (MaterializerError, PersistenceError…); `flush()` rejects with it too (0058).
+   */
+  readonly onForwardError?: ((error: StoreError) => void) | undefined
 }
 
 /**
@@ -122,6 +129,7 @@ export function browserAdapter(options: BrowserAdapterOptions = {}): BrowserStor
           snapshotEvery: options.snapshotEvery,
           multiTab: options.multiTab,
           onPersistenceError: options.onPersistenceError,
+          onForwardError: options.onForwardError,
         })
         drivers.set(storeId, driver)
         return driver

@@ -21,6 +21,17 @@ describe('journal codec', () => {
     expect(back[1]?.ops[2]?.params?.[0]).toBe(2n ** 60n)
   })
 
+  it('keeps the forwarded-commit tags of a record (and records without tags stay without)', () => {
+    const records: JournalRecord[] = [
+      { seq: 1, ops: [{ sql: 'INSERT INTO t VALUES (1)' }], tags: ['tab1.1'] },
+      { seq: 2, ops: [{ sql: 'INSERT INTO t VALUES (2)' }] },
+    ]
+    expect(decodeBatch(encodeBatch(records))).toEqual(records)
+    expect(() => decodeBatch(new TextEncoder().encode('{"v":1,"r":[{"s":1,"o":[],"t":[3]}]}'))).toThrow(
+      /record 1 has malformed tags/,
+    )
+  })
+
   it('rejects bytes that are not a batch, with a reason', () => {
     expect(() => decodeBatch(new TextEncoder().encode('{"v":9,"r":[]}'))).toThrow(
       /unsupported journal format 9/,

@@ -22,6 +22,11 @@ export interface JournalOp {
 export interface JournalRecord {
   readonly seq: number
   readonly ops: readonly JournalOp[]
+  /**
+   * Ids of commits another tab forwarded that this record applied (docs/decisions/0058):
+   * kept with the record so a new leader tab never applies a retried commit twice.
+   */
+  readonly tags?: readonly string[]
 }
 
 const FORMAT = 1
@@ -53,6 +58,7 @@ export function encodeBatch(records: readonly JournalRecord[]): Uint8Array {
     r: records.map((r) => ({
       s: r.seq,
       o: r.ops.map((op) => (op.params === undefined ? [op.sql] : [op.sql, op.params.map(encodeValue)])),
+      ...(r.tags !== undefined ? { t: r.tags } : {}),
     })),
   }
   return new TextEncoder().encode(JSON.stringify(body))
@@ -73,10 +79,13 @@ export function decodeBatch(bytes: Uint8Array): JournalRecord[] {
   if (v !== FORMAT) throw new Error(`unsupported journal format ${String(v)}`)
   if (!Array.isArray(r)) throw new Error('journal batch has no records')
   return r.map((rec: unknown, i) => {
-    const { s, o } = (rec ?? {}) as { s?: unknown; o?: unknown }
+    const { s, o, t } = (rec ?? {}) as { s?: unknown; o?: unknown; t?: unknown }
     if (typeof s !== 'number' || !Array.isArray(o)) throw new Error(`record ${i} is malformed`)
+    if (t !== undefined && !(Array.isArray(t) && t.every((x) => typeof x === 'string')))
+      throw new Error(`record ${s} has malformed tags`)
     return {
       seq: s,
+      ...(t !== undefined ? { tags: t as string[] } : {}),
       ops: o.map((op: unknown) => {
         if (!Array.isArray(op) || typeof op[0] !== 'string')
           throw new Error(`record ${s} has a malformed statement`)

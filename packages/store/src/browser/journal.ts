@@ -20,6 +20,8 @@ import type { EngineStatement, MemoryEngine } from './engine.js'
 export interface JournaledDriverOptions {
   /** Called synchronously after each committed transaction that wrote something. */
   readonly onRecord?: (record: JournalRecord) => void
+  /** Called after each record made elsewhere was applied (boot replay, the leader tab). */
+  readonly onApplied?: (record: JournalRecord) => void
   /** Throw this instead of writing (read replicas); `undefined` = writes allowed. */
   readonly refuseWrite?: (sql: string) => Error | undefined
   /** The head to continue numbering from (the loaded state's last record). */
@@ -267,6 +269,7 @@ export class JournaledDriver implements SqliteDriver {
           throw e
         }
         this.#head = record.seq
+        this.#options.onApplied?.(record)
       }
     } finally {
       this.#replaying = false

@@ -6,9 +6,12 @@
  */
 import type { SqliteDriver } from '../adapters/adapter.js'
 import { type EncryptionOptions, openStoreCipher } from '../encryption/store-key.js'
+import type { StoreError } from '../errors.js'
+import type { EventInput } from '../events/define.js'
 import type { JournalRecord } from './codec.js'
 import type { MemoryEngine } from './engine.js'
 import { NotLeaderError, type PersistenceError } from './errors.js'
+import { CommitForwarder } from './forward.js'
 import { JournaledDriver } from './journal.js'
 import { type LoadReport, Persister } from './persister.js'
 import type { DurableStorage } from './storage/storage.js'
@@ -31,6 +34,11 @@ export interface OpenJournaledOptions {
   readonly multiTab?: boolean | undefined
   /** Background persistence failures (also rejected by `flush`). */
   readonly onPersistenceError?: ((error: PersistenceError) => void) | undefined
+  /**
+   * In a follower tab: each commit forwarded to the leader that failed there
+   * (MaterializerError, PersistenceError, …; the next `flush` rejects with it too).
+   */
+  readonly onForwardError?: ((error: StoreError) => void) | undefined
 }
 
 /**
@@ -42,7 +50,10 @@ export interface OpenJournaledOptions {
  * await driver.flush()
  */
 export interface JournaledStoreDriver extends SqliteDriver {
-  /** `'leader'` owns and persists the database; `'follower'` is a read replica. */
+  /**
+   * `'leader'` owns and persists the database; `'follower'` is a read replica whose
+   * commits are forwarded to the leader (docs/decisions/0058).
+   */
   readonly role: 'leader' | 'follower'
   /** Seq of the last committed journal record. */
   readonly head: number
@@ -50,8 +61,19 @@ export interface JournaledStoreDriver extends SqliteDriver {
   readonly location: string
   /** What boot loaded. */
   readonly loaded: LoadReport
-  /** Resolve when every commit so far is durable; rejects with PersistenceError. */
+  /**
+   * Resolve when every commit so far is durable. In a follower: when every commit this
+   * tab forwarded was applied by the leader, is durable and shows here; rejects with the
+   * first that failed since the last flush (MaterializerError, PersistenceError, …).
+   */
   flush(): Promise<void>
+  /**
+   * The store's seam: in a follower, send validated events to the leader tab and return
+   * true (the caller must not write); in the leader, return false.
+   */
+  forwardCommit(events: readonly EventInput[]): boolean
+  /** The store's seam: how the leader commits events forwarded by other tabs. */
+  serveForwardedCommits(apply: (events: readonly EventInput[]) => void): void
   /** Called after changes made by another tab were applied here; returns an unsubscribe. */
   onExternalChange(fn: () => void): () => void
   /** Close, after pending writes finish. */
@@ -59,6 +81,8 @@ export interface JournaledStoreDriver extends SqliteDriver {
 }
 
 const RECENT_RECORDS = 1000
+/** How long a new follower waits for the leader to send what storage does not hold yet. */
+const CATCH_UP_MS = 2000
 
 /**
  * Open (load or create) a journaled store database.
@@ -83,6 +107,15 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   const tabId = Math.random().toString(36).slice(2)
   const recent: JournalRecord[] = []
   const listeners = new Set<() => void>()
+  /** Leads and has caught up: commits here, applies other tabs' forwarded commits. */
+  let owning = false
+  const post = (msg: TabMessage) => {
+    try {
+      channel?.postMessage(msg)
+    } catch {
+      // closed while an answer was pending: the follower resends to the next leader
+    }
+  }
   const persister = new Persister({
     storeId,
     storage,
@@ -90,15 +123,29 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     snapshotEvery: options.snapshotEvery,
     onError: options.onPersistenceError,
   })
+  const forwarder = new CommitForwarder({
+    storeId,
+    tabId,
+    post,
+    owns: () => owning,
+    head: () => driver.head,
+    durable: () => persister.flush(),
+    onError: options.onForwardError,
+  })
   const driver = new JournaledDriver(engine, {
     location: storage.location,
     refuseWrite: (sql) => (leadership.isLeader ? undefined : new NotLeaderError(storeId, sql)),
-    onRecord: (record) => {
+    onRecord: (plain) => {
+      // Tag the record with the forwarded commit it applies (see forward.ts).
+      const tag = forwarder.current
+      const record = tag === undefined ? plain : { ...plain, tags: [tag] }
+      forwarder.observe(record)
       persister.enqueue(record)
       recent.push(record)
       if (recent.length > RECENT_RECORDS) recent.shift()
-      channel?.postMessage({ t: 'records', records: [record] } satisfies TabMessage)
+      post({ t: 'records', records: [record] })
     },
+    onApplied: (record) => forwarder.observe(record),
   })
 
   // Followers listen before loading so nothing committed meanwhile is missed.
@@ -106,8 +153,12 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   let loadedYet = false
   const notify = () => {
     for (const fn of listeners) fn()
+    forwarder.advanced()
   }
+  /** Set while a new follower waits for the leader's answer to its first `need`. */
+  let caughtUp: (() => void) | undefined
   const onFollowerMessage = (msg: TabMessage) => {
+    if ((msg.t === 'records' || msg.t === 'image') && msg.tab === tabId) caughtUp?.()
     if (msg.t === 'records') {
       const fresh = msg.records.filter((r) => r.seq > driver.head)
       if (fresh.length === 0) return
@@ -131,46 +182,75 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     }
     const first = recent[0]
     if (first !== undefined && first.seq <= msg.from) {
-      channel?.postMessage({
-        t: 'records',
-        records: recent.filter((r) => r.seq >= msg.from),
-      } satisfies TabMessage)
+      post({ t: 'records', records: recent.filter((r) => r.seq >= msg.from), tab: msg.tab })
     } else {
-      const reply: TabMessage = { t: 'image', head: driver.head, image: engine.serialize(), tab: msg.tab }
-      channel?.postMessage(reply)
+      post({ t: 'image', head: driver.head, image: engine.serialize(), tab: msg.tab })
     }
+  }
+  const route = (msg: TabMessage): void => {
+    if (msg.t === 'commit') {
+      if (leadership.isLeader) forwarder.received(msg)
+    } else if (msg.t === 'done') forwarder.answered(msg)
+    else if (msg.t === 'leader') {
+      if (!leadership.isLeader) forwarder.leaderChanged()
+    } else if (leadership.isLeader) onLeaderMessage(msg)
+    else onFollowerMessage(msg)
   }
   if (channel !== undefined) {
     channel.onmessage = (event: MessageEvent<TabMessage>) => {
       if (!loadedYet) inbox.push(event.data)
-      else if (leadership.isLeader) onLeaderMessage(event.data)
-      else onFollowerMessage(event.data)
+      else route(event.data)
     }
   }
 
   const loaded = await persister.load(driver)
   loadedYet = true
-  if (leadership.isLeader) persister.attach(driver)
-  else for (const msg of inbox.splice(0)) onFollowerMessage(msg)
+  if (leadership.isLeader) {
+    persister.attach(driver)
+    owning = true
+  }
+  for (const msg of inbox.splice(0)) route(msg)
 
   leadership.onPromoted(() => {
     // The old leader is gone: take whatever it made durable, then persist what only this
     // replica saw (records broadcast but not yet written) as a snapshot.
+    caughtUp?.()
     void (async () => {
       const before = driver.head
       await persister.load(driver)
       persister.attach(driver)
       if (driver.head > persister.durableHead) await persister.snapshotNow()
+      owning = true
       if (driver.head !== before) notify()
+      // Apply this tab's own unanswered commits, then tell followers to resend theirs.
+      forwarder.drain()
+      post({ t: 'leader' })
     })().catch((e: unknown) => {
       options.onPersistenceError?.(e as PersistenceError)
     })
   })
 
+  if (!leadership.isLeader && channel !== undefined) {
+    // Storage may lag the leader (its newest writes in flight, or a store it has just
+    // created): ask it for what this replica lacks before the store boots on it.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => caughtUp?.(), CATCH_UP_MS)
+      caughtUp = () => {
+        caughtUp = undefined
+        clearTimeout(timer)
+        resolve()
+      }
+      post({ t: 'need', from: driver.head + 1, tab: tabId })
+    })
+  }
+
   let closing: Promise<void> | undefined
   const closeAsync = () => {
     closing ??= (async () => {
+      // Forwarded commits arriving from now on are left to the next leader (followers resend).
+      owning = false
       try {
+        forwarder.closing()
         if (leadership.isLeader) await persister.close()
       } finally {
         leadership.release()
@@ -195,7 +275,12 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     exec: (sql) => driver.exec(sql),
     prepare: (sql) => driver.prepare(sql),
     transaction: (fn) => driver.transaction(fn),
-    flush: () => persister.flush(),
+    flush: async () => {
+      await forwarder.settled()
+      await persister.flush()
+    },
+    forwardCommit: (events) => forwarder.forward(events),
+    serveForwardedCommits: (apply) => forwarder.serve(apply),
     onExternalChange(fn) {
       listeners.add(fn)
       return () => listeners.delete(fn)

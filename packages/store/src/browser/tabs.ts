@@ -9,9 +9,13 @@
  *   asking the leader, which answers with the missing records or a whole image.
  * - When the leader's tab closes the lock passes to a waiting follower, which catches up
  *   from storage and becomes the leader.
+ * - A follower's commits go to the leader as events (`commit`), one batch in flight per
+ *   tab; the leader applies them and answers `done`; a new leader announces itself
+ *   (`leader`) so followers resend what was never answered (forward.ts, decision 0058).
  * Without Web Locks (old browsers, Node) every opener is a leader of its own.
  */
 import type { JournalRecord } from './codec.js'
+import type { ForwardedCommit, ForwardResult } from './forward.js'
 
 /**
  * Messages on the store's BroadcastChannel.
@@ -19,9 +23,22 @@ import type { JournalRecord } from './codec.js'
  * channel.postMessage({ t: 'need', from: 42, tab: 'x1' } satisfies TabMessage)
  */
 export type TabMessage =
-  | { readonly t: 'records'; readonly records: readonly JournalRecord[] }
+  | {
+      readonly t: 'records'
+      readonly records: readonly JournalRecord[]
+      /** Set when the records answer that tab's `need`. */
+      readonly tab?: string
+    }
   | { readonly t: 'need'; readonly from: number; readonly tab: string }
   | { readonly t: 'image'; readonly head: number; readonly image: Uint8Array; readonly tab: string }
+  | { readonly t: 'commit'; readonly tab: string; readonly batch: readonly ForwardedCommit[] }
+  | {
+      readonly t: 'done'
+      readonly tab: string
+      readonly head: number
+      readonly results: readonly ForwardResult[]
+    }
+  | { readonly t: 'leader' }
 
 interface LockManager {
   request(
@@ -43,7 +60,7 @@ const locks = (): LockManager | undefined =>
 export interface Leadership {
   /** Whether this tab currently owns the database. */
   readonly isLeader: boolean
-  /** Run `fn` once when a follower becomes the leader. */
+  /** Run `fn` once when a follower becomes the leader (at once if that already happened). */
   onPromoted(fn: () => void): void
   /** Give up the lock (or stop waiting for it). */
   release(): void
@@ -70,6 +87,8 @@ export async function claimLeadership(storeId: string): Promise<Leadership> {
   const abort = new AbortController()
   let leader = false
   let promoted: (() => void) | undefined
+  /** Promoted before anyone asked to be told: tell the first `onPromoted`. */
+  let promotedUntold = false
   let released = false
   const granted = await new Promise<boolean>((resolve) => {
     manager
@@ -93,7 +112,8 @@ export async function claimLeadership(storeId: string): Promise<Leadership> {
       .request(name, { signal: abort.signal }, async () => {
         if (released) return
         leader = true
-        promoted?.()
+        if (promoted === undefined) promotedUntold = true
+        else promoted()
         await held
       })
       .catch(() => {}) // aborted on release
@@ -104,6 +124,10 @@ export async function claimLeadership(storeId: string): Promise<Leadership> {
     },
     onPromoted(fn) {
       promoted = fn
+      if (promotedUntold) {
+        promotedUntold = false
+        fn()
+      }
     },
     release() {
       released = true

@@ -117,6 +117,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
   #groupTimer: ReturnType<typeof setTimeout> | undefined
   #pendingAfterFlush = false
   readonly #stopExternal: (() => void) | undefined
+  /** Browser follower tabs: sends a validated commit to the leader tab (decision 0058). */
+  readonly #forward: ((events: readonly EventInput[]) => boolean) | undefined
 
   /** @internal use `createStore` */
   constructor(schema: S, init: StoreInit) {
@@ -145,11 +147,21 @@ export class Store<S extends StoreSchema = StoreSchema> {
     this.sync = this.#syncState()
     // Drivers shared between tabs (the browser driver) apply other tabs' commits under
     // the store; listen so the cached log position and live queries follow them.
-    const shared = init.engine.driver as { onExternalChange?: (fn: () => void) => () => void }
+    const shared = init.engine.driver as {
+      onExternalChange?: (fn: () => void) => () => void
+      forwardCommit?: (events: readonly EventInput[]) => boolean
+      serveForwardedCommits?: (apply: (events: readonly EventInput[]) => void) => void
+    }
     this.#stopExternal =
       typeof shared.onExternalChange === 'function'
         ? shared.onExternalChange(() => this.#afterExternalChange())
         : undefined
+    // A follower tab's commits are applied by the leader tab's store, with this function.
+    this.#forward = shared.forwardCommit
+    shared.serveForwardedCommits?.((evs) => {
+      this.#commitAny(evs)
+      this.flush()
+    })
   }
 
   /**
@@ -182,6 +194,9 @@ export class Store<S extends StoreSchema = StoreSchema> {
    * Commit events atomically: every payload is validated first (nothing is touched if
    * one fails), then all materializers run in one SQLite transaction with the log
    * append; any throw rolls everything back. Live queries are notified synchronously.
+   * In a browser follower tab the events are validated here, then committed by the
+   * leader tab; they show here one message hop later (`await adapter.flush()` waits for
+   * them and rejects if the leader refused them; decision 0058).
    * @param events events built by their definitions, e.g. `events.todoCreated({...})`
    * @throws EventValidationError naming the event and field; UnknownEventError;
    *   MaterializerError naming the event; StoreClosedError
@@ -212,6 +227,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
       defs[i] = def
       values[i] = validateArgs(def, e.args)
     }
+    if (this.#forward?.(events) === true) return
     const engine = this.#engine
     const w = engine.writer
     w.touched = new Map()

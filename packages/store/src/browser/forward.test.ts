@@ -1,0 +1,227 @@
+// Commit forwarding between tabs under Node: each "tab" is a store on its own driver
+// (better-sqlite3 in memory), all sharing one storage map, with Node's real
+// BroadcastChannel and an in-test FIFO Web Locks manager. The same flows run in headless
+// Chromium with OPFS in test/browser-tabs.test.ts.
+import { setUnmountDelay } from '@strata/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { events, schema, todos } from '../../test/fixtures.js'
+import { type BrowserStoreAdapter, browserAdapter } from '../adapters/browser.js'
+import { betterSqliteMemoryEngine } from '../encryption/better-sqlite3-engine.js'
+import { MaterializerError } from '../errors.js'
+import { createStore } from '../store/create-store.js'
+import type { Store } from '../store/store.js'
+import { memoryStorage } from './storage/memory.js'
+import type { DurableStorage } from './storage/storage.js'
+
+type Granted = (lock: unknown) => Promise<void>
+interface Waiter {
+  readonly cb: Granted
+  readonly done: () => void
+}
+
+/**
+ * A FIFO lock manager with `ifAvailable` and `signal`, like `navigator.locks`, plus
+ * `crash(name)`: what the browser does when the holder's tab dies (the lock is free
+ * at once, whatever the holder was doing).
+ */
+function fakeLocks() {
+  const queues = new Map<string, Waiter[]>()
+  const held = new Map<string, Waiter>()
+  const grant = (name: string) => {
+    if (held.has(name)) return
+    const next = queues.get(name)?.shift()
+    if (next === undefined) return
+    held.set(name, next)
+    void next.cb({ name }).finally(() => {
+      if (held.get(name) !== next) return // crashed earlier
+      held.delete(name)
+      next.done()
+      grant(name)
+    })
+  }
+  return {
+    crash(name: string) {
+      held.delete(name)
+      grant(name)
+    },
+    request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, cb: Granted) {
+      return new Promise<void>((resolve, reject) => {
+        if (options.ifAvailable === true && (held.has(name) || (queues.get(name)?.length ?? 0) > 0)) {
+          cb(null).then(resolve, reject)
+          return
+        }
+        const waiter: Waiter = { cb, done: resolve }
+        queues.set(name, [...(queues.get(name) ?? []), waiter])
+        options.signal?.addEventListener('abort', () => {
+          const q = queues.get(name) ?? []
+          if (!q.includes(waiter)) return
+          queues.set(
+            name,
+            q.filter((w) => w !== waiter),
+          )
+          reject(new Error('aborted'))
+        })
+        grant(name)
+      })
+    },
+  }
+}
+
+const g = globalThis as { navigator?: unknown }
+const locks = fakeLocks()
+beforeAll(() => {
+  setUnmountDelay(0)
+  g.navigator = { locks }
+})
+afterAll(() => {
+  delete g.navigator
+})
+
+interface Tab {
+  readonly store: Store<typeof schema>
+  readonly adapter: BrowserStoreAdapter
+  readonly errors: Error[]
+}
+
+const openTab = async (storeId: string, storage: () => DurableStorage): Promise<Tab> => {
+  const errors: Error[] = []
+  const adapter = browserAdapter({
+    engine: betterSqliteMemoryEngine,
+    storage,
+    onForwardError: (e) => errors.push(e),
+  })
+  const store = await createStore({ schema, adapter, storeId })
+  return { store, adapter, errors }
+}
+const role = (tab: Tab) => [...tab.adapter.drivers.values()][0]!.role
+const close = async (tab: Tab) => {
+  tab.store.close()
+  await [...tab.adapter.drivers.values()][0]!.closeAsync()
+}
+const titles = (tab: Tab) => tab.store.query(todos.orderBy('id', 'asc')).map((t) => t.title)
+const until = async (cond: () => boolean, what: string) => {
+  const start = Date.now()
+  while (!cond()) {
+    if (Date.now() - start > 5000) throw new Error(`timed out: ${what}`)
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+describe('a follower tab commits through the leader tab', () => {
+  it('forwards, shows the commit in both tabs (live queries too), persists and pushes it from the leader', async () => {
+    const files = new Map<string, Uint8Array>()
+    const a = await openTab('fw1', () => memoryStorage(files))
+    const b = await openTab('fw1', () => memoryStorage(files))
+    expect([role(a), role(b)]).toEqual(['leader', 'follower'])
+    let pushes = 0
+    a.store.sync.onPending(() => pushes++)
+    const seen: number[] = []
+    const stop = b.store.queryDb(todos.count()).subscribe((n) => seen.push(n))
+
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'from b' }))
+    // Not optimistic: the follower's replica changes when the leader's records arrive.
+    expect(b.store.query(todos.count())).toBe(0)
+    await b.adapter.flush() // applied by the leader, durable, and visible here
+    expect(titles(b)).toEqual(['from b'])
+    expect(titles(a)).toEqual(['from b'])
+    expect(seen).toEqual([0, 1])
+    expect(pushes).toBe(1) // the leader's sync client is told there is something to push
+    expect(a.store.sync.pending().map((e) => [e.name, e.seq])).toEqual([['v1.TodoCreated', 1]])
+    expect(b.store.sync.pending()).toHaveLength(1)
+
+    // Leader and follower keep committing: one log, one seq space.
+    a.store.commit(events.todoCreated({ id: 'a1', title: 'from a' }))
+    b.store.commit(events.todoCompleted({ id: 'b1' }), events.todoCreated({ id: 'b2', title: 'b two' }))
+    await b.adapter.flush()
+    expect(a.store.sync.pending().map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    expect(b.store.query(todos.where({ done: true }).count())).toBe(1)
+    stop()
+    await close(b)
+    await close(a)
+
+    const again = await openTab('fw1', () => memoryStorage(files))
+    expect(titles(again)).toEqual(['from a', 'from b', 'b two'])
+    await close(again)
+  })
+
+  it('validates synchronously in the follower; a materializer error in the leader comes back typed', async () => {
+    const files = new Map<string, Uint8Array>()
+    const a = await openTab('fw2', () => memoryStorage(files))
+    const b = await openTab('fw2', () => memoryStorage(files))
+    expect(() => b.store.commit(events.todoCreated({ id: 7 as unknown as string, title: 'x' }))).toThrow(
+      /todoCreated|TodoCreated|id/,
+    )
+    b.store.commit(events.todoCreated({ id: 'ok', title: 'fine' }))
+    b.store.commit(events.todoExploded({ id: 'boom' }))
+    b.store.commit(events.todoCreated({ id: 'ok2', title: 'after' }))
+    const failure = await b.adapter.flush().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(failure).toBeInstanceOf(MaterializerError)
+    expect((failure as MaterializerError).eventName).toBe('v1.TodoExploded')
+    expect(b.errors).toHaveLength(1)
+    expect(b.errors[0]).toBeInstanceOf(MaterializerError)
+    // The failed commit was rolled back in the leader; the ones around it stand.
+    expect(titles(b)).toEqual(['fine', 'after'])
+    await b.adapter.flush() // reported once
+    await close(b)
+    await close(a)
+  })
+
+  it('the leader crashes after applying, before persisting or answering: the follower leads and keeps the commit, once', async () => {
+    const files = new Map<string, Uint8Array>()
+    // The leader's storage never finishes a write: nothing it does becomes durable, and
+    // it never answers `done`. A new follower catches up from the leader, not storage.
+    const stalled = (): DurableStorage => ({
+      ...memoryStorage(files),
+      write: () => new Promise<void>(() => {}),
+    })
+    const a = await openTab('fw3', stalled)
+    a.store.commit(events.todoCreated({ id: 'a1', title: 'by a' }))
+    const b = await openTab('fw3', () => memoryStorage(files))
+    expect(titles(b)).toEqual(['by a'])
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'once' }))
+    await until(() => b.store.query(todos.count()) === 2, 'the leader applied it')
+    expect(files.size).toBe(0)
+    locks.crash('strata-store:fw3') // tab A is gone (its zombie objects stay behind, silent)
+    await until(() => role(b) === 'leader', 'b promoted')
+    await b.adapter.flush() // answered by b itself: the tag says it is applied already
+    expect(titles(b)).toEqual(['by a', 'once'])
+    expect(b.store.sync.pending().map((e) => e.seq)).toEqual([1, 2])
+    await close(b)
+    const again = await openTab('fw3', () => memoryStorage(files))
+    expect(titles(again)).toEqual(['by a', 'once'])
+    await close(again)
+  })
+
+  it('commits made while the leader closes are resent to the next leader and applied once, in order', async () => {
+    const files = new Map<string, Uint8Array>()
+    const a = await openTab('fw4', () => memoryStorage(files))
+    const b = await openTab('fw4', () => memoryStorage(files))
+    const c = await openTab('fw4', () => memoryStorage(files))
+    expect([role(a), role(b), role(c)]).toEqual(['leader', 'follower', 'follower'])
+    c.store.commit(events.todoCreated({ id: 'c0', title: 'zero' }))
+    await c.adapter.flush()
+    const closing = close(a) // no leader can apply anything until b has caught up
+    c.store.commit(events.todoCreated({ id: 'c1', title: 'first' }))
+    c.store.commit(events.todoCompleted({ id: 'c1' })) // queued behind the batch in flight
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'by b' }))
+    expect(b.store.query(todos.count())).toBe(1)
+    await closing
+    await until(() => role(b) === 'leader', 'b promoted')
+    await c.adapter.flush()
+    await b.adapter.flush()
+    expect(titles(c)).toEqual(['by b', 'zero', 'first'])
+    expect(c.store.query(todos.where({ id: 'c1' }).first())?.done).toBe(true)
+    // Each commit once; c's in the order it made them (b, promoted, applied its own first).
+    expect(b.store.sync.pending().map((e) => `${e.name} ${(e.args as { id: string }).id}`)).toEqual([
+      'v1.TodoCreated c0',
+      'v1.TodoCreated b1',
+      'v1.TodoCreated c1',
+      'v1.TodoCompleted c1',
+    ])
+    await close(c)
+    await close(b)
+  })
+})

@@ -1,0 +1,296 @@
+/**
+ * Commit forwarding between tabs (docs/decisions/0058). A follower tab cannot write its
+ * replica, so `store.commit` there validates the events and hands them to the
+ * `CommitForwarder`, which sends them to the leader tab over the store's
+ * BroadcastChannel. The leader commits them through its own store (materializers,
+ * journal, persistence, sync push) and its records reach every tab like any other change.
+ *
+ * Protocol (messages in tabs.ts):
+ * - follower → leader `commit {tab, batch}`: at most ONE batch in flight per tab (stop
+ *   and wait); commits made meanwhile queue and go together in the next batch. So a
+ *   batch the leader never answered is always resent whole and in order.
+ * - leader → follower `done {tab, head, results}`: after the batch is applied AND durable;
+ *   `head` is the leader's journal head, so the follower knows when its replica shows it.
+ * - new leader → all `leader`: it is ready; followers resend their unanswered batch.
+ * - Each commit has an id (`<tab>.<n>`). The record that applied it carries the id as a
+ *   tag (persisted with the journal and broadcast), so whichever tab leads next knows it
+ *   was applied and answers a retry without applying it again.
+ */
+import { MaterializerError, StoreError } from '../errors.js'
+import type { EventInput } from '../events/define.js'
+import type { JournalRecord } from './codec.js'
+import { PersistenceError } from './errors.js'
+import type { TabMessage } from './tabs.js'
+
+/**
+ * One forwarded commit: its id and the events as the caller passed them (the leader
+ * validates them again with its schema).
+ * @example
+ * const c: ForwardedCommit = { id: 'k3x.1', events: [{ name: 'todoCreated', args: { id: 't1' } }] }
+ */
+export interface ForwardedCommit {
+  readonly id: string
+  readonly events: readonly EventInput[]
+}
+
+/**
+ * A store error as it crosses tabs (errors do not survive structured cloning as classes).
+ * @example
+ * const w: WireError = { code: 'materializer_failed', message: '…', event: 'todoCreated', cause: 'boom' }
+ */
+export interface WireError {
+  readonly code: string
+  readonly message: string
+  /** MaterializerError: the event whose materializer threw. */
+  readonly event?: string
+  /** MaterializerError: the message of what it threw. */
+  readonly cause?: string
+}
+
+/**
+ * The leader's answer for one forwarded commit: applied (no `error`) or refused.
+ * @example
+ * const r: ForwardResult = { id: 'k3x.1' }
+ */
+export interface ForwardResult {
+  readonly id: string
+  readonly error?: WireError
+}
+
+/**
+ * Options of a `CommitForwarder`.
+ * @example
+ * const options: ForwarderOptions = { storeId: 'app', tabId: 'k3x', post, owns: () => leader, head: () => driver.head, durable: () => persister.flush() }
+ */
+export interface ForwarderOptions {
+  readonly storeId: string
+  readonly tabId: string
+  /** Post on the store's channel. */
+  readonly post: (msg: TabMessage) => void
+  /** True while this tab leads AND has caught up (it commits itself). */
+  readonly owns: () => boolean
+  /** This tab's journal head. */
+  readonly head: () => number
+  /** Resolves when everything committed here is durable (the leader's persister). */
+  readonly durable: () => Promise<void>
+  /** Each forwarded commit the leader refused or could not persist. */
+  readonly onError?: ((error: StoreError) => void) | undefined
+}
+
+/** How many commit ids (and outcomes) a tab remembers for de-duplication. */
+const REMEMBERED = 10_000
+
+const toWire = (e: unknown): WireError => {
+  if (e instanceof MaterializerError) {
+    const cause = e.cause instanceof Error ? e.cause.message : String(e.cause)
+    return { code: e.code, message: e.message, event: e.eventName, cause }
+  }
+  if (e instanceof StoreError) return { code: e.code, message: e.message }
+  return { code: 'forward_failed', message: e instanceof Error ? e.message : String(e) }
+}
+
+const fromWire = (storeId: string, w: WireError): StoreError => {
+  if (w.code === 'materializer_failed' && w.event !== undefined)
+    return new MaterializerError(w.event, new Error(w.cause ?? w.message))
+  if (w.code === 'persistence_failed')
+    return new PersistenceError(storeId, `the leader tab could not persist a forwarded commit: ${w.message}`)
+  return new StoreError(w.code, w.message)
+}
+
+/**
+ * Both sides of commit forwarding for one tab: the follower's outbox and the leader's
+ * de-duplicating applier. `open.ts` routes channel messages to it.
+ * @example
+ * const forwarder = new CommitForwarder({ storeId, tabId, post, owns, head, durable })
+ * forwarder.forward([{ name: 'todoCreated', args }]) // true in a follower: sent to the leader
+ */
+export class CommitForwarder {
+  readonly #o: ForwarderOptions
+  /** Made here, not sent yet (a batch is in flight). */
+  #queue: ForwardedCommit[] = []
+  /** Sent, not answered yet. */
+  #inflight: ForwardedCommit[] = []
+  #n = 0
+  /** Head this tab must reach to show every answered commit. */
+  #visibleAt = 0
+  #failures: StoreError[] = []
+  #waiters: (() => void)[] = []
+  /** Leader: the store's commit function. */
+  #apply: ((events: readonly EventInput[]) => void) | undefined
+  /** Leader: batches received before it could apply them. */
+  #held: { tab: string; batch: readonly ForwardedCommit[] }[] = []
+  /** Commit ids seen applied (`undefined`) or refused (the error), oldest first. */
+  readonly #outcomes = new Map<string, WireError | undefined>()
+  /** The id of the forwarded commit being applied right now (tags its record). */
+  #current: string | undefined
+
+  /** @param options channel, leadership and persistence hooks */
+  constructor(options: ForwarderOptions) {
+    this.#o = options
+  }
+
+  /** The forwarded commit being applied now, whose id tags the record it produces. */
+  get current(): string | undefined {
+    return this.#current
+  }
+
+  /** Commits made in this tab that the leader has not answered yet. */
+  get unanswered(): number {
+    return this.#queue.length + this.#inflight.length
+  }
+
+  /**
+   * The store's seam: in a follower, take the commit (validated by the caller) and send
+   * it to the leader; in the leader, decline so the store commits itself.
+   * @param events the events as passed to `commit`
+   * @returns true when forwarded
+   * @throws DataCloneError when an argument cannot be sent to another tab
+   */
+  forward(events: readonly EventInput[]): boolean {
+    if (this.#o.owns()) return false
+    // A copy now: the caller may mutate its objects, and uncloneable args throw here.
+    const copy = structuredClone(events.map((e) => ({ name: e.name, args: e.args })))
+    this.#queue.push({ id: `${this.#o.tabId}.${++this.#n}`, events: copy })
+    this.#send()
+    return true
+  }
+
+  #send(): void {
+    if (this.#inflight.length > 0 || this.#queue.length === 0 || this.#o.owns()) return
+    this.#inflight = this.#queue
+    this.#queue = []
+    this.#o.post({ t: 'commit', tab: this.#o.tabId, batch: this.#inflight })
+  }
+
+  /**
+   * Follower: the leader answered a batch (ignored unless it is this tab's).
+   * @param msg the `done` message
+   */
+  answered(msg: Extract<TabMessage, { t: 'done' }>): void {
+    if (msg.tab !== this.#o.tabId) return
+    const ids = new Set(msg.results.map((r) => r.id))
+    for (const r of msg.results) {
+      if (r.error === undefined || !this.#inflight.some((c) => c.id === r.id)) continue
+      const error = fromWire(this.#o.storeId, r.error)
+      this.#failures.push(error)
+      this.#o.onError?.(error)
+    }
+    this.#inflight = this.#inflight.filter((c) => !ids.has(c.id))
+    this.#visibleAt = Math.max(this.#visibleAt, msg.head)
+    this.#send()
+    this.advanced()
+  }
+
+  /** Follower: a new leader is ready; resend what the previous one never answered. */
+  leaderChanged(): void {
+    if (this.#inflight.length > 0) this.#o.post({ t: 'commit', tab: this.#o.tabId, batch: this.#inflight })
+    else this.#send()
+  }
+
+  /**
+   * The tab is closing: send commits still queued behind the batch in flight (best
+   * effort — the leader applies them after that batch; nobody will see the answer).
+   */
+  closing(): void {
+    if (this.#queue.length === 0 || this.#o.owns()) return
+    this.#o.post({ t: 'commit', tab: this.#o.tabId, batch: this.#queue })
+    this.#queue = []
+  }
+
+  /** This tab's head moved (records applied): wake `settled` waiters. */
+  advanced(): void {
+    for (const wake of this.#waiters.splice(0)) wake()
+  }
+
+  /**
+   * Resolve when every commit this tab forwarded so far was answered by the leader,
+   * is durable there, and shows in this tab.
+   * @returns rejects with the first failure since the previous call (MaterializerError,
+   *   PersistenceError, or a StoreError with the leader's code)
+   */
+  async settled(): Promise<void> {
+    while (this.unanswered > 0 || (!this.#o.owns() && this.#o.head() < this.#visibleAt)) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve))
+    }
+    const failures = this.#failures.splice(0)
+    if (failures.length > 0) throw failures[0]
+  }
+
+  /**
+   * Note the commit ids a record applied (from this tab's commits, the leader's
+   * broadcast, or storage at boot), so a retry of them is never applied again.
+   * @param record a journal record
+   */
+  observe(record: JournalRecord): void {
+    for (const id of record.tags ?? []) this.#remember(id, undefined)
+  }
+
+  #remember(id: string, outcome: WireError | undefined): void {
+    this.#outcomes.delete(id)
+    this.#outcomes.set(id, outcome)
+    if (this.#outcomes.size > REMEMBERED) this.#outcomes.delete(this.#outcomes.keys().next().value as string)
+  }
+
+  /**
+   * Leader: the store registers how to commit forwarded events (its own `commit`).
+   * @param apply commits the events synchronously; throws like `store.commit`
+   */
+  serve(apply: (events: readonly EventInput[]) => void): void {
+    this.#apply = apply
+    this.drain()
+  }
+
+  /**
+   * Leader: a follower's batch (held until this tab owns the database and has a store).
+   * @param msg the `commit` message
+   */
+  received(msg: Extract<TabMessage, { t: 'commit' }>): void {
+    this.#held.push({ tab: msg.tab, batch: msg.batch })
+    this.drain()
+  }
+
+  /**
+   * Apply what can be applied now: this tab's own unanswered commits first (it has just
+   * become the leader), then the batches other tabs sent.
+   */
+  drain(): void {
+    if (!this.#o.owns() || this.#apply === undefined) return
+    if (this.unanswered > 0) {
+      this.#inflight = [...this.#inflight, ...this.#queue]
+      this.#queue = []
+      this.#held.unshift({ tab: this.#o.tabId, batch: this.#inflight })
+    }
+    for (const { tab, batch } of this.#held.splice(0)) this.#applyBatch(tab, batch)
+  }
+
+  #applyBatch(tab: string, batch: readonly ForwardedCommit[]): void {
+    const results = batch.map((c): ForwardResult => {
+      if (this.#outcomes.has(c.id)) {
+        const known = this.#outcomes.get(c.id)
+        return known === undefined ? { id: c.id } : { id: c.id, error: known }
+      }
+      this.#current = c.id
+      try {
+        this.#apply!(c.events)
+        this.#remember(c.id, undefined)
+        return { id: c.id }
+      } catch (e) {
+        const error = toWire(e)
+        this.#remember(c.id, error)
+        return { id: c.id, error }
+      } finally {
+        this.#current = undefined
+      }
+    })
+    const answer = (final: readonly ForwardResult[]) => {
+      const msg = { t: 'done', tab, head: this.#o.head(), results: final } as const
+      if (tab === this.#o.tabId) this.answered(msg)
+      else this.#o.post(msg)
+    }
+    this.#o.durable().then(
+      () => answer(results),
+      (e: unknown) =>
+        answer(results.map((r) => (r.error !== undefined ? r : { id: r.id, error: toWire(e) }))),
+    )
+  }
+}

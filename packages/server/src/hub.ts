@@ -32,8 +32,8 @@ interface StoreState {
   /** Highest head announced by another node and not yet fetched. */
   remoteHead: number
   fetching: boolean
-  /** The latest local batch, encoded once for every caught-up subscriber. */
-  lastBatch: { after: number; head: number; events: readonly ConfirmedEvent[]; frame?: string } | undefined
+  /** The latest local batch, encoded once (UTF-8 bytes) for every caught-up subscriber. */
+  lastBatch: { after: number; head: number; events: readonly ConfirmedEvent[]; frame?: Buffer } | undefined
 }
 
 /**
@@ -216,17 +216,17 @@ export class Hub {
   /**
    * The encoded live frame for a subscriber that has everything up to `after`, when the
    * latest local batch is exactly what it needs next (the common, caught-up case):
-   * 100 subscribers then cost one JSON encoding, not 100.
+   * 100 subscribers then cost one JSON encoding and one UTF-8 conversion, not 100.
    * @param storeId - the store
    * @param after - the subscriber's sentHead
    * @param maxEvents - the subscriber's page size
-   * @returns the frame text and the gseq it ends at, or undefined
+   * @returns the frame (UTF-8 text as bytes, to send as a text frame) and the gseq it ends at, or undefined
    */
   liveFrame(
     storeId: string,
     after: number,
     maxEvents: number,
-  ): { frame: string; upTo: number; count: number } | undefined {
+  ): { frame: Buffer; upTo: number; count: number } | undefined {
     const state = this.stores.get(storeId)
     const batch = state?.lastBatch
     if (
@@ -239,7 +239,9 @@ export class Hub {
       return undefined
     const last = batch.events[batch.events.length - 1] as ConfirmedEvent
     if (last.gseq !== batch.head) return undefined
-    batch.frame ??= encodeFrame({ t: 'events', events: batch.events as ConfirmedEvent[], head: batch.head })
+    batch.frame ??= Buffer.from(
+      encodeFrame({ t: 'events', events: batch.events as ConfirmedEvent[], head: batch.head }),
+    )
     return { frame: batch.frame, upTo: last.gseq, count: batch.events.length }
   }
 

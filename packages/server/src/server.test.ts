@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { CLOSE_CODES } from '@strata/sync'
 import WebSocket from 'ws'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { event, join, TestClient, waitFor } from '../test/harness.js'
 import { silentLogger } from './logger.js'
@@ -68,6 +68,31 @@ describe('WebSocket session', () => {
       { ...event('a', 1), gseq: 1 },
       { ...event('a', 2), gseq: 2 },
     ])
+  })
+
+  it('fan-out: one encoded frame for every subscriber, the pushing socket served last', async () => {
+    const s = await start()
+    // a joins first, so join order alone would serve it first.
+    const { c: a } = await open(s, 'team:fan', 'a')
+    const { c: b } = await open(s, 'team:fan', 'b')
+    const { c: c } = await open(s, 'team:fan', 'c')
+    const send = vi.spyOn(WebSocket.prototype, 'send')
+    try {
+      a.send({ t: 'push', id: 1, events: [event('a', 1)] })
+      await a.next('ack')
+      await b.waitStreamed(1)
+      await c.waitStreamed(1)
+      const calls = send.mock.calls.map((args, i) => ({ data: args[0], socket: send.mock.contexts[i] }))
+      const ack = calls.find((x) => typeof x.data === 'string' && x.data.startsWith('{"t":"ack"'))
+      const live = calls.filter((x) => Buffer.isBuffer(x.data) && x.data.toString().startsWith('{"t":"events"'))
+      expect(live).toHaveLength(3)
+      expect(new Set(live.map((x) => x.data)).size).toBe(1) // the same bytes, encoded once
+      expect(new Set(live.map((x) => x.socket)).size).toBe(3)
+      expect(live[2]?.socket).toBe(ack?.socket) // the pusher's own frame goes last
+    } finally {
+      send.mockRestore()
+    }
+    expect(b.streamed()).toEqual([{ ...event('a', 1), gseq: 1 }])
   })
 
   it('streams the backlog after the cursor in pages, then live, without overlap or gaps', async () => {

@@ -10,7 +10,6 @@ import type { IncomingMessage } from 'node:http'
 import {
   CLOSE_CODES,
   type ClientMessage,
-  type ConfirmedEvent,
   checkPushClient,
   decodeClientFrame,
   encodeFrame,
@@ -65,6 +64,9 @@ export class Session implements Subscriber {
   private rateStrikes = 0
   private expiry: ReturnType<typeof setTimeout> | undefined
   private prefetched: { after: number; page: Promise<EncodedEvents> } | undefined
+  /** Pushes of this session between validation and commit (their fan-out reaches this socket last). */
+  private ingesting = 0
+  private deferred = false
 
   constructor(
     private readonly ctx: ServerContext,
@@ -87,10 +89,31 @@ export class Session implements Subscriber {
   /** Events committed to this store: stream what this socket has not seen yet. */
   wake(): void {
     if (this.state !== 'open') return
+    if (this.ingesting > 0) {
+      // This session's own push is being committed: the hub wakes every subscriber in one
+      // synchronous loop, so deferring to a microtask sends to everyone else first. The
+      // pusher already shows its events optimistically (decision 0044).
+      if (!this.deferred) {
+        this.deferred = true
+        queueMicrotask(() => {
+          this.deferred = false
+          this.stream()
+        })
+      }
+      return
+    }
+    this.stream()
+  }
+
+  private stream(): void {
+    if (this.state !== 'open') return
     if (this.pumping) {
       this.again = true
       return
     }
+    // Fan-out fast path: a caught-up socket gets the shared live frame right here, with
+    // no pump (no promise per subscriber per commit).
+    if (this.sendLive()) return
     this.pumping = this.pump().finally(() => {
       this.pumping = undefined
     })
@@ -298,11 +321,14 @@ export class Session implements Subscriber {
       return
     }
     let result: Awaited<ReturnType<typeof ingest>>
+    this.ingesting++
     try {
       result = await ingest(this.ctx, this.user, this.storeId, this.clientId, msg.events, this.lastSeq)
     } catch (error) {
       this.internal(error, msg.id)
       return
+    } finally {
+      this.ingesting--
     }
     this.lastSeq = Math.max(this.lastSeq, result.lastSeq)
     let top = 0
@@ -341,14 +367,7 @@ export class Session implements Subscriber {
         for (;;) {
           const head = this.ctx.hub.head(this.storeId)
           if (head === undefined || this.sentHead >= head || this.state !== 'open') break
-          const live = this.ctx.hub.liveFrame(this.storeId, this.sentHead, this.ctx.limits.defaultPullLimit)
-          if (live) {
-            this.sentHead = live.upTo
-            this.ctx.metrics.eventsOut.inc(live.count)
-            this.ws.send(live.frame)
-            this.release()
-            continue
-          }
+          if (this.sendLive()) continue
           const pageSize = this.ctx.limits.defaultPullLimit
           const ahead = this.prefetched
           this.prefetched = undefined
@@ -376,6 +395,21 @@ export class Session implements Subscriber {
       this.internal(error)
     }
     this.release()
+  }
+
+  /**
+   * Sends the hub's shared live frame when it is exactly what this socket needs next.
+   * The frame is UTF-8 bytes encoded once for all subscribers, sent as a text frame.
+   * @returns true when the socket is now at the head
+   */
+  private sendLive(): boolean {
+    const live = this.ctx.hub.liveFrame(this.storeId, this.sentHead, this.ctx.limits.defaultPullLimit)
+    if (!live) return false
+    this.sentHead = live.upTo
+    this.ctx.metrics.eventsOut.inc(live.count)
+    this.ws.send(live.frame, { binary: false })
+    this.release()
+    return true
   }
 
   private release(): void {

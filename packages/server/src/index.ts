@@ -15,11 +15,13 @@ export { jsonLogger, type LogFields, type Logger, type LogLevel, silentLogger } 
 export { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js'
 export { runCli } from './cli.js'
 export { startSyncServer, type SyncServer, type SyncServerOptions } from './server.js'
+export { isFullStoreSchema, type ReplicaOptions } from './replica/replicas.js'
 export { openStorage } from './storage/open.js'
 export { openPostgresStorage, type PostgresStorageOptions } from './storage/postgres.js'
 export { openSqliteStorage, type SqliteStorageOptions } from './storage/sqlite.js'
 export {
   type AppendResult,
+  type Judge,
   planPush,
   type PushPlan,
   type SyncStorage,

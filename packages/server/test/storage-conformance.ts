@@ -2,7 +2,7 @@
 // durability across reopen). Run by src/storage/sqlite.test.ts and postgres.test.ts.
 import type { PushedEvent } from '@strata/sync'
 import { expect, it } from 'vitest'
-import type { SyncStorage, Verdict } from '../src/storage/storage.js'
+import type { Judge, SyncStorage, Verdict } from '../src/storage/storage.js'
 
 export interface StorageFactory {
   /** Opens the same database again (a fresh handle), to test persistence. */
@@ -47,6 +47,43 @@ export function storageConformance(factory: StorageFactory): void {
       expect(await s.head('nope')).toBe(0)
       expect(await s.lastSeq('s1', 'a')).toBe(2)
       expect(await s.lastSeq('s1', 'zz')).toBe(0)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('calls the judge inside the push with the locked head and only the fresh, unrefused events', async () => {
+    const s = await factory.open()
+    try {
+      await s.append('judged', 'w', [ev('w', 1)], none(1))
+      const calls: Array<[number, number[]]> = []
+      const judge: Judge = (head, candidates) => {
+        calls.push([head, candidates.map((e) => e.seq)])
+        return candidates.map((e) => (e.seq === 3 ? { code: 'invalid', reason: 'judged no' } : undefined))
+      }
+      const refused: Verdict = { code: 'forbidden', reason: 'not yours' }
+      const r = await s.append(
+        'judged',
+        'c',
+        [ev('c', 1), ev('c', 2), ev('c', 3), ev('c', 4)],
+        [undefined, refused],
+        judge,
+      )
+      expect(calls).toEqual([[1, [1, 3, 4]]])
+      expect(r.results).toEqual([
+        { seq: 1, ok: true, gseq: 2 },
+        { seq: 2, ok: false, code: 'forbidden', reason: 'not yours' },
+        { seq: 3, ok: false, code: 'invalid', reason: 'judged no' },
+        { seq: 4, ok: true, gseq: 3 },
+      ])
+      // duplicates are not judged again; a push with nothing fresh does not call the judge
+      await s.append('judged', 'c', [ev('c', 3), ev('c', 4)], none(2), judge)
+      expect(calls).toHaveLength(1)
+      // a judge that cannot judge at this head: nothing recorded, `stale`
+      const stale = await s.append('judged', 'c', [ev('c', 5)], none(1), () => undefined)
+      expect(stale).toEqual({ results: [], lastSeq: 4, appended: [], head: 3, stale: true })
+      expect(await s.lastSeq('judged', 'c')).toBe(4)
+      expect(await s.head('judged')).toBe(3)
     } finally {
       await s.close()
     }

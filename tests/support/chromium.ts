@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { type Browser, chromium } from 'playwright-core'
 
 /** Where `.ci/run` installs Chromium (Debian package `chromium`). */
@@ -60,8 +62,35 @@ export async function serveFiles(files: Record<string, ServedFile>): Promise<Fil
   }
 }
 
-/** A page that loads `/bundle.js` as a module. */
-export const moduleIndex = (title: string): ServedFile => ({
+/** A page that loads `src` (default `/bundle.js`) as a module. */
+export const moduleIndex = (title: string, src = '/bundle.js'): ServedFile => ({
   type: 'text/html',
-  body: `<!doctype html><meta charset="utf-8"><title>${title}</title><script type="module" src="/bundle.js"></script>`,
+  body: `<!doctype html><meta charset="utf-8"><title>${title}</title><script type="module" src="${src}"></script>`,
 })
+
+const packageSource = (name: string) =>
+  fileURLToPath(new URL(`../../packages/${name}/src/index.ts`, import.meta.url))
+
+/**
+ * Bundles a page script (ESM, browser, es2022) with the workspace packages it imports
+ * taken from source, so a browser test needs no build.
+ * @param entry absolute path of the page script
+ * @returns the bundled JavaScript
+ */
+export async function bundlePage(entry: string): Promise<Uint8Array> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    alias: {
+      '@strata/core': packageSource('core'),
+      '@strata/persist': packageSource('persist'),
+      '@strata/store': packageSource('store'),
+    },
+  })
+  return result.outputFiles[0]!.contents
+}

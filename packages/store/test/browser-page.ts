@@ -3,6 +3,7 @@
 // OPFS). Exposes a few functions on `window.strataTest` for the test to call.
 import { setUnmountDelay } from '@strata/core'
 import { type BrowserStoreAdapter, browserAdapter, NotLeaderError } from '../src/browser/index.js'
+import { MaterializerError } from '../src/errors.js'
 import { createStore } from '../src/store/create-store.js'
 import type { Store } from '../src/store/store.js'
 import { events, schema, todos } from './fixtures.js'
@@ -67,6 +68,39 @@ const api = {
       // NotLeaderError reaches the caller as is (not wrapped in MaterializerError).
       return e instanceof NotLeaderError ? 'not_leader' : `other: ${String(e)}`
     }
+  },
+  /** Commit `n` todos `gapMs` apart (a follower forwards each to the leader). */
+  async commitSeries(prefix: string, n: number, gapMs: number) {
+    for (let i = 0; i < n; i++) {
+      store!.commit(events.todoCreated({ id: `${prefix}${i}`, title: `${prefix} ${i}`, position: i }))
+      await new Promise((r) => setTimeout(r, gapMs))
+    }
+  },
+  /** Commit a todo, then one whose materializer throws (in whichever tab leads). */
+  commitAndExplode(id: string) {
+    store!.commit(events.todoCreated({ id, title: 'before the failure' }))
+    store!.commit(events.todoExploded({ id: `${id}-boom` }))
+  },
+  /** `flush()`, reporting a failure as data (errors do not cross `page.evaluate` typed). */
+  async flushResult() {
+    try {
+      await adapter!.flush()
+      return null
+    } catch (e) {
+      const err = e as { code?: string; eventName?: string }
+      return {
+        name: e instanceof MaterializerError ? 'MaterializerError' : String(e),
+        code: err.code,
+        event: err.eventName,
+      }
+    }
+  },
+  ids() {
+    return store!.query(todos.orderBy('id', 'asc').select('id')).map((t) => t.id)
+  },
+  /** The synced events waiting for the server, as `name id` (duplicates would show). */
+  pending() {
+    return store!.sync.pending().map((e) => `${e.name} ${(e.args as { id: string }).id}`)
   },
   async files(storeId: string) {
     const root = await navigator.storage.getDirectory()

@@ -4,10 +4,15 @@
 // reloaded, and the data is read back from OPFS.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FileServer, launchChromium, moduleIndex, serveFiles } from '../../../tests/support/chromium.js'
+import {
+  bundlePage,
+  type FileServer,
+  launchChromium,
+  moduleIndex,
+  serveFiles,
+} from '../../../tests/support/chromium.js'
 import type { StrataTestApi } from './browser-page.js'
 import { sqliteWasmPath } from './browser-support.js'
 
@@ -16,20 +21,7 @@ let browser: Browser
 let origin: string
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./browser-page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    alias: {
-      '@strata/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)),
-      '@strata/persist': fileURLToPath(new URL('../../persist/src/index.ts', import.meta.url)),
-    },
-  })
-  const js = bundle.outputFiles[0]!.contents
+  const js = await bundlePage(fileURLToPath(new URL('./browser-page.ts', import.meta.url)))
   const wasm = readFileSync(sqliteWasmPath)
   server = await serveFiles({
     '/index.html': moduleIndex('strata'),
@@ -113,7 +105,7 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
     }
   })
 
-  it('two tabs: one leader writes, the other is a synchronous read replica that takes over when the leader closes', async () => {
+  it('two tabs: the follower is a synchronous read replica whose commits the leader applies; it takes over when the leader closes', async () => {
     const context = await browser.newContext()
     try {
       const a = await openPage(context)
@@ -130,20 +122,95 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
       await expect.poll(async () => (await call(b, 'read')).count, { timeout: 20_000 }).toBe(5)
       // The follower's live query follows the leader's commits (driver onExternalChange).
       await expect.poll(() => call(b, 'liveCount'), { timeout: 20_000 }).toBe(5)
-      expect(await call(b, 'tryCommit', 'from-b')).toBe('not_leader')
-      expect((await call(b, 'read')).count).toBe(5)
+      // A follower's commit goes to the leader (decision 0058) and comes back as its records.
+      expect(await call(b, 'tryCommit', 'from-b')).toBe('ok')
+      await call(b, 'flush')
+      expect((await call(b, 'read')).count).toBe(6)
+      expect((await call(a, 'read')).count).toBe(6)
 
       await a.close()
       await expect.poll(() => call(b, 'role', 'tabs-e2e'), { timeout: 20_000 }).toBe('leader')
       // The promoted tab writes with the same store: it re-read its log position.
-      expect(await call(b, 'tryCommit', 'from-b')).toBe('ok')
-      expect((await call(b, 'read')).count).toBe(6)
-      expect(await call(b, 'liveCount')).toBe(6)
+      expect(await call(b, 'tryCommit', 'from-b2')).toBe('ok')
+      expect((await call(b, 'read')).count).toBe(7)
+      expect(await call(b, 'liveCount')).toBe(7)
       await call(b, 'flush')
       await b.reload()
       await b.waitForFunction(() => 'strataTest' in globalThis)
       await call(b, 'open', 'tabs-e2e')
-      expect((await call(b, 'read')).count).toBe(6)
+      expect((await call(b, 'read')).count).toBe(7)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('a follower commits through the leader: both tabs see it, a reload reads it from OPFS, a leader-side failure comes back typed', async () => {
+    const context = await browser.newContext()
+    try {
+      const a = await openPage(context)
+      expect(await call(a, 'open', 'forward-e2e')).toMatchObject({ role: 'leader', boot: 'created' })
+      const b = await openPage(context)
+      expect(await call(b, 'open', 'forward-e2e')).toMatchObject({ role: 'follower' })
+      await call(b, 'watchCount')
+      await call(b, 'commitTodos', 0, 3) // commits, then flush: applied, durable and visible
+      expect(await call(b, 'read')).toMatchObject({ count: 3, done: [{ id: 't0' }] })
+      expect(await call(b, 'liveCount')).toBe(3)
+      expect(await call(a, 'read')).toMatchObject({ count: 3, done: [{ id: 't0' }] })
+      // The leader owns the log: one seq space, the follower's events pending for its push.
+      expect(await call(a, 'pending')).toEqual([
+        'v1.TodoCreated t0',
+        'v1.TodoCreated t1',
+        'v1.TodoCreated t2',
+        'v1.TodoCompleted t0',
+      ])
+
+      await call(b, 'commitAndExplode', 'x1')
+      expect(await call(b, 'flushResult')).toEqual({
+        name: 'MaterializerError',
+        code: 'materializer_failed',
+        event: 'v1.TodoExploded',
+      })
+      expect(await call(b, 'ids')).toEqual(['t0', 't1', 't2', 'x1'])
+
+      await a.reload() // the leader goes away; b leads; a comes back as a follower
+      await a.waitForFunction(() => 'strataTest' in globalThis)
+      await expect.poll(() => call(b, 'role', 'forward-e2e'), { timeout: 20_000 }).toBe('leader')
+      expect(await call(a, 'open', 'forward-e2e')).toMatchObject({ role: 'follower', boot: 'opened' })
+      expect(await call(a, 'ids')).toEqual(['t0', 't1', 't2', 'x1'])
+      const files = await call(a, 'files', 'forward-e2e')
+      expect(Object.keys(files).length).toBeGreaterThan(0)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('the leader tab closes while a follower keeps committing: the follower leads, nothing is lost or duplicated', async () => {
+    const context = await browser.newContext()
+    try {
+      const a = await openPage(context)
+      await call(a, 'open', 'failover-e2e')
+      const b = await openPage(context)
+      expect(await call(b, 'open', 'failover-e2e')).toMatchObject({ role: 'follower' })
+      const series = call(b, 'commitSeries', 'f', 150, 5) // ≥ 750 ms of commits
+      await expect.poll(async () => (await call(b, 'read')).count, { timeout: 20_000 }).toBeGreaterThan(20)
+      expect((await call(b, 'read')).count).toBeLessThan(150)
+      await a.close() // the tab is gone mid-stream: lock released, no goodbye
+      await series
+      expect(await call(b, 'flushResult')).toBeNull()
+      expect(await call(b, 'role', 'failover-e2e')).toBe('leader')
+      const want = Array.from({ length: 150 }, (_, i) => `f${i}`).sort()
+      expect(await call(b, 'ids')).toEqual(want)
+      const pending = await call(b, 'pending')
+      expect(pending).toHaveLength(150)
+      expect(new Set(pending).size).toBe(150)
+      // The order of the follower's commits survives the hand-over.
+      expect(pending).toEqual(Array.from({ length: 150 }, (_, i) => `v1.TodoCreated f${i}`))
+
+      await b.reload()
+      await b.waitForFunction(() => 'strataTest' in globalThis)
+      await call(b, 'open', 'failover-e2e')
+      expect(await call(b, 'ids')).toEqual(want)
+      expect(await call(b, 'pending')).toHaveLength(150)
     } finally {
       await context.close()
     }

@@ -1,35 +1,43 @@
 // Headless Chromium: two tabs of one origin sync the same store. Exactly one tab holds a
 // WebSocket to the (real, in-process) server; the other mirrors its status over
-// BroadcastChannel; when the leading tab closes, the other takes over on its own.
+// BroadcastChannel; when the leading tab closes, the other takes over on its own. With
+// the real browser store, a follower tab's commit reaches another client through the
+// leader tab (store decision 0058).
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type SyncServer, startSyncServer } from '@strata/server'
-import { build } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FileServer, launchChromium, moduleIndex, serveFiles } from '../../../tests/support/chromium.js'
+import {
+  bundlePage,
+  type FileServer,
+  launchChromium,
+  moduleIndex,
+  serveFiles,
+} from '../../../tests/support/chromium.js'
+import { sqliteWasmPath } from '../../store/test/browser-support.js'
+import type { StoreTabsTestApi } from './browser-store-tabs-page.js'
 import type { TabsTestApi } from './browser-tabs-page.js'
-import { until } from './harness.js'
+import { cleanup, openDevice, until } from './harness.js'
+import { todos } from './todo-schema.js'
 
 let http: FileServer
 let sync: SyncServer
 let browser: Browser
 let origin: string
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./browser-tabs-page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    alias: { '@strata/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)) },
-  })
-  const js = bundle.outputFiles[0]!.contents
   http = await serveFiles({
     '/index.html': moduleIndex('tabs'),
-    '/bundle.js': { type: 'text/javascript', body: js },
+    '/bundle.js': { type: 'text/javascript', body: await bundlePage(source('./browser-tabs-page.ts')) },
+    '/store.html': moduleIndex('store tabs', '/store-bundle.js'),
+    '/store-bundle.js': {
+      type: 'text/javascript',
+      body: await bundlePage(source('./browser-store-tabs-page.ts')),
+    },
+    '/sqlite3.wasm': { type: 'application/wasm', body: readFileSync(sqliteWasmPath) },
   })
   origin = http.origin
   sync = await startSyncServer({
@@ -41,6 +49,7 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
+  await cleanup()
   await browser?.close()
   await sync?.close({ timeoutMs: 1000 })
   await http?.close()
@@ -51,15 +60,17 @@ const state = (page: Page) =>
 const commit = (page: Page, name: string) =>
   page.evaluate((n) => (globalThis as unknown as { strataTabs: TabsTestApi }).strataTabs.commit(n), name)
 
-async function waitState(page: Page, cond: (s: Awaited<ReturnType<typeof state>>) => boolean, what: string) {
+async function waitFor<T>(get: () => Promise<T>, cond: (s: T) => boolean, what: string): Promise<T> {
   const start = Date.now()
   for (;;) {
-    const s = await state(page)
+    const s = await get()
     if (cond(s)) return s
     if (Date.now() - start > 20_000) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s)}`)
     await new Promise((r) => setTimeout(r, 25))
   }
 }
+const waitState = (page: Page, cond: (s: Awaited<ReturnType<typeof state>>) => boolean, what: string) =>
+  waitFor(() => state(page), cond, what)
 
 describe('one syncing tab per store (headless Chromium)', () => {
   it('elects one leader, mirrors its status in the follower, and fails over when it closes', async () => {
@@ -97,6 +108,62 @@ describe('one syncing tab per store (headless Chromium)', () => {
       expect(taken.pendingCount).toBe(0) // it caught up from the server on its own connection
       await until(() => sync.connections() === 1, 'one socket after the hand-over')
     } finally {
+      await context.close()
+    }
+  })
+
+  it('a follower tab of the browser store commits; the leader tab pushes it; another client receives it', async () => {
+    const context = await browser.newContext()
+    const storeId = 'team:tabs-store'
+    const device = await openDevice(sync.wsUrl, { storeId })
+    const storeState = (page: Page) =>
+      page.evaluate(() =>
+        (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.state(),
+      )
+    const open = async () => {
+      const page = await context.newPage()
+      await page.goto(
+        `${origin}/store.html?store=${encodeURIComponent(storeId)}&ws=${encodeURIComponent(sync.wsUrl)}`,
+      )
+      await page.waitForFunction(() => 'strataStoreTabs' in globalThis)
+      return page
+    }
+    try {
+      const leader = await open()
+      await waitFor(
+        () => storeState(leader),
+        (s) => s.online,
+        'the leader tab online',
+      )
+      const follower = await open()
+      expect(await storeState(follower)).toMatchObject({ role: 'follower', leading: false })
+      expect(await storeState(leader)).toMatchObject({ role: 'leader', leading: true })
+
+      await follower.evaluate(() =>
+        (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.commit(
+          'f1',
+          'from the follower',
+        ),
+      )
+      await follower.evaluate(() =>
+        (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.flush(),
+      )
+      expect((await storeState(follower)).titles).toEqual(['from the follower'])
+      await until(
+        () => device.store.query(todos.where({ id: 'f1' }).first())?.title === 'from the follower',
+        "the other client to receive the follower tab's commit",
+      )
+      // Confirmed by the server: the leader's store drops it from pending, and so does the
+      // follower's replica, which follows the leader's records.
+      for (const page of [leader, follower])
+        await waitFor(
+          () => storeState(page),
+          (s) => s.pending === 0,
+          'the pushed event confirmed',
+        )
+      expect(sync.connections()).toBe(2) // the leader tab and the other client
+    } finally {
+      device.close()
       await context.close()
     }
   })

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
-import { StoreCorruptError } from '../errors.js'
+import { StoreCorruptError, StoreError } from '../errors.js'
 import type { DriverRecovery, PreparedStatement, SqliteDriver, StoreAdapter } from './adapter.js'
 
 type DB = Database.Database
@@ -75,10 +75,40 @@ const isCorruption = (e: unknown): boolean => {
   )
 }
 
+/**
+ * WAL pages between automatic checkpoints (SQLite's default is 1,000). A checkpoint
+ * fsyncs the WAL and the database file; at ~3 pages per commit per file the default
+ * paid two fsyncs every ~330 single commits, a quarter of their cost here. 10,000 pages
+ * (≤ 40 MB of WAL per file while open; `close()` checkpoints and removes it) cuts that
+ * tenfold without changing what a returned commit survives (decision 0056).
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000
+
 function tune(db: DB, schema: string): void {
   db.pragma(`${schema}.journal_mode = WAL`)
   db.pragma(`${schema}.synchronous = NORMAL`)
+  db.pragma(`${schema}.wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
 }
+
+/**
+ * One connection owns the store files while open (decision 0056): SQLite's EXCLUSIVE
+ * locking mode takes the file locks once instead of around every transaction and keeps
+ * the WAL index in process memory rather than a shared-memory file, which removed a
+ * quarter of the CPU time of a single commit. It also enforces what the store assumes
+ * anyway — it caches the log position in memory, so a second writer would corrupt it:
+ * opening a store that is already open, in this process or another, fails with
+ * `store_locked`. Must be set before the first read of a WAL database.
+ */
+function exclusive(db: DB): void {
+  db.pragma('locking_mode = EXCLUSIVE')
+}
+
+const lockedError = (file: string, cause: unknown): StoreError =>
+  new StoreError(
+    'store_locked',
+    `Store file "${file}" is open in another store (this process or another); close that one first`,
+    { cause },
+  )
 
 function probe(db: DB, schema: string, integrity: boolean): void {
   db.prepare(`SELECT count(*) AS c FROM ${schema}.sqlite_master`).get()
@@ -145,6 +175,7 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
           return undefined
         } catch (e) {
           if (isCorruption(e)) return e
+          if ((e as { code?: unknown })?.code === 'SQLITE_BUSY') throw lockedError(file, e)
           throw e
         } finally {
           db?.close()
@@ -154,6 +185,7 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
         const error = check(stateFile)
         if (error !== undefined) throw new StoreCorruptError(stateFile, undefined, error)
         const db = new Database(stateFile)
+        exclusive(db)
         tune(db, 'main')
         return new BetterSqliteDriver(db, 'better-sqlite3', 'main', stateFile, undefined)
       }
@@ -171,6 +203,7 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
       }
       const open = (): DB => {
         const db = new Database(stateFile)
+        exclusive(db)
         db.prepare('ATTACH DATABASE ? AS log').run(logFile)
         tune(db, 'main')
         tune(db, 'log')

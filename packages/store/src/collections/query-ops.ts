@@ -142,7 +142,7 @@ export function compileOps(ops: readonly QueryOp[]): CompiledOps {
         break
       case 'limit':
       case 'offset':
-        if (!Number.isInteger(o.value) || o.value < 0)
+        if (!Number.isSafeInteger(o.value) || o.value < 0)
           throw new QueryError(`Query.${o.op} needs a non-negative integer`)
         if (o.op === 'limit') limit = o.value
         else offset = o.value
@@ -156,8 +156,10 @@ export function compileOps(ops: readonly QueryOp[]): CompiledOps {
   const limitParams: unknown[] = []
   let lim = ''
   if (limit !== undefined || offset !== undefined) {
-    lim = ' LIMIT ? OFFSET ?'
-    limitParams.push(limit ?? -1, offset ?? 0)
+    // The limit is written into the SQL (a checked integer): a bound LIMIT makes SQLite
+    // re-prepare the statement on every run (see query/builder.ts).
+    lim = ` LIMIT ${limit ?? -1} OFFSET ?`
+    limitParams.push(offset ?? 0)
   }
   return {
     where: parts.length ? ` WHERE ${parts.join(' AND ')}` : '',

@@ -138,30 +138,76 @@ export class Writer implements MaterializerContext {
   ): number {
     const t = table as unknown as Table
     const p = patch as Record<string, unknown>
-    const cols = Object.keys(p).filter((c) => p[c] !== undefined)
+    const cols: string[] = []
+    const values: unknown[] = []
+    for (const c of Object.keys(p)) {
+      const v = p[c]
+      if (v === undefined) continue
+      cols.push(c)
+      values.push(v)
+    }
     if (cols.length === 0) return 0
     if (cols.includes(t.primaryKey))
       throw new SchemaError(`update of "${t.name}" may not change the primary key "${t.primaryKey}"`)
-    const values = cols.map((c) => encodeValue(t.kindOf(c), p[c]))
-    const q = t.where(where as WhereObject<RowOf<Columns>>)
-    const { clause, params } = q.whereClause()
-    this.#preImages(t, clause, params, q.pinnedIds()?.ids)
-    const sql = `UPDATE ${ident(t.name)} SET ${cols.map((c) => `${ident(c)} = ?`).join(', ')}${clause}`
-    return this.#stmts.get(sql).run([...values, ...params]).changes
+    for (let i = 0; i < cols.length; i++) values[i] = encodeValue(t.kindOf(cols[i] as string), values[i])
+    const { clause, params, pinned } = this.#target(t, where as Record<string, unknown>)
+    this.#preImages(t, clause, params, pinned)
+    const sql = this.#sql(
+      `U\u0000${t.name}\u0000${cols.join(',')}\u0000${clause}`,
+      () => `UPDATE ${ident(t.name)} SET ${cols.map((c) => `${ident(c)} = ?`).join(', ')}${clause}`,
+    )
+    for (const v of params) values.push(v)
+    return this.#stmts.get(sql).run(values).changes
   }
 
   delete<N extends string, C extends Columns>(table: Table<N, C>, where: WhereObject<RowOf<C>>): number {
     const t = table as unknown as Table
+    const { clause, params, pinned } = this.#target(t, where as Record<string, unknown>)
+    this.#preImages(t, clause, params, pinned)
+    const sql = this.#sql(`D\u0000${t.name}\u0000${clause}`, () => `DELETE FROM ${ident(t.name)}${clause}`)
+    return this.#stmts.get(sql).run(params).changes
+  }
+
+  /** SQL text cached under `key`, so the statement cache is handed the same string each time. */
+  #sql(key: string, build: () => string): string {
+    let sql = this.#sqlCache.get(key)
+    if (sql === undefined) {
+      sql = build()
+      this.#sqlCache.set(key, sql)
+    }
+    return sql
+  }
+
+  /**
+   * WHERE clause, parameters and pinned primary keys of a write filter. The common
+   * `{ [primaryKey]: value }` filter skips the query builder (most of an update's
+   * JavaScript cost); any other filter compiles through `table.where`.
+   */
+  #target(
+    t: Table,
+    where: Record<string, unknown>,
+  ): { clause: string; params: unknown[]; pinned: readonly unknown[] | undefined } {
+    const keys = Object.keys(where)
+    if (keys.length === 1 && keys[0] === t.primaryKey) {
+      const id = where[t.primaryKey]
+      if (typeof id === 'string' || typeof id === 'number') {
+        const clause = this.#sql(`W\u0000${t.name}`, () => ` WHERE ${ident(t.primaryKey)} = ?`)
+        return { clause, params: [encodeValue(t.kindOf(t.primaryKey), id)], pinned: [id] }
+      }
+    }
     const q = t.where(where as WhereObject<RowOf<Columns>>)
     const { clause, params } = q.whereClause()
-    this.#preImages(t, clause, params, q.pinnedIds()?.ids)
-    return this.#stmts.get(`DELETE FROM ${ident(t.name)}${clause}`).run(params).changes
+    return { clause, params, pinned: q.pinnedIds()?.ids }
   }
 
   /** Record pre-images (when recording undo) and touched keys before a write by filter. */
   #preImages(t: Table, clause: string, params: unknown[], pinned: readonly unknown[] | undefined): void {
     if (this.undo) {
-      const rows = this.#stmts.get(`SELECT * FROM ${ident(t.name)}${clause}`).all(params)
+      const sql = this.#sql(
+        `S\u0000${t.name}\u0000${clause}`,
+        () => `SELECT * FROM ${ident(t.name)}${clause}`,
+      )
+      const rows = this.#stmts.get(sql).all(params)
       for (const row of rows) {
         this.undo.push(['r', t.name, row])
         this.#touch(t.name, row[t.primaryKey])

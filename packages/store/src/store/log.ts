@@ -56,12 +56,19 @@ export class EventLog {
     driver.exec(
       `CREATE TABLE IF NOT EXISTS ${L}.__strata_events (id INTEGER PRIMARY KEY, name TEXT NOT NULL, args TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER, gseq INTEGER, ts INTEGER, synced INTEGER NOT NULL, undo TEXT);
        CREATE UNIQUE INDEX IF NOT EXISTS ${L}.__strata_events_gseq ON __strata_events (gseq) WHERE gseq IS NOT NULL;
-       CREATE INDEX IF NOT EXISTS ${L}.__strata_events_pending ON __strata_events (client_id, seq) WHERE gseq IS NULL;
-       CREATE INDEX IF NOT EXISTS ${L}.__strata_events_pending_order ON __strata_events (id) WHERE gseq IS NULL AND synced = 1;
+       CREATE INDEX IF NOT EXISTS ${L}.__strata_events_unconfirmed ON __strata_events (client_id, seq) WHERE gseq IS NULL AND synced = 1;
        CREATE TABLE IF NOT EXISTS ${L}.__strata_log_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
        CREATE TABLE IF NOT EXISTS ${L}.__strata_snapshots (id INTEGER PRIMARY KEY, head INTEGER NOT NULL, last_local_id INTEGER NOT NULL, schema_hash TEXT NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL);`,
     )
     this.#t = `${L}.__strata_events`
+    // Logs written before decision 0056 carry two indexes over pending rows; every append
+    // paid for both. One partial index serves confirm, reject and the pending list.
+    const legacy = stmts
+      .get(
+        `SELECT name FROM ${L}.sqlite_master WHERE type = 'index' AND name IN ('__strata_events_pending', '__strata_events_pending_order')`,
+      )
+      .all()
+    for (const { name } of legacy) driver.exec(`DROP INDEX IF EXISTS ${L}.${String(name)}`)
     this.#insert = stmts.get(
       `INSERT INTO ${this.#t} (id, name, args, client_id, seq, gseq, ts, synced, undo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -118,13 +125,16 @@ export class EventLog {
   }
 
   /**
-   * Pending synced events of this client, in seq order. Served by the partial index
-   * `__strata_events_pending_order`, so the cost follows the pending count, not the log
-   * size (a full scan was ~3 ms at 50k events, and this runs on every commit and rebase).
+   * Pending synced events of this client, in commit (id) order. Read through the partial
+   * index `__strata_events_unconfirmed` (forced: the planner would otherwise scan the
+   * table), so the cost follows the pending count, not the log size (a full scan was
+   * ~3 ms at 50k events, and this runs on every rebase).
    */
   pendingRows(): LogRow[] {
     return this.#stmts
-      .get(`SELECT * FROM ${this.#t} WHERE gseq IS NULL AND synced = 1 ORDER BY id`)
+      .get(
+        `SELECT * FROM ${this.#t} INDEXED BY __strata_events_unconfirmed WHERE gseq IS NULL AND synced = 1 ORDER BY id`,
+      )
       .all() as unknown as LogRow[]
   }
 
@@ -132,7 +142,9 @@ export class EventLog {
   confirm(clientId: string, seq: number, gseq: number): boolean {
     return (
       this.#stmts
-        .get(`UPDATE ${this.#t} SET gseq = ?, undo = NULL WHERE client_id = ? AND seq = ? AND gseq IS NULL`)
+        .get(
+          `UPDATE ${this.#t} SET gseq = ?, undo = NULL WHERE client_id = ? AND seq = ? AND gseq IS NULL AND synced = 1`,
+        )
         .run([gseq, clientId, seq]).changes > 0
     )
   }
@@ -150,7 +162,7 @@ export class EventLog {
   /** Remove one pending event of this client. @returns the removed row */
   removePending(clientId: string, seq: number): LogRow | undefined {
     const row = this.#stmts
-      .get(`SELECT * FROM ${this.#t} WHERE client_id = ? AND seq = ? AND gseq IS NULL`)
+      .get(`SELECT * FROM ${this.#t} WHERE client_id = ? AND seq = ? AND gseq IS NULL AND synced = 1`)
       .get([clientId, seq]) as LogRow | undefined
     if (row) this.#stmts.get(`DELETE FROM ${this.#t} WHERE id = ?`).run([row.id])
     return row

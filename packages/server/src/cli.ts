@@ -3,11 +3,14 @@
  * fallbacks), starts the server, prints ONE line with the URL on stdout, logs JSON to
  * stderr, and shuts down gracefully on SIGINT/SIGTERM.
  */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors.js'
 import { natsFanout } from './fanout/nats.js'
 import { jsonLogger, type LogLevel } from './logger.js'
 import { type SyncServer, startSyncServer } from './server.js'
+import type { EventSchemas } from './validation.js'
 
 const USAGE = `usage: strata serve [options]
 
@@ -20,8 +23,25 @@ const USAGE = `usage: strata serve [options]
   --jwt-issuer <iss>    required token issuer
   --jwt-audience <aud>  required token audience
   --cors <origin>       Access-Control-Allow-Origin for the HTTP routes
+  --schema <module>     ES module exporting \`schema\` (makeSchema(...) or { name: StandardSchema }):
+                        pushes are validated with it; a store schema's materializers are dry-run
+  --no-dry-run          with a store schema, check payloads only (no per-store replicas)
   --log-level <level>   debug | info | warn | error | silent (default info; logs go to stderr)
 `
+
+/** Imports `--schema`: its `schema` export, else its default export. */
+async function loadSchema(path: string): Promise<EventSchemas> {
+  let mod: { schema?: unknown; default?: unknown }
+  try {
+    mod = (await import(pathToFileURL(resolve(path)).href)) as typeof mod
+  } catch (cause) {
+    throw new ConfigError('bad_schema', `cannot import --schema ${path}: ${String(cause)}`, { cause })
+  }
+  const schema = mod.schema ?? mod.default
+  if (typeof schema !== 'object' || schema === null)
+    throw new ConfigError('bad_schema', `--schema ${path} exports no \`schema\` (nor a default export)`)
+  return schema as EventSchemas
+}
 
 /**
  * Runs the CLI.
@@ -64,6 +84,8 @@ export async function runCli(
       'jwt-issuer': { type: 'string' },
       'jwt-audience': { type: 'string' },
       cors: { type: 'string' },
+      schema: { type: 'string' },
+      'no-dry-run': { type: 'boolean' },
       'log-level': { type: 'string' },
     },
     strict: true,
@@ -84,6 +106,7 @@ export async function runCli(
     ...(values['jwt-issuer'] ? { issuer: values['jwt-issuer'] } : {}),
     ...(values['jwt-audience'] ? { audience: values['jwt-audience'] } : {}),
   }
+  const schema = values.schema ? await loadSchema(values.schema) : undefined
   const server = await startSyncServer({
     port,
     host: values.host ?? '127.0.0.1',
@@ -92,6 +115,8 @@ export async function runCli(
     ...(values.nats ? { fanout: await natsFanout({ servers: values.nats, logger }) } : {}),
     ...(secret ? { jwt: { secret, ...jwtChecks } } : jwksUrl ? { jwt: { jwksUrl, ...jwtChecks } } : {}),
     ...(values.cors ? { cors: values.cors } : {}),
+    ...(schema ? { schema } : {}),
+    ...(values['no-dry-run'] ? { replicas: false } : {}),
   })
   io.out(
     `Strata sync server: ${server.wsUrl} (http ${server.url}, storage ${server.storage.kind}${server.storage.kind === 'sqlite' ? ` ${db}` : ''})`,

@@ -14,7 +14,7 @@ import { ConfigError } from '../src/errors.js'
 import { silentLogger } from '../src/logger.js'
 import { type SyncServer, type SyncServerOptions, startSyncServer } from '../src/server.js'
 import { accounts, deposited, ev, opened, schema, withdrawn } from './accounts.js'
-import { join, PG_URL, type TestClient, waitFor } from './harness.js'
+import { join, PG_URL, type ServerProcess, spawnServer, type TestClient, waitFor } from './harness.js'
 
 const dir = mkdtempSync(joinPath(tmpdir(), 'strata-dry-run-'))
 const pgSchema = `strata_test_dry_run_${process.pid}_${Date.now().toString(36)}`
@@ -42,7 +42,7 @@ async function start(options: SyncServerOptions & { db: string }): Promise<SyncS
   servers.push(s)
   return s
 }
-async function open(s: SyncServer, storeId: string, clientId: string) {
+async function open(s: { wsUrl: string }, storeId: string, clientId: string) {
   const r = await join(s.wsUrl, storeId, clientId)
   clients.push(r.c)
   return r.c
@@ -242,6 +242,54 @@ describe('materializer dry run on two nodes sharing Postgres', () => {
     await b.waitStreamed(3)
     expect(await push(b, 2, [ev('b', 2, 'v1.Withdrawn', { id: 'n', amount: 1 })])).toEqual([
       { seq: 2, ok: false, code: 'invalid', reason: refusal('v1.Withdrawn', 'no open account n') },
+    ])
+  })
+})
+
+describe('strata serve --schema (real server processes)', () => {
+  it("dry-runs the module's materializers, and after a restart judges against the re-seeded replica", async () => {
+    const db = joinPath(dir, 'cli.db')
+    const args = ['--db', db, '--schema', 'packages/server/test/accounts.ts']
+    const procs: ServerProcess[] = []
+    cleanups.push(() => {
+      for (const p of procs) void p.stop('SIGKILL')
+    })
+    const first = await spawnServer(args)
+    procs.push(first)
+    const a = await open(first, 'team:cli', 'a')
+    expect(
+      await push(a, 1, [
+        ev('a', 1, 'v1.AccountOpened', { id: 'c' }),
+        ev('a', 2, 'v1.Deposited', { id: 'c', amount: 2 }),
+        ev('a', 3, 'v1.Withdrawn', { id: 'c', amount: 3 }),
+      ]),
+    ).toEqual([
+      { seq: 1, ok: true, gseq: 1 },
+      { seq: 2, ok: true, gseq: 2 },
+      {
+        seq: 3,
+        ok: false,
+        code: 'invalid',
+        reason: refusal('v1.Withdrawn', 'insufficient funds in c: 2 < 3'),
+      },
+    ])
+    expect(await first.stop('SIGTERM')).toBe(0)
+    const second = await spawnServer(args)
+    procs.push(second)
+    const b = await open(second, 'team:cli', 'b')
+    expect(
+      await push(b, 1, [
+        ev('b', 1, 'v1.Withdrawn', { id: 'c', amount: 3 }),
+        ev('b', 2, 'v1.Withdrawn', { id: 'c', amount: 2 }),
+      ]),
+    ).toEqual([
+      {
+        seq: 1,
+        ok: false,
+        code: 'invalid',
+        reason: refusal('v1.Withdrawn', 'insufficient funds in c: 2 < 3'),
+      },
+      { seq: 2, ok: true, gseq: 3 },
     ])
   })
 })

@@ -142,6 +142,36 @@ describe('materializer dry run (SQLite)', () => {
     ])
   })
 
+  it('judges HTTP pushes the same way', async () => {
+    const s = await start({ db: joinPath(dir, 'http.db') })
+    const post = async (events: ReturnType<typeof ev>[]) => {
+      const res = await fetch(`${s.url}/v1/stores/team%3Ahttp/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: 'h', events }),
+      })
+      return ((await res.json()) as { results: AckResult[] }).results
+    }
+    expect(
+      await post([
+        ev('h', 1, 'v1.Deposited', { id: 'w', amount: 1 }),
+        ev('h', 2, 'v1.AccountOpened', { id: 'w' }),
+        ev('h', 3, 'v1.Deposited', { id: 'w', amount: 1 }),
+      ]),
+    ).toEqual([
+      { seq: 1, ok: false, code: 'invalid', reason: refusal('v1.Deposited', 'no open account w') },
+      { seq: 2, ok: true, gseq: 1 },
+      { seq: 3, ok: true, gseq: 2 },
+    ])
+    // a re-push is answered from the stored outcomes, not judged again
+    expect((await post([ev('h', 1, 'v1.Deposited', { id: 'w', amount: 1 })]))[0]).toMatchObject({
+      ok: false,
+      duplicate: true,
+      reason: refusal('v1.Deposited', 'no open account w'),
+    })
+    expect(await s.storage.head('team:http')).toBe(2)
+  })
+
   it('after a restart the replica is re-seeded from the log', async () => {
     const db = joinPath(dir, 'restart.db')
     const first = await start({ db })

@@ -13,6 +13,9 @@ const server = await startSyncServer({
   db,
   port: 0,
   schema,
+  // The schema is a full store schema, so the materializer dry run is on (decision 0059);
+  // STRATA_BENCH_REPLICAS=0 measures payload checks only.
+  ...(process.env.STRATA_BENCH_REPLICAS === '0' ? { replicas: false } : {}),
   logger: quiet,
   limits: {
     framesPerSecond: 1_000_000,

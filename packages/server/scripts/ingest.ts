@@ -1,15 +1,20 @@
 // Ingest throughput probe: C WebSocket clients push B-event batches as fast as acks
 // return, into one server (SQLite file or Postgres). Prints events/s. Not a test.
-//   node --import tsx packages/server/scripts/ingest.ts [sqlite|postgres] [clients] [batch] [total]
+//   node --import tsx packages/server/scripts/ingest.ts [sqlite|postgres] [clients] [batch] [total] [none|schema|dry-run]
+// The last argument: no schema (default), a store schema with payload checks only, or the
+// same schema with the materializer dry run (decision 0059).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Column, Events, makeSchema, table } from '@strata/store'
 import pg from 'pg'
 import WebSocket from 'ws'
+import { z } from 'zod'
 import { silentLogger } from '../src/logger.js'
 import { startSyncServer } from '../src/server.js'
 
-const [kind = 'sqlite', clientsArg = '4', batchArg = '500', totalArg = '200000'] = process.argv.slice(2)
+const [kind = 'sqlite', clientsArg = '4', batchArg = '500', totalArg = '200000', mode = 'none'] =
+  process.argv.slice(2)
 const clients = Number(clientsArg)
 const batch = Number(batchArg)
 const total = Number(totalArg)
@@ -17,10 +22,21 @@ const dir = mkdtempSync(join(tmpdir(), 'strata-ingest-'))
 const schema = `strata_ingest_${process.pid}`
 const PG = process.env.STRATA_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const db = kind === 'postgres' ? `${PG}?schema=${schema}` : join(dir, 'ingest.db')
+const todos = table('todos', { id: Column.text({ primaryKey: true }), title: Column.text() })
+const todoCreated = Events.synced({
+  name: 'v1.TodoCreated',
+  schema: z.object({ id: z.string(), title: z.string() }),
+})
+const storeSchema = makeSchema({
+  events: { todoCreated },
+  tables: { todos },
+  materializers: { 'v1.TodoCreated': (a, w) => w.insert(todos, a) },
+})
 const server = await startSyncServer({
   port: 0,
   db,
   logger: silentLogger,
+  ...(mode === 'none' ? {} : { schema: storeSchema, replicas: mode === 'dry-run' }),
   fanout: 'local',
   limits: { framesPerSecond: 1e6, frameBurst: 1e6 },
 })
@@ -62,6 +78,7 @@ const seconds = (performance.now() - t0) / 1000
 console.log(
   JSON.stringify({
     storage: kind,
+    mode,
     clients,
     batch,
     events: total,

@@ -1,3 +1,5 @@
+import { Column, Events, makeSchema, table } from '@strata/store'
+import { NotLeaderError } from '@strata/store/browser'
 import type { PushedEvent } from '@strata/sync'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -136,6 +138,41 @@ describe('Replica', () => {
     // A fresh replica seeded from the same log agrees.
     const fresh = await open(s, 'team:a', 7)
     expect(fresh.judge(40, [ev('c', 42, 'v1.Withdrawn', { id: 'm', amount: 39 })])).toEqual([undefined])
+  })
+})
+
+describe("Replica failures that are not the event's fault", () => {
+  // An error the engine passes through unwrapped stands in for the replica's own failure
+  // (its database refusing writes): it must never become a verdict on the event.
+  const glitchy = table('glitchy', { id: Column.text({ primaryKey: true }) })
+  const glitch = Events.synced({ name: 'v1.Glitch', schema: z.object({ id: z.string() }) })
+  const glitchSchema = makeSchema({
+    events: { glitch },
+    tables: { glitchy },
+    materializers: {
+      'v1.Glitch': ({ id }, db) => {
+        if (id === 'fail') throw new NotLeaderError('s', 'INSERT INTO glitchy')
+        db.insert(glitchy, { id })
+      },
+    },
+  })
+
+  it('judging: the replica is broken and answers stale instead of refusing', async () => {
+    const s = storage()
+    const r = await Replica.open(glitchSchema, s, 'team:g')
+    replicas.push(r)
+    const judged = r.judge(0, [
+      ev('c', 1, 'v1.Glitch', { id: 'ok' }),
+      ev('c', 2, 'v1.Glitch', { id: 'fail' }),
+    ])
+    expect(judged).toBeUndefined()
+    expect(r.broken).toBe(true)
+  })
+
+  it('seeding: the failure surfaces instead of skipping the event', async () => {
+    const s = storage()
+    await s.append('team:g', 'w', [ev('w', 1, 'v1.Glitch', { id: 'fail' })], [])
+    await expect(Replica.open(glitchSchema, s, 'team:g')).rejects.toThrow(NotLeaderError)
   })
 })
 

@@ -6,7 +6,15 @@
  * events): an event whose materializer throws is refused and leaves no trace, the
  * events after it are judged against the state without it (decision 0059).
  */
-import { createStore, type EventRecord, type Store, type StoreSchema } from '@strata/store'
+import {
+  createStore,
+  type EventRecord,
+  EventValidationError,
+  MaterializerError,
+  type Store,
+  type StoreSchema,
+  UnknownEventError,
+} from '@strata/store'
 import { memoryAdapter } from '@strata/store/node'
 import type { ConfirmedEvent, PushedEvent } from '@strata/sync'
 import type { SyncStorage, Verdict } from '../storage/storage.js'
@@ -15,6 +23,18 @@ import type { SyncStorage, Verdict } from '../storage/storage.js'
 const REPLICA_CLIENT_ID = 'strata-server-replica'
 /** Events read from the log per page while seeding or catching up. */
 const PAGE = 5_000
+
+/**
+ * Whether `error` is the event's own fault (its materializer threw, or its payload does
+ * not fit the schema) — a verdict on the event, not a failure of the replica.
+ */
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof MaterializerError ||
+    error instanceof EventValidationError ||
+    error instanceof UnknownEventError
+  )
+}
 
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
@@ -133,6 +153,12 @@ export class Replica {
         next++
         verdicts.push(undefined)
       } catch (error) {
+        if (!isRefusal(error)) {
+          // Not the event's fault (the replica itself failed): never refuse for it. The
+          // push is retried on a fresh replica; nothing is recorded meanwhile.
+          this.broken = true
+          return undefined
+        }
         verdicts.push({ code: 'invalid', reason: reasonOf(error) })
       }
     }
@@ -163,7 +189,8 @@ export class Replica {
       for (const e of fresh) {
         try {
           this.store.sync.applyUpstream([e])
-        } catch {
+        } catch (error) {
+          if (!isRefusal(error)) throw error
           this.skipped++
         }
       }

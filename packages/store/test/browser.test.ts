@@ -184,35 +184,46 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
     }
   })
 
-  it('the leader tab closes while a follower keeps committing: the follower leads, nothing is lost or duplicated', async () => {
-    const context = await browser.newContext()
-    try {
-      const a = await openPage(context)
-      await call(a, 'open', 'failover-e2e')
-      const b = await openPage(context)
-      expect(await call(b, 'open', 'failover-e2e')).toMatchObject({ role: 'follower' })
-      const series = call(b, 'commitSeries', 'f', 150, 5) // ≥ 750 ms of commits
-      await expect.poll(async () => (await call(b, 'read')).count, { timeout: 20_000 }).toBeGreaterThan(20)
-      expect((await call(b, 'read')).count).toBeLessThan(150)
-      await a.close() // the tab is gone mid-stream: lock released, no goodbye
-      await series
-      expect(await call(b, 'flushResult')).toBeNull()
-      expect(await call(b, 'role', 'failover-e2e')).toBe('leader')
-      const want = Array.from({ length: 150 }, (_, i) => `f${i}`).sort()
-      expect(await call(b, 'ids')).toEqual(want)
-      const pending = await call(b, 'pending')
-      expect(pending).toHaveLength(150)
-      expect(new Set(pending).size).toBe(150)
-      // The order of the follower's commits survives the hand-over.
-      expect(pending).toEqual(Array.from({ length: 150 }, (_, i) => `v1.TodoCreated f${i}`))
+  // 'close': the tab is closed (no goodbye from the page); 'crash': its renderer dies
+  // (CDP Page.crash) — the lock is released either way, mid-stream.
+  it.each(['close', 'crash'] as const)(
+    'the leader tab goes away (%s) while a follower keeps committing: the follower leads, nothing is lost or duplicated',
+    async (how) => {
+      const context = await browser.newContext()
+      try {
+        const a = await openPage(context)
+        await call(a, 'open', `failover-${how}`)
+        const b = await openPage(context)
+        expect(await call(b, 'open', `failover-${how}`)).toMatchObject({ role: 'follower' })
+        const series = call(b, 'commitSeries', 'f', 150, 5) // ≥ 750 ms of commits
+        await expect.poll(async () => (await call(b, 'read')).count, { timeout: 20_000 }).toBeGreaterThan(20)
+        expect((await call(b, 'read')).count).toBeLessThan(150)
+        if (how === 'close') await a.close()
+        else {
+          const crashed = a.waitForEvent('crash')
+          // The CDP call itself is never answered (its target dies): wait for the crash.
+          void (await context.newCDPSession(a)).send('Page.crash').catch(() => {})
+          await crashed
+        }
+        await series
+        expect(await call(b, 'flushResult')).toBeNull()
+        expect(await call(b, 'role', `failover-${how}`)).toBe('leader')
+        const want = Array.from({ length: 150 }, (_, i) => `f${i}`).sort()
+        expect(await call(b, 'ids')).toEqual(want)
+        const pending = await call(b, 'pending')
+        expect(pending).toHaveLength(150)
+        expect(new Set(pending).size).toBe(150)
+        // The order of the follower's commits survives the hand-over.
+        expect(pending).toEqual(Array.from({ length: 150 }, (_, i) => `v1.TodoCreated f${i}`))
 
-      await b.reload()
-      await b.waitForFunction(() => 'strataTest' in globalThis)
-      await call(b, 'open', 'failover-e2e')
-      expect(await call(b, 'ids')).toEqual(want)
-      expect(await call(b, 'pending')).toHaveLength(150)
-    } finally {
-      await context.close()
-    }
-  })
+        await b.reload()
+        await b.waitForFunction(() => 'strataTest' in globalThis)
+        await call(b, 'open', `failover-${how}`)
+        expect(await call(b, 'ids')).toEqual(want)
+        expect(await call(b, 'pending')).toHaveLength(150)
+      } finally {
+        await context.close()
+      }
+    },
+  )
 })

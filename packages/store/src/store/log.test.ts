@@ -1,6 +1,6 @@
-// The event log's indexes: one partial index over pending synced events (decision 0056),
-// used by the pending list, confirmation and rejection; logs written with the two older
-// indexes lose them on open.
+// The event log keeps no index over pending events (decision 0056): they are read by a
+// rowid range scan from the pending floor, which upstream application and rejection
+// raise. Logs written with the older pending indexes lose them on open.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,7 +26,7 @@ const logIndexes = (store: Awaited<ReturnType<typeof open>>) =>
     .map((r) => r.name)
 
 describe('event log indexes', () => {
-  it('reads pending events, confirms and rejects through one partial index; old logs are migrated', async () => {
+  it('reads pending events from the pending floor, confirms and rejects; old logs are migrated', async () => {
     const a = await open()
     a.commit(events.todoCreated({ id: 'a', title: 'A' }))
     a.commit(events.todoCreated({ id: 'b', title: 'B' }))
@@ -34,18 +34,22 @@ describe('event log indexes', () => {
     // A log written before 0056 had two indexes over pending rows.
     const raw = new Database(join(dir, 'l.log.db'))
     raw.exec(`CREATE INDEX __strata_events_pending ON __strata_events (client_id, seq) WHERE gseq IS NULL;
-      CREATE INDEX __strata_events_pending_order ON __strata_events (id) WHERE gseq IS NULL AND synced = 1;`)
+      CREATE INDEX __strata_events_pending_order ON __strata_events (id) WHERE gseq IS NULL AND synced = 1;
+      CREATE INDEX __strata_events_unconfirmed ON __strata_events (client_id, seq) WHERE gseq IS NULL AND synced = 1;`)
     raw.close()
 
     const b = await open()
-    expect(logIndexes(b)).toEqual(['__strata_events_gseq', '__strata_events_unconfirmed'])
+    expect(logIndexes(b)).toEqual(['__strata_events_gseq'])
     const plan = b.driver
       .prepare(
-        'EXPLAIN QUERY PLAN SELECT * FROM log.__strata_events INDEXED BY __strata_events_unconfirmed WHERE gseq IS NULL AND synced = 1 ORDER BY id',
+        'EXPLAIN QUERY PLAN SELECT * FROM log.__strata_events WHERE id >= ? AND gseq IS NULL AND synced = 1 ORDER BY id',
       )
-      .all()
+      .all([0])
       .map((r) => String(r.detail))
-    expect(plan.join(' | ')).toContain('USING INDEX __strata_events_unconfirmed')
+    expect(plan.join(' | ')).toContain('USING INTEGER PRIMARY KEY')
+    const floor = () =>
+      b.driver.prepare(`SELECT value FROM log.__strata_log_meta WHERE key = 'pendingFloor'`).get()?.value
+    expect(floor()).toBeUndefined()
     b.commit(events.todoCreated({ id: 'c', title: 'C' }))
     expect(b.sync.pending().map((e) => e.seq)).toEqual([1, 2, 3])
     const { clientId } = b.sync
@@ -53,9 +57,18 @@ describe('event log indexes', () => {
       { name: 'v1.TodoCreated', args: { id: 'a', title: 'A' }, clientId, seq: 1, gseq: 1 },
     ])
     expect(b.sync.pending().map((e) => e.seq)).toEqual([2, 3])
+    expect(floor()).toBe(2) // log id of seq 2
     b.sync.reject(2, 'no')
     expect(b.sync.pending().map((e) => e.seq)).toEqual([3])
-    expect(b.query(todos.select('id').orderBy('id'))).toEqual([{ id: 'a' }, { id: 'c' }])
+    expect(floor()).toBe(3)
+    b.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'c', title: 'C' }, clientId, seq: 3, gseq: 2 },
+    ])
+    expect(b.sync.pending()).toEqual([])
+    expect(floor()).toBe(4) // nothing pending: above every id
+    b.commit(events.todoCreated({ id: 'd', title: 'D' }))
+    expect(b.sync.pending().map((e) => e.seq)).toEqual([4])
+    expect(b.query(todos.select('id').orderBy('id'))).toEqual([{ id: 'a' }, { id: 'c' }, { id: 'd' }])
     b.close()
   })
 })

@@ -9,6 +9,11 @@
  * - confirmed: gseq set. pending: synced, gseq null. client-only: synced = 0.
  * - epoch: bumped whenever the log is reordered or shrunk (rebase, reject, compaction);
  *   the state database stores the (id, epoch) it reflects so boot can detect drift.
+ * - pending floor (meta `pendingFloor`): an id no pending event is below. Pending events
+ *   are found by scanning ids from it, not through an index — an index over pending rows
+ *   cost every commit a b-tree insert and a WAL page (decision 0056). A new event's id is
+ *   above every existing id, so commits never move the floor; `replayPending` (the end of
+ *   every upstream application and rejection) raises it, in the same transaction.
  */
 import type { PreparedStatement, SqliteDriver } from '../adapters/adapter.js'
 import type { StatementCache } from '../adapters/statements.js'
@@ -56,16 +61,15 @@ export class EventLog {
     driver.exec(
       `CREATE TABLE IF NOT EXISTS ${L}.__strata_events (id INTEGER PRIMARY KEY, name TEXT NOT NULL, args TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER, gseq INTEGER, ts INTEGER, synced INTEGER NOT NULL, undo TEXT);
        CREATE UNIQUE INDEX IF NOT EXISTS ${L}.__strata_events_gseq ON __strata_events (gseq) WHERE gseq IS NOT NULL;
-       CREATE INDEX IF NOT EXISTS ${L}.__strata_events_unconfirmed ON __strata_events (client_id, seq) WHERE gseq IS NULL AND synced = 1;
        CREATE TABLE IF NOT EXISTS ${L}.__strata_log_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
        CREATE TABLE IF NOT EXISTS ${L}.__strata_snapshots (id INTEGER PRIMARY KEY, head INTEGER NOT NULL, last_local_id INTEGER NOT NULL, schema_hash TEXT NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL);`,
     )
     this.#t = `${L}.__strata_events`
-    // Logs written before decision 0056 carry two indexes over pending rows; every append
-    // paid for both. One partial index serves confirm, reject and the pending list.
+    // Logs written before decision 0056 carry indexes over pending rows that every append
+    // paid for; pending rows are found from the pending floor now.
     const legacy = stmts
       .get(
-        `SELECT name FROM ${L}.sqlite_master WHERE type = 'index' AND name IN ('__strata_events_pending', '__strata_events_pending_order')`,
+        `SELECT name FROM ${L}.sqlite_master WHERE type = 'index' AND name IN ('__strata_events_pending', '__strata_events_pending_order', '__strata_events_unconfirmed')`,
       )
       .all()
     for (const { name } of legacy) driver.exec(`DROP INDEX IF EXISTS ${L}.${String(name)}`)
@@ -125,28 +129,30 @@ export class EventLog {
   }
 
   /**
-   * Pending synced events of this client, in commit (id) order. Read through the partial
-   * index `__strata_events_unconfirmed` (forced: the planner would otherwise scan the
-   * table), so the cost follows the pending count, not the log size (a full scan was
-   * ~3 ms at 50k events, and this runs on every rebase).
+   * Pending synced events, in commit (id) order: a rowid range scan from the pending
+   * floor, so the cost follows the events since the oldest pending one, not the log size.
    */
   pendingRows(): LogRow[] {
     return this.#stmts
-      .get(
-        `SELECT * FROM ${this.#t} INDEXED BY __strata_events_unconfirmed WHERE gseq IS NULL AND synced = 1 ORDER BY id`,
-      )
-      .all() as unknown as LogRow[]
+      .get(`SELECT * FROM ${this.#t} WHERE id >= ? AND gseq IS NULL AND synced = 1 ORDER BY id`)
+      .all([this.#pendingFloor()]) as unknown as LogRow[]
   }
 
-  /** Confirm one of our pending events. @returns whether a row matched */
-  confirm(clientId: string, seq: number, gseq: number): boolean {
-    return (
-      this.#stmts
-        .get(
-          `UPDATE ${this.#t} SET gseq = ?, undo = NULL WHERE client_id = ? AND seq = ? AND gseq IS NULL AND synced = 1`,
-        )
-        .run([gseq, clientId, seq]).changes > 0
-    )
+  #pendingFloor(): number {
+    return Number(this.meta('pendingFloor') ?? 0)
+  }
+
+  /**
+   * Record that no pending event has an id below `id` (inside the transaction that made
+   * it true; pass `maxId + 1` when nothing is pending).
+   */
+  setPendingFloor(id: number): void {
+    if (id !== this.#pendingFloor()) this.setMeta('pendingFloor', id)
+  }
+
+  /** Confirm the pending event with log id `id` (found through `pendingRows`). */
+  confirm(id: number, gseq: number): void {
+    this.#stmts.get(`UPDATE ${this.#t} SET gseq = ?, undo = NULL WHERE id = ?`).run([gseq, id])
   }
 
   /** Whether an event with this gseq is already in the log. */
@@ -162,8 +168,10 @@ export class EventLog {
   /** Remove one pending event of this client. @returns the removed row */
   removePending(clientId: string, seq: number): LogRow | undefined {
     const row = this.#stmts
-      .get(`SELECT * FROM ${this.#t} WHERE client_id = ? AND seq = ? AND gseq IS NULL AND synced = 1`)
-      .get([clientId, seq]) as LogRow | undefined
+      .get(
+        `SELECT * FROM ${this.#t} WHERE id >= ? AND client_id = ? AND seq = ? AND gseq IS NULL AND synced = 1`,
+      )
+      .get([this.#pendingFloor(), clientId, seq]) as LogRow | undefined
     if (row) this.#stmts.get(`DELETE FROM ${this.#t} WHERE id = ?`).run([row.id])
     return row
   }

@@ -54,6 +54,8 @@ export function replayPending(engine: Engine, pending: readonly LogRow[]): Rebas
       w.undo = null
     }
   }
+  // Every pending event is in `pending` (id order): none is below the first one.
+  engine.log.setPendingFloor(pending[0]?.id ?? engine.maxId + 1)
   return failures
 }
 
@@ -69,14 +71,19 @@ export function applyUpstreamInTx(
 ): { head: number; failures: RebaseFailure[] } {
   const pending = engine.log.pendingRows()
   rollbackPending(engine, pending)
+  const ownPending = new Map<number | null, number>()
+  for (const row of pending) if (row.client_id === clientId) ownPending.set(row.seq, row.id)
   let head = confirmedHead
   const w = engine.writer
   w.undo = null
   for (const ev of events) {
     const gseq = ev.gseq as number
     if (gseq <= head || engine.log.hasGseq(gseq)) continue
-    const own = ev.clientId === clientId && engine.log.confirm(clientId, ev.seq, gseq)
-    if (!own) {
+    const ownId = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
+    if (ownId !== undefined) {
+      engine.log.confirm(ownId, gseq)
+      ownPending.delete(ev.seq)
+    } else {
       engine.maxId++
       engine.log.append(
         engine.maxId,

@@ -4,6 +4,7 @@
 // Chromium with OPFS in test/browser-tabs.test.ts.
 import { setUnmountDelay } from '@strata/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fakeLocks } from '../../test/fake-locks.js'
 import { events, schema, todos } from '../../test/fixtures.js'
 import { type BrowserStoreAdapter, browserAdapter } from '../adapters/browser.js'
 import { betterSqliteMemoryEngine } from '../encryption/better-sqlite3-engine.js'
@@ -13,69 +14,13 @@ import type { Store } from '../store/store.js'
 import { memoryStorage } from './storage/memory.js'
 import type { DurableStorage } from './storage/storage.js'
 
-type Granted = (lock: unknown) => Promise<void>
-interface Waiter {
-  readonly cb: Granted
-  readonly done: () => void
-}
-
-/**
- * A FIFO lock manager with `ifAvailable` and `signal`, like `navigator.locks`, plus
- * `crash(name)`: what the browser does when the holder's tab dies (the lock is free
- * at once, whatever the holder was doing).
- */
-function fakeLocks() {
-  const queues = new Map<string, Waiter[]>()
-  const held = new Map<string, Waiter>()
-  const grant = (name: string) => {
-    if (held.has(name)) return
-    const next = queues.get(name)?.shift()
-    if (next === undefined) return
-    held.set(name, next)
-    void next.cb({ name }).finally(() => {
-      if (held.get(name) !== next) return // crashed earlier
-      held.delete(name)
-      next.done()
-      grant(name)
-    })
-  }
-  return {
-    crash(name: string) {
-      held.delete(name)
-      grant(name)
-    },
-    request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, cb: Granted) {
-      return new Promise<void>((resolve, reject) => {
-        if (options.ifAvailable === true && (held.has(name) || (queues.get(name)?.length ?? 0) > 0)) {
-          cb(null).then(resolve, reject)
-          return
-        }
-        const waiter: Waiter = { cb, done: resolve }
-        queues.set(name, [...(queues.get(name) ?? []), waiter])
-        options.signal?.addEventListener('abort', () => {
-          const q = queues.get(name) ?? []
-          if (!q.includes(waiter)) return
-          queues.set(
-            name,
-            q.filter((w) => w !== waiter),
-          )
-          reject(new Error('aborted'))
-        })
-        grant(name)
-      })
-    },
-  }
-}
-
-const g = globalThis as { navigator?: unknown }
 const locks = fakeLocks()
+let restore: () => void
 beforeAll(() => {
   setUnmountDelay(0)
-  g.navigator = { locks }
+  restore = locks.install()
 })
-afterAll(() => {
-  delete g.navigator
-})
+afterAll(() => restore())
 
 interface Tab {
   readonly store: Store<typeof schema>

@@ -1,6 +1,8 @@
 // Under Node there are no Web Locks: every opener leads its own copy. The multi-tab
-// behaviour (replica, refusal, promotion) runs in Chromium: test/browser.test.ts.
+// behaviour (replica, forwarding, promotion) runs in Chromium: test/browser.test.ts;
+// here with an in-test lock manager where the timing must be exact.
 import { describe, expect, it } from 'vitest'
+import { fakeLocks } from '../../test/fake-locks.js'
 import { claimLeadership, storeChannel } from './tabs.js'
 
 describe('tabs without Web Locks', () => {
@@ -23,5 +25,25 @@ describe('tabs without Web Locks', () => {
     expect(await got).toEqual({ t: 'records', records: [] })
     expect(seen).toEqual([])
     for (const c of [a, b, other]) c.close()
+  })
+})
+
+describe('tabs with a lock manager', () => {
+  it('the first claim leads; a promotion that happens before anyone listens is still told', async () => {
+    const restore = fakeLocks().install()
+    try {
+      const a = await claimLeadership('early')
+      const b = await claimLeadership('early')
+      expect([a.isLeader, b.isLeader]).toEqual([true, false])
+      a.release()
+      await new Promise((r) => setTimeout(r, 5))
+      expect(b.isLeader).toBe(true)
+      let told = 0
+      b.onPromoted(() => told++) // registered late (the tab was still loading)
+      expect(told).toBe(1)
+      b.release()
+    } finally {
+      restore()
+    }
   })
 })

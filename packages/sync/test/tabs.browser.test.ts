@@ -162,6 +162,26 @@ describe('one syncing tab per store (headless Chromium)', () => {
           'the pushed event confirmed',
         )
       expect(sync.connections()).toBe(2) // the leader tab and the other client
+
+      // The leader tab goes: the follower owns the store AND syncs (its sync client stood
+      // for leader only once it owned the store), and its own commits go out directly.
+      await leader.close()
+      await waitFor(
+        () => storeState(follower),
+        (s) => s.role === 'leader' && s.leading && s.online,
+        'the follower to own the store and sync',
+      )
+      await follower.evaluate(() =>
+        (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.commit(
+          'f2',
+          'after the hand-over',
+        ),
+      )
+      await until(
+        () => device.store.query(todos.where({ id: 'f2' }).first())?.title === 'after the hand-over',
+        "the other client to receive the new leader tab's commit",
+      )
+      await until(() => sync.connections() === 2, 'one socket per store after the hand-over')
     } finally {
       device.close()
       await context.close()

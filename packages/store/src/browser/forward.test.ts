@@ -148,6 +148,14 @@ describe('a follower tab commits through the leader tab', () => {
     expect([role(a), role(b), role(c)]).toEqual(['leader', 'follower', 'follower'])
     c.store.commit(events.todoCreated({ id: 'c0', title: 'zero' }))
     await c.adapter.flush()
+    // Only the owning tab may sync (its sync client waits for this before standing).
+    let bOwns = false
+    void b.store.sync.whenOwner?.().then(() => {
+      bOwns = true
+    })
+    await a.store.sync.whenOwner?.()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(bOwns).toBe(false)
     const closing = close(a) // no leader can apply anything until b has caught up
     c.store.commit(events.todoCreated({ id: 'c1', title: 'first' }))
     c.store.commit(events.todoCompleted({ id: 'c1' })) // queued behind the batch in flight
@@ -155,6 +163,7 @@ describe('a follower tab commits through the leader tab', () => {
     expect(b.store.query(todos.count())).toBe(1)
     await closing
     await until(() => role(b) === 'leader', 'b promoted')
+    await until(() => bOwns, 'b owns the store')
     await c.adapter.flush()
     await b.adapter.flush()
     expect(titles(c)).toEqual(['by b', 'zero', 'first'])

@@ -74,6 +74,8 @@ export interface JournaledStoreDriver extends SqliteDriver {
   forwardCommit(events: readonly EventInput[]): boolean
   /** The store's seam: how the leader commits events forwarded by other tabs. */
   serveForwardedCommits(apply: (events: readonly EventInput[]) => void): void
+  /** Resolves when this tab owns the database (leads and has caught up). */
+  whenOwner(): Promise<void>
   /** Called after changes made by another tab were applied here; returns an unsubscribe. */
   onExternalChange(fn: () => void): () => void
   /** Close, after pending writes finish. */
@@ -109,6 +111,10 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   const listeners = new Set<() => void>()
   /** Leads and has caught up: commits here, applies other tabs' forwarded commits. */
   let owning = false
+  let becameOwner: () => void = () => {}
+  const owner = new Promise<void>((resolve) => {
+    becameOwner = resolve
+  })
   const post = (msg: TabMessage) => {
     try {
       channel?.postMessage(msg)
@@ -208,6 +214,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   if (leadership.isLeader) {
     persister.attach(driver)
     owning = true
+    becameOwner()
   }
   for (const msg of inbox.splice(0)) route(msg)
 
@@ -221,6 +228,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
       persister.attach(driver)
       if (driver.head > persister.durableHead) await persister.snapshotNow()
       owning = true
+      becameOwner()
       if (driver.head !== before) notify()
       // Apply this tab's own unanswered commits, then tell followers to resend theirs.
       forwarder.drain()
@@ -281,6 +289,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     },
     forwardCommit: (events) => forwarder.forward(events),
     serveForwardedCommits: (apply) => forwarder.serve(apply),
+    whenOwner: () => owner,
     onExternalChange(fn) {
       listeners.add(fn)
       return () => listeners.delete(fn)

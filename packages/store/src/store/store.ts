@@ -67,6 +67,11 @@ export interface SyncState {
   onPending(fn: () => void): () => void
   /** Called after pending events failed to re-apply during a rebase (kept pending). */
   onRebaseFailure(fn: (failures: readonly RebaseFailure[]) => void): () => void
+  /**
+   * Browser store shared by tabs: resolves when this tab owns the database (only then
+   * may its sync client lead, decision 0058). Absent for single-owner drivers.
+   */
+  whenOwner?(): Promise<void>
 }
 
 /** @internal */
@@ -470,7 +475,9 @@ export class Store<S extends StoreSchema = StoreSchema> {
   #syncState(): SyncState {
     const engine = this.#engine
     const store = this
+    const shared = engine.driver as { whenOwner?: () => Promise<void> }
     return {
+      ...(typeof shared.whenOwner === 'function' ? { whenOwner: () => shared.whenOwner!() } : {}),
       clientId: this.#clientId,
       pending: () => {
         this.#assertOpen()

@@ -47,6 +47,12 @@ export interface StoreSyncSeam {
   onPending(fn: () => void): () => void
   /** Optional fast path: number of pending events without reading them. */
   pendingCount?(): number
+  /**
+   * Optional: resolves when this tab owns the store's database (a browser store shared
+   * by several tabs). Until then the tab is no candidate for syncing, so the syncing tab
+   * is always the one that can apply upstream events.
+   */
+  whenOwner?(): Promise<void>
 }
 
 /**

@@ -617,6 +617,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         storeId,
         ...(options.locks ? { locks: options.locks } : {}),
         coordinate: options.coordinateTabs !== false,
+        ...(seam.whenOwner ? { eligible: () => seam.whenOwner!() } : {}),
         onLead: lead,
         onMessage: onTabMessage,
       })

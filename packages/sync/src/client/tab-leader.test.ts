@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type LockManagerLike, type TabMessage, canCoordinateTabs, createTabLeader } from './tab-leader.js'
+import { canCoordinateTabs, createTabLeader, type LockManagerLike, type TabMessage } from './tab-leader.js'
 
 /** A fake exclusive lock manager for this unit only: FIFO queue per name, abortable waits. */
 function fakeLocks(): LockManagerLike {
@@ -131,5 +131,36 @@ describe('createTabLeader', () => {
     a.stop()
     await new Promise((r) => setTimeout(r, 20))
     expect(led).toEqual(['a'])
+  })
+
+  it('a tab stands for leader only once eligible (it owns the store), even with the lock free', async () => {
+    const locks = fakeLocks()
+    const led: string[] = []
+    let ownsStore: () => void = () => {}
+    const owner = new Promise<void>((resolve) => {
+      ownsStore = resolve
+    })
+    const mk = (id: string, eligible?: () => Promise<void>) =>
+      createTabLeader({
+        storeId: 'gate',
+        locks,
+        createChannel: (n) => new BroadcastChannel(n) as never,
+        onLead: () => {
+          led.push(id)
+          return () => led.push(`${id} stops`)
+        },
+        onMessage: () => {},
+        ...(eligible ? { eligible } : {}),
+      })
+    const waiting = mk('b', () => owner) // opened first, but a store follower
+    await new Promise((r) => setTimeout(r, 20))
+    expect(led).toEqual([]) // the lock was free: not eligible, so not taken
+    ownsStore()
+    await until(() => waiting.isLeader)
+    expect(led).toEqual(['b'])
+    waiting.stop()
+    const never = mk('c', () => new Promise<void>(() => {}))
+    never.stop()
+    expect(led).toEqual(['b', 'b stops'])
   })
 })

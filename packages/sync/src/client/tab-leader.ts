@@ -74,6 +74,8 @@ export interface TabLeaderOptions {
   onLead: () => () => void
   /** Called with every message from other tabs. */
   onMessage: (message: TabMessage) => void
+  /** Resolves when this tab may stand for leader (e.g. it owns the store); default at once. */
+  eligible?: () => Promise<void>
 }
 
 /**
@@ -164,18 +166,27 @@ export function createTabLeader(options: TabLeaderOptions): TabLeader {
   let releaseLock: (() => void) | undefined
   let stopLeading: (() => void) | undefined
 
-  locks
-    .request(name, { signal: abort.signal }, () => {
-      if (stopped) return Promise.resolve()
-      leader = true
-      stopLeading = options.onLead()
-      return new Promise<void>((resolve) => {
-        releaseLock = resolve
+  const stand = () =>
+    locks
+      .request(name, { signal: abort.signal }, () => {
+        if (stopped) return Promise.resolve()
+        leader = true
+        stopLeading = options.onLead()
+        return new Promise<void>((resolve) => {
+          releaseLock = resolve
+        })
       })
-    })
-    .catch(() => {
-      // AbortError when stop() is called while waiting: nothing to do.
-    })
+      .catch(() => {
+        // AbortError when stop() is called while waiting: nothing to do.
+      })
+  if (options.eligible === undefined) void stand()
+  else
+    options.eligible().then(
+      () => {
+        if (!stopped) void stand()
+      },
+      () => {},
+    )
   channel.postMessage({ type: 'hello' } satisfies TabMessage)
 
   return {

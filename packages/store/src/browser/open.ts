@@ -181,6 +181,11 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   }
   const onLeaderMessage = (msg: TabMessage): void => {
     if (msg.t !== 'need') return
+    // A new follower that storage already brought up to date: nothing to send.
+    if (msg.from > driver.head) {
+      post({ t: 'records', records: [], tab: msg.tab })
+      return
+    }
     // Never hand out an image with a transaction open (group commit spans a task).
     if (driver.inTransaction) {
       setTimeout(() => onLeaderMessage(msg), 0)

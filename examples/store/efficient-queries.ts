@@ -64,11 +64,12 @@ export async function main(log: (...args: unknown[]) => void) {
     'important concepts:',
     concepts.map((m) => m.id),
   )
-  const plan = store.driver
-    .prepare(
-      `EXPLAIN QUERY PLAN ${memoryEntities.where({ personaId: 'p1', deletedAt: null, memoryTier: 'hot' }).orderBy('lastAccessed', 'desc').limit(50).compile().sql}`,
-    )
-    .all(['p1', 'hot', 50])
+  const compiled = memoryEntities
+    .where({ personaId: 'p1', deletedAt: null, memoryTier: 'hot' })
+    .orderBy('lastAccessed', 'desc')
+    .limit(50)
+    .compile()
+  const plan = store.driver.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`).all(compiled.params)
   store.close()
   return {
     hot: hot.map((m) => m.id),

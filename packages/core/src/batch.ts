@@ -1,5 +1,5 @@
 /** `batch()`: group writes so effects run once, after the last write. */
-import { endBatch, startBatch } from './system.js'
+import { batched } from './system.js'
 
 /**
  * Run `fn`; effects triggered by its writes run once when the outermost batch ends.
@@ -15,11 +15,5 @@ import { endBatch, startBatch } from './system.js'
  * }) // an effect reading both runs once
  * ```
  */
-export function batch<T>(fn: () => T): T {
-  startBatch()
-  try {
-    return fn()
-  } finally {
-    endBatch()
-  }
-}
+// the graph's own function (no wrapper to ship)
+export const batch: <T>(fn: () => T) => T = batched

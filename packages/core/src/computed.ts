@@ -1,6 +1,6 @@
 /** `computed()`: a lazily evaluated, cached derivation. */
 import { node } from './store.js'
-import { Flags } from './system.js'
+import { NEW_COMPUTED } from './system.js'
 import type { Computed, NodeOptions } from './types.js'
 
 /**
@@ -21,5 +21,5 @@ import type { Computed, NodeOptions } from './types.js'
  * ```
  */
 export function computed<T>(fn: (previous: T | undefined) => T, options?: NodeOptions<T>): Computed<T> {
-  return node(Flags.computed, undefined, fn as (previous: unknown) => unknown, options)
+  return node(NEW_COMPUTED, undefined, fn as (previous: unknown) => unknown, options)
 }

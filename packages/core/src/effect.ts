@@ -38,6 +38,4 @@ export function effect(fn: () => void | (() => void)): () => void {
  * })
  * ```
  */
-export function onCleanup(fn: () => void): void {
-  onCleanupOfCurrent(fn)
-}
+export const onCleanup: (fn: () => void) => void = onCleanupOfCurrent

@@ -7,7 +7,7 @@
  */
 import { NotAStoreError } from './errors.js'
 import { Store } from './store.js'
-import { Flags, hooks, type ReactiveNode, refresh, untracked } from './system.js'
+import { HAS_MOUNT, hooks, type ReactiveNode, untracked } from './system.js'
 import type { ReadableStore } from './types.js'
 
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
@@ -15,9 +15,9 @@ type Start = () => void | (() => void)
 
 interface Mount {
   starts: Start[]
-  stops: (() => void)[]
-  timer: ReturnType<typeof setTimeout> | undefined
-  on: boolean
+  /** The stop functions of a mounted store; absent while it is unmounted. */
+  stops?: (() => void)[] | undefined
+  timer?: ReturnType<typeof setTimeout>
 }
 
 const mounts = new WeakMap<ReactiveNode, Mount>()
@@ -38,28 +38,33 @@ export function setUnmountDelay(ms: number): void {
 
 function begin(m: Mount, start: Start): void {
   const stop = untracked(start, true)
-  if (typeof stop === 'function') m.stops.push(stop)
+  if (typeof stop === 'function') m.stops!.push(stop)
 }
 
-function watched(n: ReactiveNode): void {
+/** The graph hook: `n` gained its first sub (`observed`) or lost its last one. */
+function mountHook(n: ReactiveNode, observed: boolean): void {
   const m = mounts.get(n)!
   clearTimeout(m.timer)
-  if (m.on) return
-  m.on = true
-  for (const s of m.starts) begin(m, s)
-  // the reader that mounted us reads right after this hook: commit what `start` wrote
-  refresh(n)
+  if (!observed) {
+    if (unmountDelay) m.timer = setTimeout(unmount, unmountDelay, n, m)
+    else unmount(n, m)
+  } else if (!m.stops) {
+    m.stops = []
+    for (const s of m.starts) begin(m, s)
+    // the reader that mounted us reads right after this hook: commit what `start` wrote
+    try {
+      n.peek()
+    } catch {
+      // an error value is re-thrown to that reader
+    }
+  }
 }
 
-function unwatched(n: ReactiveNode): void {
-  const m = mounts.get(n)!
-  const stop = (): void => {
-    if (n.subs || !m.on) return
-    m.on = false
-    for (const s of m.stops.splice(0)) untracked(s, true)
-  }
-  if (unmountDelay) m.timer = setTimeout(stop, unmountDelay)
-  else stop()
+function unmount(n: ReactiveNode, m: Mount): void {
+  const stops = m.stops
+  if (n.subs || !stops) return
+  m.stops = undefined
+  for (const s of stops) untracked(s, true)
 }
 
 /**
@@ -82,14 +87,13 @@ function unwatched(n: ReactiveNode): void {
  */
 export function onMount<T>(store: ReadableStore<T>, start: Start): () => void {
   if (!(store instanceof Store)) throw new NotAStoreError()
-  hooks.watched = watched
-  hooks.unwatched = unwatched
-  let m = mounts.get(store)
-  if (!m) mounts.set(store, (m = { starts: [], stops: [], timer: undefined, on: false }))
-  store.flags |= Flags.mount
+  hooks.mount = mountHook
+  const m = mounts.get(store) ?? { starts: [] }
+  mounts.set(store, m)
+  store.flags |= HAS_MOUNT
   m.starts.push(start)
-  if (m.on) begin(m, start)
-  else if (store.subs) watched(store)
+  if (m.stops) begin(m, start)
+  else if (store.subs) mountHook(store, true)
   return () => {
     m.starts = m.starts.filter((s) => s !== start)
   }

@@ -1,6 +1,6 @@
 /** `effectScope()`: a disposal boundary for every effect created inside it. */
 import { watch } from './store.js'
-import { Flags } from './system.js'
+import { NEW_SCOPE } from './system.js'
 
 /**
  * Run `fn`; every effect (and nested scope) it creates is owned by the scope, and the
@@ -18,5 +18,5 @@ import { Flags } from './system.js'
  * ```
  */
 export function effectScope(fn: () => void): () => void {
-  return watch(fn, Flags.scope)
+  return watch(fn, NEW_SCOPE)
 }

@@ -5,7 +5,7 @@
  * Subscribing (`subscribe`/`listen`) is an ordinary effect, so listeners run in the
  * same glitch-free flush as every other effect.
  */
-import { createEffect, Flags, options, ReactiveNode, untracked } from './system.js'
+import { createEffect, HAS_EQUALS, NEW_EFFECT, options, ReactiveNode, untracked } from './system.js'
 import type { NodeOptions, ReadableStore, WritableStore } from './types.js'
 
 /** @internal Runtime class of signals and computeds; the API exposes only the interfaces. */
@@ -40,7 +40,7 @@ function observe<T>(store: Store<T>, fn: (value: T, oldValue: T) => void, now: b
 }
 
 /** Create and run an effect node (same hidden class as every other node). */
-export function watch(fn: () => unknown, flags: number = Flags.effect): () => void {
+export function watch(fn: () => unknown, flags: number = NEW_EFFECT): () => void {
   return createEffect(new Store(flags, undefined, fn))
 }
 
@@ -54,7 +54,7 @@ export function node<T>(
   const n = new Store<T>(flags, value, fn)
   if (opts) {
     options.set(n, opts as NodeOptions<never>)
-    if (opts.equals) n.flags |= Flags.equals
+    if (opts.equals) n.flags |= HAS_EQUALS
   }
   return n
 }

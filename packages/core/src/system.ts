@@ -24,10 +24,10 @@
  * - flush: runs queued effects in order; their errors (and throwing cleanups) are
  *   collected and re-thrown when the outermost flush ends (decision 0003).
  */
-import { CycleError } from './errors.js'
-
-// Node kind and state bits (a node's `flags`). Not exported: exported bindings are
-// module cells in V8, loaded on every use; private consts fold into the code.
+// Node kind and state bits (a node's `flags`). Private, and this module imports nothing:
+// esbuild inlines the constants of an import-free module as literals (smaller bundle),
+// and V8 folds private top-level `const`s into the compiled code (exported bindings are
+// module cells, loaded on every use — decision 0002).
 const COMPUTED = 1
 const EFFECT = 2
 const SCOPE = 4
@@ -40,16 +40,49 @@ const HAS_CHILDREN = 256
 const MOUNT = 512
 const EQUALS = 1024
 
-/** The flag values other modules need to create nodes (a signal is plain 0). */
-export const Flags = {
-  // a computed starts DIRTY and with "no valid value" (ERROR): the first run counts as a
-  // change, passes `undefined` as previous value and never consults `equals`
-  computed: COMPUTED | DIRTY | ERROR,
-  effect: EFFECT,
-  scope: SCOPE,
-  equals: EQUALS,
-  mount: MOUNT,
-} as const
+// The flags other modules need, on cold paths only (creating nodes, onMount).
+/** A new computed: DIRTY and with "no valid value" (ERROR), so the first run counts as a
+ * change, passes `undefined` as previous value and never consults `equals`. */
+export const NEW_COMPUTED = COMPUTED | DIRTY | ERROR
+/** A new effect node. */
+export const NEW_EFFECT = EFFECT
+/** A new scope node. */
+export const NEW_SCOPE = SCOPE
+/** Set on a node with a custom `equals` option. */
+export const HAS_EQUALS = EQUALS
+/** Set on a node with `onMount` handlers: `hooks` are called when it gains or loses its subs. */
+export const HAS_MOUNT = MOUNT
+
+/**
+ * A computed read itself, directly or through other computeds. The message names the
+ * nodes of the cycle in read order (give nodes a `name` option to make it readable).
+ *
+ * @example
+ * ```ts
+ * const a = computed((): number => b.get(), { name: 'a' })
+ * const b = computed(() => a.get(), { name: 'b' })
+ * try { a.get() } catch (e) { if (e instanceof CycleError) console.log(e.nodes) } // ['a', 'b', 'a']
+ * ```
+ */
+export class CycleError extends Error {
+  /** Always `'CYCLE'`. */
+  readonly code = 'CYCLE'
+  override readonly name = 'CycleError'
+  /** Names of the nodes on the cycle, starting and ending with the node read twice. */
+  readonly nodes: string[]
+  #start: unknown
+  constructor(name: string, start: unknown) {
+    super()
+    this.nodes = [name]
+    this.#start = start
+  }
+  /** @internal Called while the error unwinds through each computed on the cycle. */
+  enter(name: string, node: unknown): void {
+    if (this.#start) this.nodes.unshift(name)
+    if (node === this.#start) this.#start = undefined
+    this.message = `Cycle detected: ${this.nodes.join(' -> ')}`
+  }
+}
 
 /** One edge of the graph: an entry in `sub`'s dep list and in `dep`'s sub list. */
 export interface Link {
@@ -136,8 +169,9 @@ let queueHead = 0
 let queueTail = 0
 const errors: unknown[] = []
 
-/** Lifecycle hooks, installed by `lifecycle.ts` only when `onMount` is used. */
-export const hooks: { watched?: (node: ReactiveNode) => void; unwatched?: (node: ReactiveNode) => void } = {}
+/** The lifecycle hook, installed by `lifecycle.ts` only when `onMount` is used: called
+ * when a MOUNT node gains its first sub (`observed`) or loses its last one. */
+export const hooks: { mount?: (node: ReactiveNode, observed: boolean) => void } = {}
 
 /** Run `fn` without tracking reads (and, with `detach`, without an owner either). */
 export function untracked<T>(fn: () => T, detach?: boolean): T {
@@ -153,12 +187,14 @@ export function untracked<T>(fn: () => T, detach?: boolean): T {
   }
 }
 
-export function startBatch(): void {
+/** Run `fn` as one batch: effects run once, when the outermost batch ends. */
+export function batched<T>(fn: () => T): T {
   ++batchDepth
-}
-
-export function endBatch(): void {
-  if (!--batchDepth) flush()
+  try {
+    return fn()
+  } finally {
+    if (!--batchDepth) flush()
+  }
 }
 
 /** Record that `sub` read `dep` in its current run. */
@@ -190,7 +226,7 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
   if (lastSub) lastSub.nextSub = l
   else {
     dep.subs = l
-    if (dep.flags & MOUNT) hooks.watched!(dep)
+    if (dep.flags & MOUNT) hooks.mount!(dep, true)
   }
 }
 
@@ -212,20 +248,17 @@ function unwatched(node: ReactiveNode): void {
   const f = node.flags
   if (f & COMPUTED) {
     if (node.deps) {
-      unlinkDeps(node)
+      node.depsTail = undefined
+      purgeDeps(node)
       node.flags = f | DIRTY
       if (node.cleanup) runCleanup(node)
     }
   } else if (f & (EFFECT | SCOPE)) dispose(node)
-  if (f & MOUNT) hooks.unwatched!(node)
+  if (f & MOUNT) hooks.mount!(node, false)
 }
 
-function unlinkDeps(node: ReactiveNode): void {
-  let l = node.deps
-  while (l) l = unlink(l)
-}
-
-/** Drop the deps a finished run did not read again. */
+/** Drop the deps after `depsTail`: the ones a finished run did not read again (all of
+ * them when `depsTail` was reset). */
 function purgeDeps(sub: ReactiveNode): void {
   const tail = sub.depsTail
   let l = tail ? tail.nextDep : sub.deps
@@ -391,17 +424,6 @@ function commit(n: ReactiveNode): boolean {
   return true
 }
 
-/** Bring a stale node up to date without tracking; errors stay stored for readers. */
-export function refresh(n: ReactiveNode): void {
-  if (n.flags & (DIRTY | PENDING)) {
-    try {
-      read(n, false)
-    } catch {
-      // an error value is re-thrown to readers by their next read
-    }
-  }
-}
-
 function nameOf(n: ReactiveNode): string {
   return options.get(n)?.name ?? 'computed'
 }
@@ -507,7 +529,8 @@ function runCleanup(n: ReactiveNode): void {
 function dispose(n: ReactiveNode): void {
   if (!n.flags) return
   n.flags = 0
-  unlinkDeps(n)
+  n.depsTail = undefined
+  purgeDeps(n)
   if (n.cleanup) runCleanup(n)
   if (n.subs) unlink(n.subs)
 }

@@ -13,6 +13,5 @@ import { untracked } from './system.js'
  * })
  * ```
  */
-export function untrack<T>(fn: () => T): T {
-  return untracked(fn)
-}
+// the graph's own function, typed without its internal `detach` flag (no wrapper to ship)
+export const untrack: <T>(fn: () => T) => T = untracked

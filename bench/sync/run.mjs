@@ -264,6 +264,8 @@ const lines = [
   '  (one fsync per push batch with SQLite `synchronous=FULL`, a `COMMIT` in Postgres), so on a disk shared with',
   '  other work the fsync dominates; Yjs relays in memory with no durability. Run `node bench/sync/run.mjs` on an',
   '  idle machine for the numbers that compare with the goals; percentiles here move with the load average above.',
+  '  B joins after the crowd, so every fan-out reaches it among the last sockets (the pusher, A, is served last):',
+  '  the case times the worst-placed observer; each socket write costs ~7 µs. Where the time goes: decision 0057.',
   '- Initial sync: per event the client decodes and validates the frame, the store validates again, appends to',
   '  its log and materializes; the store also scans its log for pending rows twice per upstream page.',
   '- Ingest: pushes are acknowledged after the durable commit; batches of 500 amortise one fsync over 500 events.',

@@ -70,6 +70,29 @@ describe('onMount', () => {
     }
   })
 
+  it('a handler added during the unmount delay starts at once and stops with the others', () => {
+    vi.useFakeTimers()
+    try {
+      setUnmountDelay(1000)
+      const s = signal(0)
+      const log: string[] = []
+      onMount(s, () => {
+        log.push('a')
+        return () => log.push('stop a')
+      })
+      s.subscribe(() => {})()
+      onMount(s, () => {
+        log.push('b')
+        return () => log.push('stop b')
+      })
+      expect(log).toEqual(['a', 'b'])
+      vi.advanceTimersByTime(1000)
+      expect(log).toEqual(['a', 'b', 'stop a', 'stop b'])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('starts at once when the store is already observed', () => {
     const s = signal(0)
     const off = s.subscribe(() => {})

@@ -8,7 +8,7 @@ import { fakeLocks } from '../../test/fake-locks.js'
 import { events, schema, todos } from '../../test/fixtures.js'
 import { type BrowserStoreAdapter, browserAdapter } from '../adapters/browser.js'
 import { betterSqliteMemoryEngine } from '../encryption/better-sqlite3-engine.js'
-import { EventValidationError, MaterializerError } from '../errors.js'
+import { EventValidationError, MaterializerError, StoreError } from '../errors.js'
 import { createStore } from '../store/create-store.js'
 import type { Store } from '../store/store.js'
 import { memoryStorage } from './storage/memory.js'
@@ -138,6 +138,28 @@ describe('a follower tab commits through the leader tab', () => {
     const again = await openTab('fw3', () => memoryStorage(files))
     expect(titles(again)).toEqual(['by a', 'once'])
     await close(again)
+  })
+
+  it('a follower closed before the leader answered: flush rejects instead of hanging, the commit still lands', async () => {
+    const files = new Map<string, Uint8Array>()
+    const a = await openTab('fw5', () => memoryStorage(files))
+    const b = await openTab('fw5', () => memoryStorage(files))
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'sent, then closed' }))
+    await close(b) // its channel is gone: the leader's answer can never arrive
+    const flushed = await Promise.race([
+      b.adapter.flush().then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+      new Promise((r) => setTimeout(() => r('still pending'), 500)),
+    ])
+    expect(flushed).toBeInstanceOf(StoreError)
+    expect((flushed as StoreError).code).toBe('forward_unanswered')
+    expect((flushed as StoreError).message).toMatch(
+      /closed before the leader tab answered 1 forwarded commit/,
+    )
+    await until(() => a.store.query(todos.count()) === 1, 'the leader applied it anyway')
+    await close(a)
   })
 
   it('commits made while the leader closes are resent to the next leader and applied once, in order', async () => {

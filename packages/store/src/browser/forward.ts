@@ -123,6 +123,8 @@ export class CommitForwarder {
   readonly #outcomes = new Map<string, WireError | undefined>()
   /** The id of the forwarded commit being applied right now (tags its record). */
   #current: string | undefined
+  /** The tab closed: no answer can arrive any more. */
+  #closed = false
 
   /** @param options channel, leadership and persistence hooks */
   constructor(options: ForwarderOptions) {
@@ -194,7 +196,14 @@ export class CommitForwarder {
   closing(): void {
     if (this.#queue.length === 0 || this.#o.owns()) return
     this.#o.post({ t: 'commit', tab: this.#o.tabId, batch: this.#queue })
+    this.#inflight = [...this.#inflight, ...this.#queue]
     this.#queue = []
+  }
+
+  /** The tab has closed (its channel too): wake `settled` waiters, who stop waiting for answers. */
+  closed(): void {
+    this.#closed = true
+    this.advanced()
   }
 
   /** This tab's head moved (records applied): wake `settled` waiters. */
@@ -206,10 +215,19 @@ export class CommitForwarder {
    * Resolve when every commit this tab forwarded so far was answered by the leader,
    * is durable there, and shows in this tab.
    * @returns rejects with the first failure since the previous call (MaterializerError,
-   *   PersistenceError, or a StoreError with the leader's code)
+   *   PersistenceError, or a StoreError with the leader's code), or with a StoreError
+   *   `forward_unanswered` when the tab closed before the leader answered
    */
   async settled(): Promise<void> {
     while (this.unanswered > 0 || (!this.#o.owns() && this.#o.head() < this.#visibleAt)) {
+      if (this.#closed) {
+        const n = this.unanswered
+        if (n === 0) break // answered (applied and durable); it can no longer show here
+        throw new StoreError(
+          'forward_unanswered',
+          `Store "${this.#o.storeId}" closed before the leader tab answered ${n} forwarded commit${n === 1 ? '' : 's'}: they were sent and may still be applied there`,
+        )
+      }
       await new Promise<void>((resolve) => this.#waiters.push(resolve))
     }
     const failures = this.#failures.splice(0)

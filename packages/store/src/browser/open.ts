@@ -64,7 +64,8 @@ export interface JournaledStoreDriver extends SqliteDriver {
   /**
    * Resolve when every commit so far is durable. In a follower: when every commit this
    * tab forwarded was applied by the leader, is durable and shows here; rejects with the
-   * first that failed since the last flush (MaterializerError, PersistenceError, …).
+   * first that failed since the last flush (MaterializerError, PersistenceError, …), or
+   * with `forward_unanswered` once this tab closed before the leader answered.
    */
   flush(): Promise<void>
   /**
@@ -268,6 +269,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
       } finally {
         leadership.release()
         channel?.close()
+        forwarder.closed()
         driver.close()
         storage.close()
       }

@@ -3,7 +3,9 @@
  * `size-limit` field (nanostores' format: `[{ path, limit, ignore? }]`) is bundled from the
  * source of that entry with esbuild (minified ESM, browser platform), gzipped at level 9,
  * and must fit its limit. `ignore` lists packages left out of the count (other Strata
- * packages, counted in their own budgets).
+ * packages, counted in their own budgets). `import` (size-limit's field, e.g.
+ * `"{ signal, computed }"`) measures only those exports, tree-shaken — what an app that
+ * imports just them pays.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -14,6 +16,7 @@ interface Budget {
   path: string
   limit: string
   ignore?: string[]
+  import?: string
 }
 
 const packagesDir = new URL('../packages/', import.meta.url)
@@ -32,9 +35,19 @@ describe('size budgets (min+gzip)', () => {
     }
     for (const budget of pkg['size-limit'] ?? []) {
       const source = budget.path.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')
-      it(`${pkg.name} ${budget.path} ≤ ${budget.limit}`, async () => {
+      const entry = new URL(`${dir}/${source}`, packagesDir).pathname
+      const what = budget.import ? `${budget.import} from ${budget.path}` : budget.path
+      it(`${pkg.name} ${what} ≤ ${budget.limit}`, async () => {
         const out = await build({
-          entryPoints: [new URL(`${dir}/${source}`, packagesDir).pathname],
+          ...(budget.import
+            ? {
+                stdin: {
+                  contents: `export ${budget.import} from ${JSON.stringify(entry)}`,
+                  loader: 'ts',
+                  resolveDir: '/',
+                },
+              }
+            : { entryPoints: [entry] }),
           bundle: true,
           minify: true,
           format: 'esm',

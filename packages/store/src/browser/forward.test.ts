@@ -162,6 +162,45 @@ describe('a follower tab commits through the leader tab', () => {
     await close(a)
   })
 
+  it('records the crashed leader broadcast that arrive after the lock passed are kept by the new leader (no divergence, no seq reuse)', async () => {
+    const files = new Map<string, Uint8Array>()
+    const stalled = (): DurableStorage => ({
+      ...memoryStorage(files),
+      write: () => new Promise<void>(() => {}),
+    })
+    // b's storage answers like OPFS does: not within the same task.
+    const slow = (): DurableStorage => {
+      const s = memoryStorage(files)
+      return { ...s, list: () => new Promise((r) => setTimeout(() => r(s.list()), 20)) }
+    }
+    const a = await openTab('fw6', stalled)
+    const b = await openTab('fw6', slow)
+    const c = await openTab('fw6', () => memoryStorage(files))
+    expect([role(a), role(b), role(c)]).toEqual(['leader', 'follower', 'follower'])
+    // The leader commits (its record is on the channel, nothing is durable), then dies
+    // before the message is delivered: the lock reaches b first.
+    a.store.commit(events.todoCreated({ id: 'a1', title: 'broadcast, never persisted' }))
+    locks.crash('strata-store:fw6')
+    await until(() => role(b) === 'leader', 'b promoted')
+    await b.store.sync.whenOwner?.()
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'after the hand-over' }))
+    await b.adapter.flush()
+    await until(() => c.store.query(todos.count()) === 2, 'c follows b')
+    // Every tab shows the same thing, and b did not hand a1's seq to b1.
+    expect(titles(b)).toEqual(['broadcast, never persisted', 'after the hand-over'])
+    expect(titles(c)).toEqual(titles(b))
+    expect(b.store.sync.pending().map((e) => [(e.args as { id: string }).id, e.seq])).toEqual([
+      ['a1', 1],
+      ['b1', 2],
+    ])
+    const shown = titles(b)
+    await close(c)
+    await close(b)
+    const again = await openTab('fw6', () => memoryStorage(files))
+    expect(titles(again)).toEqual(shown)
+    await close(again)
+  })
+
   it('commits made while the leader closes are resent to the next leader and applied once, in order', async () => {
     const files = new Map<string, Uint8Array>()
     const a = await openTab('fw4', () => memoryStorage(files))

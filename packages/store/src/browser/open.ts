@@ -164,6 +164,22 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   }
   /** Set while a new follower waits for the leader's answer to its first `need`. */
   let caughtUp: (() => void) | undefined
+  /**
+   * Records the old leader broadcast that reached this tab after the lock did (it died
+   * before they were delivered; they may be neither durable nor anywhere else): applied
+   * once storage is loaded, so this tab neither drops commits the other tabs already
+   * show nor numbers its own records (and seqs) over them.
+   */
+  const late: JournalRecord[] = []
+  const adoptLate = () => {
+    const adopt: JournalRecord[] = []
+    for (const r of late.splice(0).sort((x, y) => x.seq - y.seq)) {
+      if (r.seq <= driver.head + adopt.length) continue
+      if (r.seq !== driver.head + adopt.length + 1) break
+      adopt.push(r)
+    }
+    if (adopt.length > 0) driver.apply(adopt)
+  }
   const onFollowerMessage = (msg: TabMessage) => {
     if ((msg.t === 'records' || msg.t === 'image') && msg.tab === tabId) caughtUp?.()
     if (msg.t === 'records') {
@@ -205,8 +221,10 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     } else if (msg.t === 'done') forwarder.answered(msg)
     else if (msg.t === 'leader') {
       if (!leadership.isLeader) forwarder.leaderChanged()
-    } else if (leadership.isLeader) onLeaderMessage(msg)
-    else onFollowerMessage(msg)
+    } else if (leadership.isLeader) {
+      if (msg.t === 'records' && !owning) late.push(...msg.records)
+      else onLeaderMessage(msg)
+    } else onFollowerMessage(msg)
   }
   if (channel !== undefined) {
     channel.onmessage = (event: MessageEvent<TabMessage>) => {
@@ -231,6 +249,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     void (async () => {
       const before = driver.head
       await persister.load(driver)
+      adoptLate()
       persister.attach(driver)
       if (driver.head > persister.durableHead) await persister.snapshotNow()
       owning = true

@@ -29,7 +29,8 @@ export interface Verdict {
  *
  * @example
  * ```ts
- * const judge: Judge = (head, candidates) => (head === replica.head ? replica.judge(candidates) : undefined)
+ * // undefined (stale) unless the replica is exactly at the locked head
+ * const judge: Judge = (head, candidates) => replica.judge(head, candidates)
  * ```
  */
 export type Judge = (

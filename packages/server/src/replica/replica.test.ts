@@ -204,6 +204,34 @@ describe('Replicas', () => {
     expect(pool.size).toBe(0)
   })
 
+  it('a replica that took long to seed is not the first evicted: the one it was seeded for uses it', async () => {
+    const s = storage()
+    await s.append('team:slow', 'w', [ev('w', 1, 'v1.AccountOpened', { id: 's' })], [])
+    // Seeding team:slow reads the log slowly; team:a is used meanwhile.
+    const slow: SyncStorage = {
+      ...s,
+      read: (storeId, after, limit) =>
+        storeId === 'team:slow'
+          ? new Promise((r) => setTimeout(() => r(s.read(storeId, after, limit)), 30))
+          : s.read(storeId, after, limit),
+    }
+    const pool = new Replicas(schema, slow, { maxReplicas: 1, idleMs: 60_000 })
+    try {
+      const a = await pool.get('team:a')
+      const seeding = pool.get('team:slow')
+      await new Promise((r) => setTimeout(r, 10))
+      expect(await pool.get('team:a')).toBe(a) // used after team:slow's seeding began
+      const seeded = await seeding
+      // At capacity, the least recently used goes: team:a, not the replica just asked for
+      // (closed, it would answer stale and the push would re-seed it over and over).
+      expect(seeded.judge(1, [ev('c', 1, 'v1.Deposited', { id: 's', amount: 1 })])).toEqual([undefined])
+      expect(pool.size).toBe(1)
+      expect(await pool.get('team:slow')).toBe(seeded)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('dry runs only full store schemas', () => {
     expect(isFullStoreSchema(schema)).toBe(true)
     expect(isFullStoreSchema(undefined)).toBe(false)

@@ -113,6 +113,8 @@ export class Replicas {
         replica.close()
         return replica
       }
+      // In use from now, not from when its seeding began: never the first one evicted.
+      replica.lastUsed = Date.now()
       this.open.set(storeId, replica)
       this.logger?.info('replica seeded', {
         storeId,

@@ -322,4 +322,26 @@ describe('strata serve --schema (real server processes)', () => {
       { seq: 2, ok: true, gseq: 3 },
     ])
   })
+
+  it('--no-dry-run: payloads are still checked, materializers are not run', async () => {
+    const server = await spawnServer([
+      '--db',
+      joinPath(dir, 'cli-no-dry-run.db'),
+      '--schema',
+      'packages/server/test/accounts.ts',
+      '--no-dry-run',
+    ])
+    cleanups.push(() => void server.stop('SIGKILL'))
+    const a = await open(server, 'team:nodry', 'a')
+    expect(
+      await push(a, 1, [
+        ev('a', 1, 'v1.Withdrawn', { id: 'nowhere', amount: 3 }),
+        ev('a', 2, 'v1.Withdrawn', { id: 'nowhere', amount: -1 }),
+      ]),
+    ).toEqual([
+      { seq: 1, ok: true, gseq: 1 },
+      expect.objectContaining({ seq: 2, ok: false, code: 'invalid' }),
+    ])
+    expect(await server.stop('SIGTERM')).toBe(0)
+  })
 })

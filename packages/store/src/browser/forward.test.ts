@@ -11,8 +11,10 @@ import { betterSqliteMemoryEngine } from '../encryption/better-sqlite3-engine.js
 import { EventValidationError, MaterializerError, StoreError } from '../errors.js'
 import { createStore } from '../store/create-store.js'
 import type { Store } from '../store/store.js'
+import { CommitForwarder } from './forward.js'
 import { memoryStorage } from './storage/memory.js'
 import type { DurableStorage } from './storage/storage.js'
+import type { TabMessage } from './tabs.js'
 
 const locks = fakeLocks()
 let restore: () => void
@@ -238,5 +240,31 @@ describe('a follower tab commits through the leader tab', () => {
     ])
     await close(c)
     await close(b)
+  })
+})
+
+describe('CommitForwarder', () => {
+  it("an onError callback that throws does not wedge the follower's outbox", () => {
+    const posted: TabMessage[] = []
+    const forwarder = new CommitForwarder({
+      storeId: 's',
+      tabId: 't',
+      post: (m) => posted.push(m),
+      owns: () => false,
+      head: () => 0,
+      durable: async () => {},
+      onError: () => {
+        throw new Error('app bug in onForwardError')
+      },
+    })
+    forwarder.forward([{ name: 'v1.TodoExploded', args: { id: 'x' } }])
+    forwarder.forward([{ name: 'v1.TodoCreated', args: { id: 'y', title: 'y' } }]) // queued behind
+    const error = { code: 'materializer_failed', message: 'boom', event: 'v1.TodoExploded', cause: 'boom' }
+    expect(() =>
+      forwarder.answered({ t: 'done', tab: 't', head: 1, results: [{ id: 't.1', error }] }),
+    ).toThrow('app bug in onForwardError')
+    // The answered batch is done and the queued commit went out all the same.
+    expect(forwarder.unanswered).toBe(1)
+    expect(posted.map((m) => (m.t === 'commit' ? m.batch.map((c) => c.id) : m.t))).toEqual([['t.1'], ['t.2']])
   })
 })

@@ -171,16 +171,18 @@ export class CommitForwarder {
   answered(msg: Extract<TabMessage, { t: 'done' }>): void {
     if (msg.tab !== this.#o.tabId) return
     const ids = new Set(msg.results.map((r) => r.id))
+    const errors: StoreError[] = []
     for (const r of msg.results) {
       if (r.error === undefined || !this.#inflight.some((c) => c.id === r.id)) continue
-      const error = fromWire(this.#o.storeId, r.error)
-      this.#failures.push(error)
-      this.#o.onError?.(error)
+      errors.push(fromWire(this.#o.storeId, r.error))
     }
+    this.#failures.push(...errors)
     this.#inflight = this.#inflight.filter((c) => !ids.has(c.id))
     this.#visibleAt = Math.max(this.#visibleAt, msg.head)
     this.#send()
     this.advanced()
+    // The app's callback last: if it throws, the outbox has already moved on.
+    for (const error of errors) this.#o.onError?.(error)
   }
 
   /** Follower: a new leader is ready; resend what the previous one never answered. */

@@ -203,6 +203,41 @@ describe('a follower tab commits through the leader tab', () => {
     await close(again)
   })
 
+  it('the leader dies mid-write (an empty journal file is left): the promoted tab persists what it has, the store opens again', async () => {
+    const files = new Map<string, Uint8Array>()
+    let dying = false
+    const dies = (): DurableStorage => {
+      const s = memoryStorage(files)
+      return {
+        ...s,
+        // The tab's last write: the file exists, its bytes never arrive.
+        write: (name, bytes) => {
+          if (!dying) return s.write(name, bytes)
+          files.set(name, new Uint8Array())
+          return new Promise<void>(() => {})
+        },
+      }
+    }
+    const a = await openTab('fw7', dies)
+    const b = await openTab('fw7', () => memoryStorage(files))
+    a.store.commit(events.todoCreated({ id: 'a0', title: 'durable' }))
+    await a.adapter.flush()
+    dying = true
+    a.store.commit(events.todoCreated({ id: 'a1', title: 'seen by b, half written' }))
+    await until(() => b.store.query(todos.count()) === 2, 'b shows a1')
+    locks.crash('strata-store:fw7')
+    await until(() => role(b) === 'leader', 'b promoted')
+    await b.store.sync.whenOwner?.()
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'after' }))
+    await b.adapter.flush()
+    const shown = titles(b)
+    expect(shown).toEqual(['durable', 'seen by b, half written', 'after'])
+    await close(b)
+    const again = await openTab('fw7', () => memoryStorage(files))
+    expect(titles(again)).toEqual(shown)
+    await close(again)
+  })
+
   it('commits made while the leader closes are resent to the next leader and applied once, in order', async () => {
     const files = new Map<string, Uint8Array>()
     const a = await openTab('fw4', () => memoryStorage(files))

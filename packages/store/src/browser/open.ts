@@ -251,7 +251,10 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
       await persister.load(driver)
       adoptLate()
       persister.attach(driver)
-      if (driver.head > persister.durableHead) await persister.snapshotNow()
+      // Always, not only when ahead of `durableHead`: that counts files by name, and the
+      // old leader may have died mid-write, leaving a file this replica did not need to
+      // read (it was past it) that is empty. The snapshot covers it and removes it.
+      if (driver.head > 0) await persister.snapshotNow()
       owning = true
       becameOwner()
       if (driver.head !== before) notify()

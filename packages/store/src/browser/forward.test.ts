@@ -238,6 +238,51 @@ describe('a follower tab commits through the leader tab', () => {
     await close(again)
   })
 
+  it('a tab opening while the leader writes a journal file does not delete it (only the owner tidies storage)', async () => {
+    const files = new Map<string, Uint8Array>()
+    // The leader's next write is slow: its file exists, empty, until the bytes land.
+    let slowWrite = false
+    let landed: () => void = () => {}
+    const writes = new Promise<void>((r) => {
+      landed = r
+    })
+    const leaderStorage = (): DurableStorage => {
+      const s = memoryStorage(files)
+      return {
+        ...s,
+        write: async (name, bytes) => {
+          if (!slowWrite) return s.write(name, bytes)
+          files.set(name, new Uint8Array())
+          await new Promise((r) => setTimeout(r, 20))
+          await s.write(name, bytes)
+          landed()
+        },
+      }
+    }
+    // The new tab reads the empty file, then is slower than the leader's write.
+    const newTabStorage = (): DurableStorage => {
+      const s = memoryStorage(files)
+      return {
+        ...s,
+        remove: async (names) => {
+          await writes
+          await s.remove(names)
+        },
+      }
+    }
+    const a = await openTab('fw8', leaderStorage)
+    slowWrite = true
+    a.store.commit(events.todoCreated({ id: 'a1', title: 'being written' }))
+    const b = await openTab('fw8', newTabStorage)
+    await a.adapter.flush()
+    expect(titles(b)).toEqual(['being written'])
+    await close(b)
+    await close(a)
+    const again = await openTab('fw8', () => memoryStorage(files))
+    expect(titles(again)).toEqual(['being written'])
+    await close(again)
+  })
+
   it('commits made while the leader closes are resent to the next leader and applied once, in order', async () => {
     const files = new Map<string, Uint8Array>()
     const a = await openTab('fw4', () => memoryStorage(files))

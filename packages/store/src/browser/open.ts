@@ -233,7 +233,8 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     }
   }
 
-  const loaded = await persister.load(driver)
+  // A follower must not delete what looks unfinished: it may be the leader's write in flight.
+  const loaded = await persister.load(driver, leadership.isLeader)
   loadedYet = true
   if (leadership.isLeader) {
     persister.attach(driver)

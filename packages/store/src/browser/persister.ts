@@ -58,7 +58,7 @@ export interface LoadReport {
   readonly snapshotSeq: number
   /** Journal records replayed on top of it. */
   readonly replayed: number
-  /** Empty files left by interrupted writes (ignored and removed). */
+  /** Empty files left by interrupted writes (ignored; removed when this tab owns the files). */
   readonly discarded: readonly string[]
 }
 
@@ -99,10 +99,13 @@ export class Persister {
    * Rebuild `driver`'s database from storage (call before the store uses it), or bring
    * a replica that is behind up to what storage holds (only newer files are applied).
    * @param driver a journaled driver (empty, or a replica)
+   * @param owner whether this tab owns the files (default true). Only the owner deletes
+   *   the empty files it skips: in another tab such a file may be the leader's write in
+   *   progress.
    * @returns what was loaded
    * @throws JournalCorruptError when a file cannot be decoded or the journal has a gap
    */
-  async load(driver: JournaledDriver): Promise<LoadReport> {
+  async load(driver: JournaledDriver, owner = true): Promise<LoadReport> {
     const { storage, storeId, cipher } = this.#options
     const names = await storage.list()
     const snapshots: number[] = []
@@ -151,7 +154,7 @@ export class Persister {
       await this.#guard(batch.name, async () => driver.apply(fresh))
       replayed += fresh.length
     }
-    if (discarded.length > 0) await storage.remove(discarded)
+    if (discarded.length > 0 && owner) await storage.remove(discarded)
     // What storage holds, which a replica being promoted may be ahead of.
     const stored = [...snapshots, ...batches.filter((b) => !discarded.includes(b.name)).map((b) => b.last)]
     this.#durableHead = Math.max(0, ...stored)

@@ -160,6 +160,7 @@ describe('a follower tab commits through the leader tab', () => {
     expect((flushed as StoreError).message).toMatch(
       /closed before the leader tab answered 1 forwarded commit/,
     )
+    await b.adapter.flush() // reported once
     await until(() => a.store.query(todos.count()) === 1, 'the leader applied it anyway')
     await close(a)
   })

@@ -225,6 +225,9 @@ export class CommitForwarder {
       if (this.#closed) {
         const n = this.unanswered
         if (n === 0) break // answered (applied and durable); it can no longer show here
+        // Reported once, like any failure: a later flush of the adapter is not held by them.
+        this.#inflight = []
+        this.#queue = []
         throw new StoreError(
           'forward_unanswered',
           `Store "${this.#o.storeId}" closed before the leader tab answered ${n} forwarded commit${n === 1 ? '' : 's'}: they were sent and may still be applied there`,

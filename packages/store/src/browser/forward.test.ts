@@ -2,57 +2,18 @@
 // (better-sqlite3 in memory), all sharing one storage map, with Node's real
 // BroadcastChannel and an in-test FIFO Web Locks manager. The same flows run in headless
 // Chromium with OPFS in test/browser-tabs.test.ts.
-import { setUnmountDelay } from '@strata/core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fakeLocks } from '../../test/fake-locks.js'
+import { describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
-import { type BrowserStoreAdapter, browserAdapter } from '../adapters/browser.js'
-import { betterSqliteMemoryEngine } from '../encryption/better-sqlite3-engine.js'
+import { closeTab as close, role, type Tab as TabOf, tabHarness, until } from '../../test/tabs.js'
 import { EventValidationError, MaterializerError, StoreError } from '../errors.js'
-import { createStore } from '../store/create-store.js'
-import type { Store } from '../store/store.js'
 import { CommitForwarder } from './forward.js'
 import { memoryStorage } from './storage/memory.js'
 import type { DurableStorage } from './storage/storage.js'
 import type { TabMessage } from './tabs.js'
 
-const locks = fakeLocks()
-let restore: () => void
-beforeAll(() => {
-  setUnmountDelay(0)
-  restore = locks.install()
-})
-afterAll(() => restore())
-
-interface Tab {
-  readonly store: Store<typeof schema>
-  readonly adapter: BrowserStoreAdapter
-  readonly errors: Error[]
-}
-
-const openTab = async (storeId: string, storage: () => DurableStorage): Promise<Tab> => {
-  const errors: Error[] = []
-  const adapter = browserAdapter({
-    engine: betterSqliteMemoryEngine,
-    storage,
-    onForwardError: (e) => errors.push(e),
-  })
-  const store = await createStore({ schema, adapter, storeId })
-  return { store, adapter, errors }
-}
-const role = (tab: Tab) => [...tab.adapter.drivers.values()][0]!.role
-const close = async (tab: Tab) => {
-  tab.store.close()
-  await [...tab.adapter.drivers.values()][0]!.closeAsync()
-}
+const { locks, openTab } = tabHarness(schema)
+type Tab = TabOf<typeof schema>
 const titles = (tab: Tab) => tab.store.query(todos.orderBy('id', 'asc')).map((t) => t.title)
-const until = async (cond: () => boolean, what: string) => {
-  const start = Date.now()
-  while (!cond()) {
-    if (Date.now() - start > 5000) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 2))
-  }
-}
 
 describe('a follower tab commits through the leader tab', () => {
   it('forwards, shows the commit in both tabs (live queries too), persists and pushes it from the leader', async () => {

@@ -20,6 +20,7 @@ import { MaterializerError, StoreError } from '../errors.js'
 import type { EventInput } from '../events/define.js'
 import type { JournalRecord } from './codec.js'
 import { PersistenceError } from './errors.js'
+import { ForwardedWrites } from './forwarded-writes.js'
 import type { TabMessage } from './tabs.js'
 
 /**
@@ -125,6 +126,18 @@ export class CommitForwarder {
   #current: string | undefined
   /** The tab closed: no answer can arrive any more. */
   #closed = false
+  /** Answered batches: their last commit number shows here once this tab's head reaches `head`. */
+  readonly #showing: { n: number; head: number }[] = []
+  #shown = 0
+
+  /**
+   * What this tab's forwarded commits leave rows as until they show here: collections
+   * and client documents read their own writes from it.
+   */
+  readonly writes = new ForwardedWrites(
+    () => this.shown,
+    () => (this.#o.owns() ? 0 : this.#n),
+  )
 
   /** @param options channel, leadership and persistence hooks */
   constructor(options: ForwarderOptions) {
@@ -134,6 +147,23 @@ export class CommitForwarder {
   /** The forwarded commit being applied now, whose id tags the record it produces. */
   get current(): string | undefined {
     return this.#current
+  }
+
+  /**
+   * How many of this tab's forwarded commits (numbers 1…n, in the order made) show in
+   * its replica or were refused by the leader (decision 0058).
+   */
+  get shown(): number {
+    const q = this.#showing
+    while (q.length > 0 && (this.#o.owns() || this.#o.head() >= q[0]!.head))
+      this.#shown = Math.max(this.#shown, q.shift()!.n)
+    return this.#shown
+  }
+
+  /** This tab's commits up to the last of `batch` show here once its head reaches `head`. */
+  #answeredThrough(batch: readonly ForwardedCommit[], head: number): void {
+    const last = batch.at(-1)
+    if (last !== undefined) this.#showing.push({ n: Number(last.id.slice(this.#o.tabId.length + 1)), head })
   }
 
   /** Commits made in this tab that the leader has not answered yet. */
@@ -177,6 +207,10 @@ export class CommitForwarder {
       errors.push(fromWire(this.#o.storeId, r.error))
     }
     this.#failures.push(...errors)
+    this.#answeredThrough(
+      this.#inflight.filter((c) => ids.has(c.id)),
+      msg.head,
+    )
     this.#inflight = this.#inflight.filter((c) => !ids.has(c.id))
     this.#visibleAt = Math.max(this.#visibleAt, msg.head)
     this.#send()
@@ -305,6 +339,8 @@ export class CommitForwarder {
         this.#current = undefined
       }
     })
+    // This tab's own commits (it has just become the leader) show here at once.
+    if (tab === this.#o.tabId) this.#answeredThrough(batch, 0)
     const answer = (final: readonly ForwardResult[]) => {
       const msg = { t: 'done', tab, head: this.#o.head(), results: final } as const
       if (tab === this.#o.tabId) this.answered(msg)

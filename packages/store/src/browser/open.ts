@@ -12,6 +12,7 @@ import type { JournalRecord } from './codec.js'
 import type { MemoryEngine } from './engine.js'
 import { NotLeaderError, type PersistenceError } from './errors.js'
 import { CommitForwarder } from './forward.js'
+import type { ForwardedWrites } from './forwarded-writes.js'
 import { JournaledDriver } from './journal.js'
 import { type LoadReport, Persister } from './persister.js'
 import type { DurableStorage } from './storage/storage.js'
@@ -73,6 +74,8 @@ export interface JournaledStoreDriver extends SqliteDriver {
    * true (the caller must not write); in the leader, return false.
    */
   forwardCommit(events: readonly EventInput[]): boolean
+  /** The store's seam: this tab's forwarded writes its replica does not show yet. */
+  readonly forwardedWrites: ForwardedWrites
   /** The store's seam: how the leader commits events forwarded by other tabs. */
   serveForwardedCommits(apply: (events: readonly EventInput[]) => void): void
   /** Resolves when this tab owns the database (leads and has caught up). */
@@ -318,6 +321,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
       await persister.flush()
     },
     forwardCommit: (events) => forwarder.forward(events),
+    forwardedWrites: forwarder.writes,
     serveForwardedCommits: (apply) => forwarder.serve(apply),
     whenOwner: () => owner,
     onExternalChange(fn) {

@@ -102,6 +102,19 @@ describe('collections', () => {
     expect(col.createMany([{ projectId: 'p', role: 'user', content: 'ok', sequence: 1 }])).toHaveLength(1)
   })
 
+  it('create, createMany and update return exactly what is stored (built from the committed event)', () => {
+    const col = store.collection(messages)
+    const made = col.create({ projectId: 'p', role: 'user', content: 'x', sequence: 1 })
+    const many = col.createMany([
+      { projectId: 'p', role: 'assistant', content: 'y', sequence: 2 },
+      { projectId: 'p', role: 'user', content: 'z', sequence: 3 },
+    ])
+    const updated = col.update(made.$id, { content: 'x2', sequence: undefined as never })
+    for (const doc of [updated, ...many]) expect(col.get(doc.$id)).toStrictEqual(doc)
+    expect(updated.$createdAt).toBe(made.$createdAt)
+    expect(updated.sequence).toBe(1)
+  })
+
   it('refuses a collection that is not in the schema', () => {
     expect(() => store.collection(notInSchema)).toThrow(StoreError)
   })

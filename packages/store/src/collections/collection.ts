@@ -8,6 +8,7 @@
  * indexes become expression indexes on `json_extract(data, '$.field')`.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { ForwardedWrites } from '../browser/forwarded-writes.js'
 import { DocumentNotFoundError, DocumentValidationError, SchemaError } from '../errors.js'
 import type { EventDef, EventInput } from '../events/define.js'
 import { Events } from '../events/define.js'
@@ -149,7 +150,10 @@ export function defineCollection<T extends Record<string, unknown>>(
 export interface CollectionHost {
   query<R>(q: StoreQuery<R>): R
   queryDb<R>(q: StoreQuery<R>, options?: LiveQueryOptions): LiveQuery<R>
-  commitAny(events: readonly EventInput[]): void
+  /** @returns the events' arguments as validated */
+  commitAny(events: readonly EventInput[]): readonly unknown[]
+  /** Browser tabs: this tab's forwarded writes its replica does not show yet. */
+  readonly forwarded?: ForwardedWrites | undefined
 }
 
 /**
@@ -174,7 +178,10 @@ export interface DocumentList<T> {
  */
 export interface Collection<T extends Record<string, unknown>> {
   readonly def: CollectionDef<T>
-  /** Validate and create; returns the stored document. */
+  /**
+   * Validate and create; returns the stored document (built from the committed event, so
+   * also in a browser follower tab, where it shows in queries a moment later).
+   */
   create(data: T, options?: { readonly id?: string }): Doc<T>
   /** Create several documents in one atomic commit. */
   createMany(items: readonly T[]): Doc<T>[]
@@ -254,32 +261,57 @@ export function bindCollection<T extends Record<string, unknown>>(
     return r.value
   }
   const get = (id: string) => host.query(docsQuery<T>(tname, [{ op: 'equal', field: '$id', value: id }]))[0]
+  // A browser follower tab's commits show in its replica one message hop later (decision
+  // 0058): writes read the document as this tab's own forwarded writes leave it, and
+  // return what the leader's materializer stores (built from the committed payload).
+  const current = (id: string): Doc<T> | undefined => {
+    const w = host.forwarded?.get(`${tname}:${id}`) as Doc<T> | null | undefined
+    return w === undefined ? get(id) : (w ?? undefined)
+  }
+  const commit = (events: readonly EventInput[], doc: (args: never) => Doc<T> | null) =>
+    host.commitAny(events).map((a, i) => {
+      const d = doc(a as never)
+      host.forwarded?.note(`${tname}:${(events[i]!.args as { id: string }).id}`, d)
+      return d
+    })
+  const created = (a: { id: string; data: T; at: string }) =>
+    decodeDoc<T>({ id: a.id, data: JSON.stringify(a.data), createdAt: a.at, updatedAt: a.at })
   const col: Collection<T> = {
     def,
     create(data, options = {}) {
-      const id = options.id ?? newId()
-      host.commitAny([def.events.created({ id, data: validate(data), at: new Date().toISOString() })])
-      return get(id) as Doc<T>
+      const at = new Date().toISOString()
+      return commit(
+        [def.events.created({ id: options.id ?? newId(), data: validate(data), at })],
+        created,
+      )[0]!
     },
     createMany(items) {
       const at = new Date().toISOString()
-      const evs = items.map((data) => def.events.created({ id: newId(), data: validate(data), at }))
-      host.commitAny(evs)
-      return evs.map((e) => get(e.args.id) as Doc<T>)
+      return commit(
+        items.map((data) => def.events.created({ id: newId(), data: validate(data), at })),
+        created,
+      ) as Doc<T>[]
     },
     get,
     update(id, patch) {
-      const current = get(id)
-      if (!current) throw new DocumentNotFoundError(def.name, id)
-      const { $id: _i, $createdAt: _c, $updatedAt: _u, ...fields } = current
+      const doc = current(id)
+      if (!doc) throw new DocumentNotFoundError(def.name, id)
+      const { $id: _i, $createdAt, $updatedAt: _u, ...fields } = doc
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>
       validate({ ...fields, ...clean })
-      host.commitAny([def.events.updated({ id, patch: clean, at: new Date().toISOString() })])
-      return get(id) as Doc<T>
+      const ev = def.events.updated({ id, patch: clean, at: new Date().toISOString() })
+      return commit([ev], (a: { patch: Partial<T>; at: string }) =>
+        decodeDoc<T>({
+          id,
+          data: JSON.stringify({ ...fields, ...a.patch }),
+          createdAt: $createdAt,
+          updatedAt: a.at,
+        }),
+      )[0]!
     },
     delete(id) {
-      if (!get(id)) throw new DocumentNotFoundError(def.name, id)
-      host.commitAny([def.events.deleted({ id })])
+      if (!current(id)) throw new DocumentNotFoundError(def.name, id)
+      commit([def.events.deleted({ id })], () => null)
     },
     list(queries = []) {
       return {

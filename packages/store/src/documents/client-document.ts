@@ -6,6 +6,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { ReadableStore } from '@strata/core'
 import { computed } from '@strata/core'
+import type { ForwardedWrites } from '../browser/forwarded-writes.js'
 import type { EventDef, EventInput } from '../events/define.js'
 import { Events } from '../events/define.js'
 import type { LiveQuery } from '../live/live-query.js'
@@ -94,7 +95,11 @@ export function clientDocument<T>(opts: ClientDocumentOptions<T>): ClientDocumen
 export interface ClientDocumentHandle<T> extends ReadableStore<T> {
   /** Replace the value (validated by the document's schema). */
   set(value: T): void
-  /** Shallow-merge a patch, or map the current value. */
+  /**
+   * Shallow-merge a patch, or map the current value. In a browser follower tab the
+   * current value includes this tab's own writes that do not show yet (decision 0058),
+   * so successive updates compose.
+   */
   update(patch: Partial<T> | ((current: T) => T)): void
   /** The underlying core node (for bindings that want the node itself). */
   readonly node: ReadableStore<T>
@@ -103,7 +108,10 @@ export interface ClientDocumentHandle<T> extends ReadableStore<T> {
 /** What a handle needs from the store. @internal */
 export interface DocumentHost {
   queryDb<R>(q: Query<R>): LiveQuery<R>
-  commitAny(events: readonly EventInput[]): void
+  /** @returns the events' arguments as validated */
+  commitAny(events: readonly EventInput[]): readonly unknown[]
+  /** Browser tabs: this tab's forwarded writes its replica does not show yet. */
+  readonly forwarded?: ForwardedWrites | undefined
 }
 
 /** Create a handle. @internal use `store.document(def, id)` */
@@ -117,7 +125,11 @@ export function documentHandle<T>(
     const row = row$.get()
     return row === undefined ? def.default : (row.value as T)
   })
-  const set = (value: T) => host.commitAny([def.setEvent({ id, value })])
+  const key = `${def.table.name}:${id}`
+  const set = (value: T) => {
+    const [args] = host.commitAny([def.setEvent({ id, value })])
+    host.forwarded?.note(key, (args as { value: T }).value)
+  }
   return {
     node,
     get: () => node.get(),
@@ -126,7 +138,7 @@ export function documentHandle<T>(
     listen: (fn) => node.listen(fn),
     set,
     update(patch) {
-      const current = node.peek()
+      const current = (host.forwarded?.get(key) as T | undefined) ?? node.peek()
       set(typeof patch === 'function' ? patch(current) : ({ ...current, ...patch } as T))
     },
   }

@@ -4,6 +4,7 @@
  * snapshots and devtools. Engine internals live in `engine.ts`; rebase in `sync/`.
  */
 import type { SqliteDriver } from '../adapters/adapter.js'
+import type { ForwardedWrites } from '../browser/forwarded-writes.js'
 import type { Collection, CollectionDef } from '../collections/collection.js'
 import { bindCollection } from '../collections/collection.js'
 import type { CommitInfo, StoreDevtools } from '../devtools/devtools.js'
@@ -124,6 +125,11 @@ export class Store<S extends StoreSchema = StoreSchema> {
   readonly #stopExternal: (() => void) | undefined
   /** Browser follower tabs: sends a validated commit to the leader tab (decision 0058). */
   readonly #forward: ((events: readonly EventInput[]) => boolean) | undefined
+  /**
+   * @internal Browser tabs: this tab's forwarded writes its replica does not show yet,
+   * for collections' and client documents' read-modify-write (decision 0058).
+   */
+  readonly forwarded: ForwardedWrites | undefined
 
   /** @internal use `createStore` */
   constructor(schema: S, init: StoreInit) {
@@ -155,6 +161,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
     const shared = init.engine.driver as {
       onExternalChange?: (fn: () => void) => () => void
       forwardCommit?: (events: readonly EventInput[]) => boolean
+      forwardedWrites?: ForwardedWrites
       serveForwardedCommits?: (apply: (events: readonly EventInput[]) => void) => void
     }
     this.#stopExternal =
@@ -163,6 +170,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
         : undefined
     // A follower tab's commits are applied by the leader tab's store, with this function.
     this.#forward = shared.forwardCommit
+    this.forwarded = shared.forwardedWrites
     shared.serveForwardedCommits?.((evs) => {
       this.#commitAny(evs)
       this.flush()
@@ -212,15 +220,19 @@ export class Store<S extends StoreSchema = StoreSchema> {
     this.#commitAny(events as readonly EventInput[])
   }
 
-  /** Commit events of any schema-defined name (collections, documents, tools). @internal */
-  commitAny(events: readonly EventInput[]): void {
-    this.#commitAny(events)
+  /**
+   * Commit events of any schema-defined name (collections, documents, tools). @internal
+   * @returns the events' arguments as validated: what the materializers get (in a
+   *   follower tab, what the leader's materializers will get)
+   */
+  commitAny(events: readonly EventInput[]): readonly unknown[] {
+    return this.#commitAny(events)
   }
 
-  #commitAny(events: readonly EventInput[]): void {
+  #commitAny(events: readonly EventInput[]): unknown[] {
     this.#assertOpen()
     const n = events.length
-    if (n === 0) return
+    if (n === 0) return []
     const t0 = this.#now()
     const defs: AnyEventDef[] = new Array(n)
     const values: unknown[] = new Array(n)
@@ -232,7 +244,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
       defs[i] = def
       values[i] = validateArgs(def, e.args)
     }
-    if (this.#forward?.(events) === true) return
+    if (this.#forward?.(events) === true) return values
     const engine = this.#engine
     const w = engine.writer
     w.touched = new Map()
@@ -284,6 +296,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
       else for (const fn of this.#pendingListeners) fn()
     }
     if (records) this.#emitCommit(records, w.touched, t0)
+    return values
   }
 
   #beginCommit(): void {

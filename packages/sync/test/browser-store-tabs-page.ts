@@ -19,9 +19,19 @@ const client = createSyncClient({
 
 /** What the test calls through `page.evaluate`. */
 export interface StoreTabsTestApi {
-  state(): { role: string; leading: boolean; online: boolean; pending: number; titles: string[] }
+  state(): {
+    role: string
+    leading: boolean
+    online: boolean
+    pending: number
+    pendingCount: number
+    lastSeq: number
+    titles: string[]
+  }
   commit(id: string, title: string): void
   flush(): Promise<void>
+  /** From now on no OPFS write of this tab lands (a slow disk, until the tab dies). */
+  stallWrites(): void
 }
 
 const api: StoreTabsTestApi = {
@@ -30,11 +40,16 @@ const api: StoreTabsTestApi = {
     leading: client.leading,
     online: client.status.online.get(),
     pending: store.sync.pending().length,
+    pendingCount: client.status.pendingCount.get(),
+    lastSeq: store.sync.lastSeq(),
     titles: store.query(todos.orderBy('id', 'asc')).map((t) => t.title),
   }),
   commit(id, title) {
     store.commit(events.todoCreated({ id, title, by: 'tab' }))
   },
   flush: () => adapter.flush(),
+  stallWrites() {
+    FileSystemFileHandle.prototype.createWritable = () => new Promise(() => {})
+  },
 }
 ;(globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs = api

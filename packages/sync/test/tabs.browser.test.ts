@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type SyncServer, startSyncServer } from '@strata/server'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bundlePage,
@@ -72,6 +72,20 @@ async function waitFor<T>(get: () => Promise<T>, cond: (s: T) => boolean, what: 
 const waitState = (page: Page, cond: (s: Awaited<ReturnType<typeof state>>) => boolean, what: string) =>
   waitFor(() => state(page), cond, what)
 
+const storeState = (page: Page) =>
+  page.evaluate(() =>
+    (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.state(),
+  )
+/** A tab of the store-tabs page (the real browser store synced by the client). */
+async function openStoreTab(context: BrowserContext, storeId: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(
+    `${origin}/store.html?store=${encodeURIComponent(storeId)}&ws=${encodeURIComponent(sync.wsUrl)}`,
+  )
+  await page.waitForFunction(() => 'strataStoreTabs' in globalThis)
+  return page
+}
+
 describe('one syncing tab per store (headless Chromium)', () => {
   it('elects one leader, mirrors its status in the follower, and fails over when it closes', async () => {
     const context = await browser.newContext()
@@ -116,18 +130,7 @@ describe('one syncing tab per store (headless Chromium)', () => {
     const context = await browser.newContext()
     const storeId = 'team:tabs-store'
     const device = await openDevice(sync.wsUrl, { storeId })
-    const storeState = (page: Page) =>
-      page.evaluate(() =>
-        (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.state(),
-      )
-    const open = async () => {
-      const page = await context.newPage()
-      await page.goto(
-        `${origin}/store.html?store=${encodeURIComponent(storeId)}&ws=${encodeURIComponent(sync.wsUrl)}`,
-      )
-      await page.waitForFunction(() => 'strataStoreTabs' in globalThis)
-      return page
-    }
+    const open = () => openStoreTab(context, storeId)
     try {
       const leader = await open()
       await waitFor(
@@ -182,6 +185,67 @@ describe('one syncing tab per store (headless Chromium)', () => {
         "the other client to receive the new leader tab's commit",
       )
       await until(() => sync.connections() === 2, 'one socket per store after the hand-over')
+    } finally {
+      device.close()
+      await context.close()
+    }
+  })
+
+  it('a tab that crashes right after a commit pushed nothing undurable: its reload’s next commit is not lost', async () => {
+    // Store decision 0036: the reloaded tab allocates the lost commit's seq again; had the
+    // dead tab pushed that commit, the server would take the new one for a duplicate.
+    const context = await browser.newContext()
+    const storeId = 'team:tabs-crash'
+    const device = await openDevice(sync.wsUrl, { storeId })
+    const commitIn = (page: Page, id: string, title: string) =>
+      page.evaluate(
+        ([i, t]) =>
+          (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.commit(i!, t!),
+        [id, title],
+      )
+    const open = async () => {
+      const page = await openStoreTab(context, storeId)
+      await waitFor(
+        () => storeState(page),
+        (s) => s.online,
+        'the tab online',
+      )
+      return page
+    }
+    try {
+      const tab = await open()
+      await commitIn(tab, 'kept', 'durable')
+      await waitFor(
+        () => storeState(tab),
+        (s) => s.pendingCount === 0,
+        'the first commit synced',
+      )
+      await tab.evaluate(() =>
+        (globalThis as unknown as { strataStoreTabs: StoreTabsTestApi }).strataStoreTabs.stallWrites(),
+      )
+      await commitIn(tab, 'lost', 'died with the tab')
+      expect(await storeState(tab)).toMatchObject({ pendingCount: 1, pending: 0, lastSeq: 2 })
+      await new Promise((r) => setTimeout(r, 300)) // every chance to push it
+      const crashed = tab.waitForEvent('crash')
+      // The CDP call itself is never answered (its target dies): wait for the crash.
+      void (await context.newCDPSession(tab)).send('Page.crash').catch(() => {})
+      await crashed
+
+      const reloaded = await open()
+      expect((await storeState(reloaded)).titles).toEqual(['durable'])
+      await commitIn(reloaded, 'new', 'after reload')
+      expect((await storeState(reloaded)).lastSeq).toBe(2) // the dead tab's seq, again
+      await waitFor(
+        () => storeState(reloaded),
+        (s) => s.pendingCount === 0,
+        'the reloaded tab to sync',
+      )
+      await until(() => device.store.query(todos).length === 2, 'the other client to get two todos')
+      expect(device.store.query(todos.orderBy('id', 'asc')).map((t) => t.title)).toEqual([
+        'durable',
+        'after reload',
+      ])
+      expect((await storeState(reloaded)).titles).toEqual(['durable', 'after reload'])
     } finally {
       device.close()
       await context.close()

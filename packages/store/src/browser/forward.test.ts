@@ -33,7 +33,9 @@ describe('a follower tab commits through the leader tab', () => {
     expect(titles(b)).toEqual(['from b'])
     expect(titles(a)).toEqual(['from b'])
     expect(seen).toEqual([0, 1])
-    expect(pushes).toBe(1) // the leader's sync client is told there is something to push
+    // The leader's sync client is told twice: at the commit (its count) and once the
+    // journal write landed (only then may it push; decision 0036).
+    expect(pushes).toBe(2)
     expect(a.store.sync.pending().map((e) => [e.name, e.seq])).toEqual([['v1.TodoCreated', 1]])
     expect(b.store.sync.pending()).toHaveLength(1)
 

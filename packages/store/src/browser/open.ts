@@ -70,6 +70,12 @@ export interface JournaledStoreDriver extends SqliteDriver {
    */
   flush(): Promise<void>
   /**
+   * The store's seam: resolve when every record this tab committed so far is durable (its
+   * journal write landed); rejects while writes fail. The store pushes only durable
+   * events (decision 0036). Unlike `flush`, ignores forwarded commits.
+   */
+  whenDurable(): Promise<void>
+  /**
    * The store's seam: in a follower, send validated events to the leader tab and return
    * true (the caller must not write); in the leader, return false.
    */
@@ -320,6 +326,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
       await forwarder.settled()
       await persister.flush()
     },
+    whenDurable: () => persister.flush(),
     forwardCommit: (events) => forwarder.forward(events),
     forwardedWrites: forwarder.writes,
     serveForwardedCommits: (apply) => forwarder.serve(apply),

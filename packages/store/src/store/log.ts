@@ -138,6 +138,15 @@ export class EventLog {
       .all([this.#pendingFloor()]) as unknown as LogRow[]
   }
 
+  /** Number of pending synced events (the same range scan as `pendingRows`, counted). */
+  pendingCount(): number {
+    return Number(
+      this.#stmts
+        .get(`SELECT count(*) AS c FROM ${this.#t} WHERE id >= ? AND gseq IS NULL AND synced = 1`)
+        .get([this.#pendingFloor()])?.c ?? 0,
+    )
+  }
+
   #pendingFloor(): number {
     return Number(this.meta('pendingFloor') ?? 0)
   }

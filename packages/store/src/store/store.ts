@@ -22,6 +22,7 @@ import type { Query } from '../query/query.js'
 import type { StoreSchema } from '../schema/make-schema.js'
 import type { SnapshotInfo } from '../snapshot/snapshot.js'
 import { compactLog, takeSnapshot } from '../snapshot/snapshot.js'
+import { DurableGate } from '../sync/durable-gate.js'
 import type { RebaseFailure } from '../sync/rebase.js'
 import { applyUpstreamInTx, replayPending, rollbackPending } from '../sync/rebase.js'
 import type { BootReport } from './boot.js'
@@ -50,8 +51,17 @@ export type CommitEvent<S extends StoreSchema> =
 export interface SyncState {
   /** Persisted id of this client (generated once per store file). */
   readonly clientId: string
-  /** Local synced events not yet confirmed, in seq order (persisted). */
+  /**
+   * Local synced events not yet confirmed, in seq order: those durable locally, so the
+   * only ones that may be pushed (a driver persisting in the background, like the
+   * browser's, holds the newest back until its write landed; decision 0036).
+   */
   pending(): EventRecord[]
+  /**
+   * Every pending event, durable or not (for progress counts). Present only on stores
+   * whose driver persists in the background (otherwise it equals `pending().length`).
+   */
+  pendingCount?(): number
   /** Highest gseq applied from upstream (0 initially; persisted). */
   confirmedHead(): number
   /** Highest seq this client has committed. */
@@ -64,7 +74,10 @@ export interface SyncState {
   applyUpstream(events: readonly EventRecord[]): void
   /** The server refused pending event `seq`: remove it, rebase the rest, notify `onRejection`. */
   reject(seq: number, reason: string): void
-  /** Called after a local commit adds pending events. @returns unsubscribe */
+  /**
+   * Called after a local commit adds pending events and, with a driver persisting in the
+   * background, again once they are durable (then `pending()` shows them). @returns unsubscribe
+   */
   onPending(fn: () => void): () => void
   /** Called after pending events failed to re-apply during a rebase (kept pending). */
   onRebaseFailure(fn: (failures: readonly RebaseFailure[]) => void): () => void
@@ -121,7 +134,10 @@ export class Store<S extends StoreSchema = StoreSchema> {
   #events = 0
   #group = 0
   #groupTimer: ReturnType<typeof setTimeout> | undefined
-  #pendingAfterFlush = false
+  /** First seq of the open group (`durability: 'batched'`) with synced events; 0 = none. */
+  #groupFirstSeq = 0
+  /** Drivers persisting in the background: holds back events until durable (0036). */
+  readonly #gate: DurableGate | undefined
   readonly #stopExternal: (() => void) | undefined
   /** Browser follower tabs: sends a validated commit to the leader tab (decision 0058). */
   readonly #forward: ((events: readonly EventInput[]) => boolean) | undefined
@@ -155,6 +171,14 @@ export class Store<S extends StoreSchema = StoreSchema> {
       commitListeners: this.#commitListeners,
       counters: () => ({ commits: this.#commits, events: this.#events }),
     })
+    const persisting = init.engine.driver as { whenDurable?: () => Promise<void> }
+    this.#gate =
+      typeof persisting.whenDurable === 'function'
+        ? new DurableGate(
+            () => persisting.whenDurable!(),
+            () => this.#notifyPending(),
+          )
+        : undefined
     this.sync = this.#syncState()
     // Drivers shared between tabs (the browser driver) apply other tabs' commits under
     // the store; listen so the cached log position and live queries follow them.
@@ -250,7 +274,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
     w.touched = new Map()
     const ts = Date.now()
     const startId = engine.maxId
-    let seq = this.#nextSeq
+    const firstSeq = this.#nextSeq
+    let seq = firstSeq
     let anySynced = false
     const records: EventRecord[] | undefined = this.#commitListeners.size > 0 ? [] : undefined
     this.#beginCommit()
@@ -292,8 +317,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
     if (anySynced) {
       // With group commit, tell the sync client only once the events are durable: a
       // pushed event that a crash then lost locally would reuse its seq.
-      if (this.#engine.depth > 0) this.#pendingAfterFlush = true
-      else for (const fn of this.#pendingListeners) fn()
+      if (this.#engine.depth > 0) this.#groupFirstSeq ||= firstSeq
+      else this.#committedSeqs(firstSeq)
     }
     if (records) this.#emitCommit(records, w.touched, t0)
     return values
@@ -328,10 +353,26 @@ export class Store<S extends StoreSchema = StoreSchema> {
     clearTimeout(this.#groupTimer)
     this.#groupTimer = undefined
     this.#engine.commit()
-    if (this.#pendingAfterFlush) {
-      this.#pendingAfterFlush = false
-      for (const fn of this.#pendingListeners) fn()
+    if (this.#groupFirstSeq > 0) {
+      const first = this.#groupFirstSeq
+      this.#groupFirstSeq = 0
+      this.#committedSeqs(first)
     }
+  }
+
+  /**
+   * Synced events `first..` were committed (transaction closed). Their count changes now;
+   * with a driver persisting in the background they become pushable later (the gate calls
+   * back), otherwise they are durable already.
+   */
+  #committedSeqs(first: number): void {
+    this.#gate?.committed(first, this.#nextSeq - 1)
+    this.#notifyPending()
+  }
+
+  #notifyPending(): void {
+    if (this.#closed) return
+    for (const fn of this.#pendingListeners) fn()
   }
 
   #afterWrite(touched: Touched): void {
@@ -496,8 +537,18 @@ export class Store<S extends StoreSchema = StoreSchema> {
         this.#assertOpen()
         // Only durable events may be pushed.
         this.flush()
-        return engine.log.pendingRows().map(toRecord)
+        const rows = engine.log.pendingRows()
+        return (this.#gate === undefined ? rows : this.#gate.visible(rows)).map(toRecord)
       },
+      ...(this.#gate === undefined
+        ? {}
+        : {
+            pendingCount: () => {
+              this.#assertOpen()
+              this.flush()
+              return engine.log.pendingCount()
+            },
+          }),
       confirmedHead: () => this.#confirmedHead,
       lastSeq: () => this.#nextSeq - 1,
       applyUpstream(events) {

@@ -1,0 +1,90 @@
+/**
+ * The durability gate of the sync seam, for drivers that persist after a commit returns
+ * (the browser / journaled driver writes its journal to OPFS or IndexedDB in the
+ * background). Events committed here become pushable only once the driver says they are
+ * durable: a pushed event that a crash then lost locally would have its seq reused for a
+ * different event, which the server would answer as a duplicate of the first one — the
+ * new event silently lost (decision 0036).
+ *
+ * Seqs of this client are allocated in commit order and the journal is written in commit
+ * order, so what is not yet durable is always a suffix of seqs: the gate keeps its first
+ * seq. Events it did not see committed (loaded from storage, or committed by another tab
+ * before this one took the database over, which then made them durable) are not held.
+ */
+
+/**
+ * What the gate needs from the driver: a promise that every record committed before the
+ * call is durable (it rejects while writes fail).
+ * @example
+ * const durable: WhenDurable = () => driver.whenDurable()
+ */
+export type WhenDurable = () => Promise<void>
+
+/**
+ * Holds back this client's committed-but-not-yet-durable events from the sync seam.
+ * @example
+ * const gate = new DurableGate(() => driver.whenDurable(), () => notifyPending())
+ * gate.committed(3, 4) // seqs 3..4 were just committed: hidden until durable
+ * gate.visible(rows)   // rows with seq < 3 only, until the journal write landed
+ */
+export class DurableGate {
+  readonly #durable: WhenDurable
+  readonly #onDurable: () => void
+  /** First seq committed here that is not known durable (`Infinity`: none). */
+  #from = Number.POSITIVE_INFINITY
+  /** Highest seq committed here. */
+  #last = 0
+  #waiting = false
+
+  /**
+   * @param durable resolves when everything committed so far is durable
+   * @param onDurable called when held events became durable (pushable)
+   */
+  constructor(durable: WhenDurable, onDurable: () => void) {
+    this.#durable = durable
+    this.#onDurable = onDurable
+  }
+
+  /**
+   * Seqs `first..last` were just committed (the transaction is closed, so the driver has
+   * queued them for writing): hold them until they are durable.
+   * @param first first seq of the commit
+   * @param last last seq of the commit
+   */
+  committed(first: number, last: number): void {
+    if (last < first) return
+    if (this.#from === Number.POSITIVE_INFINITY) this.#from = first
+    this.#last = Math.max(this.#last, last)
+    if (!this.#waiting) void this.#wait()
+  }
+
+  /**
+   * The durable prefix of pending events.
+   * @param rows pending events
+   * @returns those that may be pushed
+   */
+  visible<R extends { readonly seq: number | null }>(rows: R[]): R[] {
+    const from = this.#from
+    return from === Number.POSITIVE_INFINITY ? rows : rows.filter((r) => (r.seq ?? 0) < from)
+  }
+
+  async #wait(): Promise<void> {
+    this.#waiting = true
+    try {
+      while (this.#from !== Number.POSITIVE_INFINITY) {
+        const upTo = this.#last
+        try {
+          await this.#durable()
+        } catch {
+          // The write failed (reported by the driver's own error callback); the records
+          // stay queued there and the next commit retries — until then they stay held.
+          return
+        }
+        this.#from = this.#last > upTo ? upTo + 1 : Number.POSITIVE_INFINITY
+        this.#onDurable()
+      }
+    } finally {
+      this.#waiting = false
+    }
+  }
+}

@@ -518,6 +518,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
     if (this.#closed) return
     this.flush()
     this.#closed = true
+    this.#gate?.close()
     this.#stopExternal?.()
     this.#engine.driver.close()
   }

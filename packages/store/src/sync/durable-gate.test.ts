@@ -88,6 +88,7 @@ describe('DurableGate', () => {
     const gate = new DurableGate(
       () => (fail ? Promise.reject(new Error('quota')) : Promise.resolve()),
       () => durable++,
+      60_000,
     )
     gate.committed(1, 1)
     await new Promise((r) => setTimeout(r, 0))
@@ -97,6 +98,41 @@ describe('DurableGate', () => {
     await new Promise((r) => setTimeout(r, 0))
     expect(durable).toBe(1)
     expect(seqs(gate.visible([{ seq: 1 }, { seq: 2 }]))).toEqual([1, 2])
+    gate.close()
+  })
+
+  it('asks again after a pause when no commit follows the failed write', async () => {
+    let calls = 0
+    let durable = 0
+    const gate = new DurableGate(
+      () => (++calls < 3 ? Promise.reject(new Error('quota')) : Promise.resolve()),
+      () => durable++,
+      5,
+    )
+    gate.committed(1, 1)
+    // fails, 5 ms, fails, 10 ms, lands
+    for (const start = Date.now(); durable === 0 && Date.now() - start < 5000; )
+      await new Promise((r) => setTimeout(r, 2))
+    expect(calls).toBe(3)
+    expect(durable).toBe(1)
+    expect(seqs(gate.visible([{ seq: 1 }]))).toEqual([1])
+  })
+
+  it('stops asking once closed', async () => {
+    let calls = 0
+    const gate = new DurableGate(
+      () => {
+        calls++
+        return Promise.reject(new Error('quota'))
+      },
+      () => {},
+      5,
+    )
+    gate.committed(1, 1)
+    await new Promise((r) => setTimeout(r, 0))
+    gate.close()
+    await new Promise((r) => setTimeout(r, 30))
+    expect(calls).toBe(1)
   })
 })
 

@@ -27,6 +27,8 @@ export type WhenDurable = () => Promise<void>
  * gate.committed(3, 4) // seqs 3..4 were just committed: hidden until durable
  * gate.visible(rows)   // rows with seq < 3 only, until the journal write landed
  */
+const MAX_RETRY_MS = 30_000
+
 export class DurableGate {
   readonly #durable: WhenDurable
   readonly #onDurable: () => void
@@ -35,14 +37,20 @@ export class DurableGate {
   /** Highest seq committed here. */
   #last = 0
   #waiting = false
+  #closed = false
+  readonly #firstRetryMs: number
+  #retryMs = 0
+  #retry: ReturnType<typeof setTimeout> | undefined
 
   /**
    * @param durable resolves when everything committed so far is durable
    * @param onDurable called when held events became durable (pushable)
+   * @param firstRetryMs pause before asking again after a failed write (doubles up to 30 s)
    */
-  constructor(durable: WhenDurable, onDurable: () => void) {
+  constructor(durable: WhenDurable, onDurable: () => void, firstRetryMs = 1000) {
     this.#durable = durable
     this.#onDurable = onDurable
+    this.#firstRetryMs = firstRetryMs
   }
 
   /**
@@ -55,7 +63,13 @@ export class DurableGate {
     if (last < first) return
     if (this.#from === Number.POSITIVE_INFINITY) this.#from = first
     this.#last = Math.max(this.#last, last)
-    if (!this.#waiting) void this.#wait()
+    if (!this.#waiting && !this.#closed) void this.#wait()
+  }
+
+  /** Stop waiting (the store closed). */
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#retry)
   }
 
   /**
@@ -71,17 +85,32 @@ export class DurableGate {
   async #wait(): Promise<void> {
     this.#waiting = true
     try {
-      while (this.#from !== Number.POSITIVE_INFINITY) {
+      while (this.#from !== Number.POSITIVE_INFINITY && !this.#closed) {
         const upTo = this.#last
         try {
           await this.#durable()
         } catch {
-          // The write failed (reported by the driver's own error callback); the records
-          // stay queued there and the next commit retries — until then they stay held.
+          // The write failed (the driver reports it to the app); its records stay queued
+          // there and each wait retries them: ask again after a pause (or at the next
+          // commit). Until then the events stay held.
+          this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs === 0 ? this.#firstRetryMs : this.#retryMs * 2)
+          clearTimeout(this.#retry)
+          this.#retry = setTimeout(() => {
+            if (!this.#waiting && !this.#closed) void this.#wait()
+          }, this.#retryMs)
           return
         }
+        this.#retryMs = 0
+        if (this.#closed) return
         this.#from = this.#last > upTo ? upTo + 1 : Number.POSITIVE_INFINITY
-        this.#onDurable()
+        try {
+          this.#onDurable()
+        } catch (e) {
+          // A listener's error surfaces as an uncaught error, not as a stalled gate.
+          queueMicrotask(() => {
+            throw e
+          })
+        }
       }
     } finally {
       this.#waiting = false

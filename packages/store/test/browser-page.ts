@@ -52,6 +52,10 @@ const api = {
   role(storeId: string) {
     return adapter!.drivers.get(storeId)!.role
   },
+  /** Resolves once this tab owns the database (promoted tabs: after catching up). */
+  async owner(storeId: string) {
+    await adapter!.drivers.get(storeId)!.whenOwner()
+  },
   async reopen(storeId: string) {
     store!.close()
     await adapter!.drivers.get(storeId)!.closeAsync()

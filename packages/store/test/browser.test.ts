@@ -130,6 +130,9 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
 
       await a.close()
       await expect.poll(() => call(b, 'role', 'tabs-e2e'), { timeout: 20_000 }).toBe('leader')
+      // It holds the lock; its commits apply here once it has caught up from storage and
+      // snapshotted (until then they queue, like a follower's): wait for that.
+      await call(b, 'owner', 'tabs-e2e')
       // The promoted tab writes with the same store: it re-read its log position.
       expect(await call(b, 'tryCommit', 'from-b2')).toBe('ok')
       expect((await call(b, 'read')).count).toBe(7)

@@ -17,6 +17,8 @@ export const LATENCY_SAMPLES = size(100, 10)
 export const BOOT_EVENTS = size(100_000, 2_000)
 /** Boot runs per system (fresh process each); the median is reported. */
 export const BOOT_RUNS = size(3, 1)
+/** Single-commit runs per system (fresh process each, systems alternating); the median is reported. */
+export const SINGLE_RUNS = size(3, 1)
 
 /** The payload of the n-th created item: a 4-column row with a text primary key. */
 export const itemArgs = (n) => ({ id: `item-${n}`, title: `Item number ${n}`, n })

@@ -120,6 +120,60 @@ describe('durability and boot', () => {
     b.close()
   })
 
+  it('reopens without a rebuild after each way of applying upstream events', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    a.commit(events.todoRenamed({ id: 'a', title: 'A2' }))
+    const [p1, p2] = a.sync.pending() as EventRecord[]
+    const foreign = (seq: number, gseq: number, id: string): EventRecord => ({
+      name: 'v1.TodoCreated',
+      args: { id, title: id },
+      clientId: 'B',
+      seq,
+      gseq,
+    })
+    // 1. own event confirmed in place (no state write)
+    a.sync.applyUpstream([{ ...(p1 as EventRecord), gseq: 1 }])
+    // 2. a foreign event while one is pending (rollback, apply, replay: epoch bumped)
+    a.sync.applyUpstream([foreign(1, 2, 'b')])
+    // 3. the rest confirmed, then foreign events appended with nothing pending
+    a.sync.applyUpstream([{ ...(p2 as EventRecord), gseq: 3 }, foreign(2, 4, 'c')])
+    a.sync.applyUpstream([foreign(3, 5, 'd')])
+    const state = a.query(todos.orderBy('id'))
+    a.close()
+    const b = await open()
+    expect(b.boot.mode).toBe('opened')
+    expect(b.query(todos.orderBy('id'))).toEqual(state)
+    expect(b.sync.confirmedHead()).toBe(5)
+    expect(b.sync.pending()).toEqual([])
+    b.close()
+  })
+
+  it('a crash between the two files after appending upstream events replays the tail in order', async () => {
+    const a = await open()
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'x', title: 'X' }, clientId: 'B', seq: 1, gseq: 1 },
+    ])
+    a.sync.applyUpstream([
+      { name: 'v1.TodoRenamed', args: { id: 'x', title: 'X2' }, clientId: 'B', seq: 2, gseq: 2 },
+      { name: 'v1.TodoCreated', args: { id: 'y', title: 'Y' }, clientId: 'B', seq: 3, gseq: 3 },
+    ])
+    a.close()
+    // The log committed the second application, the state did not.
+    const db = new Database(join(dir, 'app.db'))
+    db.exec(
+      `UPDATE __strata_state SET value = 1 WHERE key = 'applied'; UPDATE todos SET title = 'X' WHERE id = 'x'; DELETE FROM todos WHERE id = 'y'`,
+    )
+    db.close()
+    const b = await open()
+    expect(b.boot.mode).toBe('replayed-tail')
+    expect(b.query(todos.orderBy('id')).map((r) => [r.id, r.title])).toEqual([
+      ['x', 'X2'],
+      ['y', 'Y'],
+    ])
+    b.close()
+  })
+
   it('detects a corrupt state file, keeps it aside and rebuilds from the log', async () => {
     const a = await open()
     a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCompleted({ id: 'a' }))

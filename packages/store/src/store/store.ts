@@ -24,7 +24,7 @@ import type { SnapshotInfo } from '../snapshot/snapshot.js'
 import { compactLog, takeSnapshot } from '../snapshot/snapshot.js'
 import { DurableGate } from '../sync/durable-gate.js'
 import type { RebaseFailure } from '../sync/rebase.js'
-import { applyUpstreamInTx, replayPending, rollbackPending } from '../sync/rebase.js'
+import { applyUpstreamInTx, replayPending, rollbackPending, type UpstreamResult } from '../sync/rebase.js'
 import type { BootReport } from './boot.js'
 import type { Engine } from './engine.js'
 import { toRecord } from './log.js'
@@ -565,11 +565,15 @@ export class Store<S extends StoreSchema = StoreSchema> {
         store.flush()
         const w = engine.writer
         w.touched = new Map()
-        let result: { head: number; failures: RebaseFailure[] } | undefined
+        let result: UpstreamResult | undefined
         engine.tx(() => {
-          result = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events)
-          engine.log.setMeta('confirmedHead', result.head)
-          store.#bumpEpoch()
+          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events)
+          result = r
+          if (r.head !== store.#confirmedHead) engine.log.setMeta('confirmedHead', r.head)
+          // Boot replays a crash-lost state tail in log id order; that is only right while
+          // nothing was rebased (a rebase bumps the epoch, and boot then rebuilds).
+          if (r.reordered) store.#bumpEpoch()
+          else if (r.appended) engine.setApplied(engine.maxId)
         })
         if (!result) return
         store.#confirmedHead = result.head

@@ -1,10 +1,12 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { events, schema, todos } from '../../test/fixtures.js'
+import { events, schema, todos, uiFilter } from '../../test/fixtures.js'
 import { memoryAdapter } from '../adapters/node.js'
 import { EventRejectedError } from '../errors.js'
 import type { EventInput } from '../events/define.js'
 import type { EventRecord } from '../events/record.js'
+import type { AnyMaterializer } from '../materializers/define.js'
+import { makeSchema } from '../schema/make-schema.js'
 import { createStore } from '../store/create-store.js'
 import type { Store } from '../store/store.js'
 
@@ -78,6 +80,79 @@ describe('sync seam', () => {
       { name: 'v1.TodoCreated', args: { id: 'shared', title: 'from B' }, clientId: 'B', seq: 1, gseq: 1 },
     ])
     expect(rows(a)).toHaveLength(2)
+  })
+
+  it('confirming own events in the order they were committed runs no materializer and re-runs no query', async () => {
+    let runs = 0
+    const base = Object.fromEntries(schema.materializers)
+    const counting =
+      (name: string): AnyMaterializer =>
+      (args, db) => {
+        runs++
+        base[name]?.(args, db)
+      }
+    const counted = makeSchema({
+      events,
+      tables: { todos, uiFilter },
+      materializers: {
+        ...base,
+        'v1.TodoCreated': counting('v1.TodoCreated'),
+        'v1.TodoRenamed': counting('v1.TodoRenamed'),
+      } as never,
+    })
+    const a = await createStore({ schema: counted, adapter: memoryAdapter(), storeId: 'shared', clientId: 'A' })
+    open.push(a as unknown as Store<typeof schema>)
+    a.commit(events.todoCreated({ id: 'a1', title: 'one' }))
+    a.commit(events.todoRenamed({ id: 'a1', title: 'two' }), events.todoCreated({ id: 'a2', title: 'x' }))
+    expect(runs).toBe(3)
+    const all = a.queryDb(todos.orderBy('id'), { label: 'all' })
+    const seen: unknown[] = []
+    const off = all.subscribe((v) => seen.push(v))
+    const queryRuns = () => a.devtools.liveQueries().find((q) => q.label === 'all')?.runs
+    const before = queryRuns()
+    const [p1, p2, p3] = a.sync.pending()
+    // The server confirms the first two, then (another push) the third.
+    a.sync.applyUpstream([
+      { ...(p1 as EventRecord), gseq: 1 },
+      { ...(p2 as EventRecord), gseq: 2 },
+    ])
+    expect(a.sync.confirmedHead()).toBe(2)
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([3])
+    a.sync.applyUpstream([{ ...(p3 as EventRecord), gseq: 3 }])
+    expect(a.sync.pending()).toEqual([])
+    expect(runs).toBe(3)
+    expect(queryRuns()).toBe(before)
+    expect(seen).toHaveLength(1)
+    off()
+    // The confirmed events roll back no more: a later foreign event lands on top of them.
+    a.commit(events.todoRenamed({ id: 'a2', title: 'mine' }))
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'b1', title: 'B' }, clientId: 'B', seq: 1, gseq: 4 },
+    ])
+    expect(rows(a).map((r) => [r.id, r.title])).toEqual([
+      ['a1', 'two'],
+      ['a2', 'mine'],
+      ['b1', 'B'],
+    ])
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([4])
+  })
+
+  it('own events confirmed in order, then a foreign one: pending after them is rebased on top', async () => {
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'k', title: 'A1' }))
+    a.commit(events.todoRenamed({ id: 'k', title: 'A2' }))
+    const [p1] = a.sync.pending()
+    // Server order: A's first event, then B's rename, and A's rename is still in flight.
+    a.sync.applyUpstream([
+      { ...(p1 as EventRecord), gseq: 1 },
+      { name: 'v1.TodoRenamed', args: { id: 'k', title: 'B' }, clientId: 'B', seq: 1, gseq: 2 },
+    ])
+    expect(a.sync.confirmedHead()).toBe(2)
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([2])
+    // A's pending rename replays after B's: it wins locally until the server orders it.
+    expect(rows(a).map((r) => r.title)).toEqual(['A2'])
+    a.sync.reject(2, 'no')
+    expect(rows(a).map((r) => r.title)).toEqual(['B'])
   })
 
   it('notifies live queries once per applyUpstream', async () => {

@@ -59,24 +59,64 @@ export function replayPending(engine: Engine, pending: readonly LogRow[]): Rebas
   return failures
 }
 
+/** What {@link applyUpstreamInTx} did. */
+export interface UpstreamResult {
+  /** The new confirmed head (gseq). */
+  readonly head: number
+  /** Pending events that failed to re-apply (kept pending, no local effect). */
+  readonly failures: RebaseFailure[]
+  /**
+   * Pending events were rolled back and replayed after upstream ones, so the state no
+   * longer follows log id order: the caller bumps the log epoch (boot's drift check).
+   */
+  readonly reordered: boolean
+  /** Upstream events were appended to the log (the state now reflects a higher id). */
+  readonly appended: boolean
+}
+
 /**
- * Apply server-ordered events: roll back pending, apply upstream, confirm our own,
- * rebase the rest. Returns the new confirmed head and rebase failures.
+ * Apply server-ordered events: confirm our own pending events in place while they
+ * arrive in the order we committed them (the common case — no state change at all);
+ * at the first event that is not the next pending one, roll back the pending events
+ * left, apply the rest of upstream, and rebase those pending events on top.
+ *
+ * Confirming a prefix in place is exact: the state already is confirmed + that prefix,
+ * applied in that order by the same deterministic materializers.
  */
 export function applyUpstreamInTx(
   engine: Engine,
   clientId: string,
   confirmedHead: number,
   events: readonly EventRecord[],
-): { head: number; failures: RebaseFailure[] } {
+): UpstreamResult {
   const pending = engine.log.pendingRows()
-  rollbackPending(engine, pending)
-  const ownPending = new Map<number | null, number>()
-  for (const row of pending) if (row.client_id === clientId) ownPending.set(row.seq, row.id)
   let head = confirmedHead
+  let next = 0 // pending[next] is the oldest pending event not confirmed yet
+  let i = 0
+  for (; i < events.length; i++) {
+    const ev = events[i] as EventRecord
+    const gseq = ev.gseq as number
+    if (gseq <= head || engine.log.hasGseq(gseq)) continue
+    const row = pending[next]
+    if (!row || ev.clientId !== clientId || row.client_id !== clientId || row.seq !== ev.seq) break
+    engine.log.confirm(row.id, gseq)
+    next++
+    head = gseq
+  }
+  const rest = pending.slice(next)
+  if (i === events.length) {
+    if (next > 0) engine.log.setPendingFloor(rest[0]?.id ?? engine.maxId + 1)
+    return { head, failures: [], reordered: false, appended: false }
+  }
+  // Upstream diverges from our pending order: undo what is still pending (newest first).
+  rollbackPending(engine, rest)
+  const ownPending = new Map<number | null, number>()
+  for (const row of rest) if (row.client_id === clientId) ownPending.set(row.seq, row.id)
   const w = engine.writer
   w.undo = null
-  for (const ev of events) {
+  let appended = false
+  for (; i < events.length; i++) {
+    const ev = events[i] as EventRecord
     const gseq = ev.gseq as number
     if (gseq <= head || engine.log.hasGseq(gseq)) continue
     const ownId = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
@@ -96,10 +136,12 @@ export function applyUpstreamInTx(
         true,
         null,
       )
+      appended = true
     }
     engine.materialize(ev.name, ev.args)
     head = gseq
   }
-  const failures = replayPending(engine, engine.log.pendingRows())
-  return { head, failures }
+  const left = rest.length === 0 ? rest : engine.log.pendingRows()
+  const failures = replayPending(engine, left)
+  return { head, failures, reordered: rest.length > 0, appended }
 }

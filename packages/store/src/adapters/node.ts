@@ -86,7 +86,21 @@ const isCorruption = (e: unknown): boolean => {
  */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000
 
-function tune(db: DB, schema: string): void {
+/**
+ * Page size of new store files (SQLite's default is 4,096 bytes). Every commit writes
+ * each page it dirties to the WAL as a whole frame, and a single event dirties about
+ * four (its row, its key's index entry, the `applied` marker, the log row); the WAL is
+ * fsynced at every checkpoint, so those bytes are the disk's share of a commit. At 1 KiB
+ * a small-row commit writes a quarter of the bytes: 1.6–1.9× single-commit throughput
+ * here, with queries, batches and boot unchanged or within noise; rows over ~1 KB spill
+ * into overflow pages (same bytes, more frames). Existing files keep their page size
+ * (decision 0060).
+ */
+const DEFAULT_PAGE_SIZE = 1024
+
+function tune(db: DB, schema: string, pageSize = DEFAULT_PAGE_SIZE): void {
+  // Only takes effect while the file is still empty (before WAL mode writes its header).
+  db.pragma(`${schema}.page_size = ${pageSize}`)
   db.pragma(`${schema}.journal_mode = WAL`)
   db.pragma(`${schema}.synchronous = NORMAL`)
   db.pragma(`${schema}.wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
@@ -149,6 +163,23 @@ export interface NodeAdapterOptions {
    * and is reported as StoreCorruptError. Default false (decision 0032).
    */
   readonly singleFile?: boolean
+  /**
+   * Page size in bytes of store files created by this adapter: a power of two from 512
+   * to 65,536. Default 1,024 (fast small-event commits, decision 0060); apps whose rows
+   * are mostly several KB may prefer 4,096. Existing files keep the size they were
+   * created with.
+   */
+  readonly pageSize?: number
+}
+
+function checkPageSize(pageSize: number | undefined): number {
+  if (pageSize === undefined) return DEFAULT_PAGE_SIZE
+  if (!Number.isInteger(pageSize) || pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0)
+    throw new StoreError(
+      'option_invalid',
+      `nodeAdapter({ pageSize: ${String(pageSize)} }): must be a power of two from 512 to 65536`,
+    )
+  return pageSize
 }
 
 /**
@@ -160,6 +191,7 @@ export interface NodeAdapterOptions {
  * const store = await createStore({ schema, adapter: nodeAdapter({ directory: './data' }), storeId: 'app' })
  */
 export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
+  const pageSize = checkPageSize(options.pageSize)
   return {
     open({ storeId }) {
       const stateFile = options.filename ?? join(options.directory ?? '.', `${storeId}.db`)
@@ -173,7 +205,7 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
         try {
           db = new Database(file)
           probe(db, 'main', options.integrityCheck === true)
-          tune(db, 'main')
+          tune(db, 'main', pageSize)
           return undefined
         } catch (e) {
           if (isCorruption(e)) return e
@@ -188,7 +220,7 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
         if (error !== undefined) throw new StoreCorruptError(stateFile, undefined, error)
         const db = new Database(stateFile)
         exclusive(db)
-        tune(db, 'main')
+        tune(db, 'main', pageSize)
         return new BetterSqliteDriver(db, 'better-sqlite3', 'main', stateFile, undefined)
       }
       const logError = check(logFile)
@@ -207,8 +239,8 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
         const db = new Database(stateFile)
         exclusive(db)
         db.prepare('ATTACH DATABASE ? AS log').run(logFile)
-        tune(db, 'main')
-        tune(db, 'log')
+        tune(db, 'main', pageSize)
+        tune(db, 'log', pageSize)
         return db
       }
       const db = open()

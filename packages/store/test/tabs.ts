@@ -4,7 +4,11 @@
 // (src/browser/forward*.test.ts); the same flows run in headless Chromium elsewhere.
 import { setUnmountDelay } from '@strata/core'
 import { afterAll, beforeAll } from 'vitest'
-import { type BrowserStoreAdapter, browserAdapter } from '../src/adapters/browser.js'
+import {
+  type BrowserAdapterOptions,
+  type BrowserStoreAdapter,
+  browserAdapter,
+} from '../src/adapters/browser.js'
 import type { DurableStorage } from '../src/browser/storage/storage.js'
 import { betterSqliteMemoryEngine } from '../src/encryption/better-sqlite3-engine.js'
 import type { StoreSchema } from '../src/schema/make-schema.js'
@@ -24,6 +28,7 @@ export interface Tab<S extends StoreSchema> {
  * @example
  * const { locks, openTab } = tabHarness(schema)
  * const a = await openTab('s1', () => memoryStorage(files))
+ * const b = await openTab('s1', () => memoryStorage(files), { forwardTimeoutMs: 200 })
  */
 export function tabHarness<S extends StoreSchema>(schema: S) {
   const locks = fakeLocks()
@@ -33,12 +38,17 @@ export function tabHarness<S extends StoreSchema>(schema: S) {
     restore = locks.install()
   })
   afterAll(() => restore())
-  const openTab = async (storeId: string, storage: () => DurableStorage): Promise<Tab<S>> => {
+  const openTab = async (
+    storeId: string,
+    storage: () => DurableStorage,
+    options: BrowserAdapterOptions = {},
+  ): Promise<Tab<S>> => {
     const errors: Error[] = []
     const adapter = browserAdapter({
       engine: betterSqliteMemoryEngine,
       storage,
       onForwardError: (e) => errors.push(e),
+      ...options,
     })
     const store = await createStore({ schema, adapter, storeId })
     return { store, adapter, errors }

@@ -7,6 +7,9 @@ browserAdapter({ encryption: { passphrase: 'pw', iterations: 100_000 } })
 browserAdapter({ storage: 'localstorage' })
 // @ts-expect-error snapshotEvery is a count
 browserAdapter({ snapshotEvery: '1000' })
+browserAdapter({ forwardTimeoutMs: 2000 })
+// @ts-expect-error forwardTimeoutMs is milliseconds
+browserAdapter({ forwardTimeoutMs: '2s' })
 
 export async function flushReturnsPromise() {
   const adapter = browserAdapter()

@@ -8,6 +8,7 @@ import { events, schema, todos } from '../../test/fixtures.js'
 import { JournalCorruptError } from '../browser/errors.js'
 import { memoryStorage } from '../browser/storage/memory.js'
 import { WrongKeyError } from '../encryption/errors.js'
+import { StoreError } from '../errors.js'
 import { createStore } from '../store/create-store.js'
 import { browserAdapter } from './browser.js'
 
@@ -123,4 +124,28 @@ describe('browserAdapter (WASM SQLite + journal) with createStore', () => {
     ).rejects.toBeInstanceOf(JournalCorruptError)
     expect(files.get(name)).toEqual(new Uint8Array([1, 2, 3]))
   })
+
+  it.each([0, -5, Number.NaN, 2 ** 31, Number.NEGATIVE_INFINITY, '100' as unknown as number])(
+    'rejects forwardTimeoutMs %s with a typed error',
+    (bad) => {
+      let error: unknown
+      try {
+        browserAdapter({ forwardTimeoutMs: bad })
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(StoreError)
+      expect(error).toMatchObject({ code: 'option_invalid' })
+      expect(String((error as Error).message)).toContain(
+        'must be milliseconds from 1 to 2147483647, or Infinity',
+      )
+    },
+  )
+
+  it.each([1, 10_000, 2 ** 31 - 1, Number.POSITIVE_INFINITY, undefined])(
+    'accepts forwardTimeoutMs %s',
+    (ok) => {
+      expect(() => browserAdapter({ forwardTimeoutMs: ok })).not.toThrow()
+    },
+  )
 })

@@ -16,7 +16,7 @@ import { opfsAvailable, opfsStorage } from '../browser/storage/opfs.js'
 import type { DurableStorage } from '../browser/storage/storage.js'
 import { loadSqliteWasm, openWasmEngine } from '../browser/wasm-engine.js'
 import type { EncryptionOptions } from '../encryption/store-key.js'
-import type { StoreError } from '../errors.js'
+import { StoreError } from '../errors.js'
 import type { StoreAdapter } from './adapter.js'
 
 /**
@@ -54,6 +54,15 @@ export interface BrowserAdapterOptions {
    * there (MaterializerError, PersistenceError…); `flush()` rejects with it too (0058).
    */
   readonly onForwardError?: ((error: StoreError) => void) | undefined
+  /**
+   * In a follower tab: how long `flush()` waits for the leader tab to answer this tab's
+   * forwarded commits before rejecting with a `StoreError` `forward_timeout` (the leader
+   * holds the lock but does not answer: its page hangs or is frozen). The commits stay
+   * sent — not dropped, not sent again — and a later `flush()` reports their outcome.
+   * Milliseconds, from 1 to 2,147,483,647, or `Infinity` to wait as long as the leader
+   * holds the lock. Default 10,000 (decision 0062).
+   */
+  readonly forwardTimeoutMs?: number | undefined
 }
 
 /**
@@ -87,10 +96,23 @@ const openStorage = async (
   return indexedDbStorage(storeId)
 }
 
+/** setTimeout's largest delay: longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647
+
+const checkForwardTimeout = (ms: number | undefined): void => {
+  if (ms === undefined || ms === Number.POSITIVE_INFINITY) return
+  if (typeof ms !== 'number' || !(ms >= 1 && ms <= MAX_TIMER_MS))
+    throw new StoreError(
+      'option_invalid',
+      `browserAdapter({ forwardTimeoutMs: ${String(ms)} }): must be milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`,
+    )
+}
+
 /**
  * The browser adapter for `createStore`.
  * @param options storage, encryption, wasm location, snapshot interval, tabs
  * @returns an adapter; `await adapter.flush()` waits until commits are on disk
+ * @throws StoreError `option_invalid` for a `forwardTimeoutMs` out of range
  * @example
  * import { createStore } from '@strata/store'
  * import { browserAdapter } from '@strata/store/browser'
@@ -100,6 +122,7 @@ const openStorage = async (
  * await adapter.flush() // durable in OPFS
  */
 export function browserAdapter(options: BrowserAdapterOptions = {}): BrowserStoreAdapter {
+  checkForwardTimeout(options.forwardTimeoutMs)
   const drivers = new Map<string, JournaledStoreDriver>()
   return {
     drivers,
@@ -130,6 +153,7 @@ export function browserAdapter(options: BrowserAdapterOptions = {}): BrowserStor
           multiTab: options.multiTab,
           onPersistenceError: options.onPersistenceError,
           onForwardError: options.onForwardError,
+          forwardTimeoutMs: options.forwardTimeoutMs,
         })
         drivers.set(storeId, driver)
         return driver

@@ -2,7 +2,8 @@
 // (better-sqlite3 in memory), all sharing one storage map, with Node's real
 // BroadcastChannel and an in-test FIFO Web Locks manager. The same flows run in headless
 // Chromium with OPFS in test/browser-tabs.test.ts.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { wasmEngine } from '../../test/browser-support.js'
 import { events, schema, todos } from '../../test/fixtures.js'
 import { closeTab as close, role, type Tab as TabOf, tabHarness, until } from '../../test/tabs.js'
 import { EventValidationError, MaterializerError, StoreError } from '../errors.js'
@@ -14,6 +15,67 @@ import type { TabMessage } from './tabs.js'
 const { locks, openTab } = tabHarness(schema)
 type Tab = TabOf<typeof schema>
 const titles = (tab: Tab) => tab.store.query(todos.orderBy('id', 'asc')).map((t) => t.title)
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  )
+const logged = (tab: Tab) => tab.store.sync.pending().map((e) => `${e.name} ${(e.args as { id: string }).id}`)
+
+/**
+ * A leader's storage whose writes, between `hang()` and `wake()`, do not finish: it
+ * applies forwarded commits but cannot answer them (answers wait for durability), like a
+ * tab whose page is frozen while it holds the lock. `'after'`: the bytes land first.
+ */
+const hangingStorage = (files: Map<string, Uint8Array>, land: 'before' | 'after' = 'before') => {
+  let hung: Promise<void> | undefined
+  let wake = () => {}
+  return {
+    storage: (): DurableStorage => {
+      const s = memoryStorage(files)
+      return {
+        ...s,
+        write: async (name, bytes) => {
+          if (land === 'after') await s.write(name, bytes)
+          await hung
+          if (land === 'before') await s.write(name, bytes)
+        },
+      }
+    },
+    hang() {
+      hung = new Promise<void>((r) => {
+        wake = r
+      })
+    },
+    wake() {
+      hung = undefined
+      wake()
+    },
+  }
+}
+
+/**
+ * Makes the tabs opened while `deafen` runs miss the records other tabs broadcast while
+ * `deaf.on` is true (as if delivered to nobody, e.g. the sender died first).
+ */
+const deaf = { on: false }
+const deafen = async <T>(open: () => Promise<T>): Promise<T> => {
+  const Real = globalThis.BroadcastChannel
+  class Deaf extends Real {
+    override set onmessage(fn: ((ev: MessageEvent) => void) | null) {
+      super.onmessage = (ev: MessageEvent) => {
+        if (deaf.on && (ev.data as TabMessage).t === 'records') return
+        fn?.call(this, ev)
+      }
+    }
+  }
+  globalThis.BroadcastChannel = Deaf
+  try {
+    return await open()
+  } finally {
+    globalThis.BroadcastChannel = Real
+  }
+}
 
 describe('a follower tab commits through the leader tab', () => {
   it('forwards, shows the commit in both tabs (live queries too), persists and pushes it from the leader', async () => {
@@ -126,6 +188,84 @@ describe('a follower tab commits through the leader tab', () => {
     await b.adapter.flush() // reported once
     await until(() => a.store.query(todos.count()) === 1, 'the leader applied it anyway')
     await close(a)
+  })
+
+  it('the leader hangs holding the lock: flush rejects forward_timeout, the commit is neither dropped nor sent twice, a later flush reports it', async () => {
+    const files = new Map<string, Uint8Array>()
+    const leader = hangingStorage(files)
+    const a = await openTab('fw9', leader.storage)
+    const b = await openTab('fw9', () => memoryStorage(files), { forwardTimeoutMs: 150 })
+    leader.hang()
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'sent during the hang' }))
+    const started = Date.now()
+    const flushed = await outcome(b.adapter.flush())
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+    expect(flushed).toBeInstanceOf(StoreError)
+    expect((flushed as StoreError).code).toBe('forward_timeout')
+    expect((flushed as StoreError).message).toMatch(
+      /did not answer 1 forwarded commit within 150 ms: they were sent and may still be applied/,
+    )
+    // Still waiting for the answer (not dropped): the next flush times out again.
+    expect(((await outcome(b.adapter.flush())) as StoreError).code).toBe('forward_timeout')
+    b.store.commit(events.todoCreated({ id: 'b2', title: 'queued behind it' }))
+    leader.wake() // the leader comes back and answers
+    await b.adapter.flush()
+    expect(titles(b)).toEqual(['sent during the hang', 'queued behind it'])
+    expect(logged(a)).toEqual(['v1.TodoCreated b1', 'v1.TodoCreated b2'])
+    await close(b)
+    await close(a)
+  })
+
+  it('a late answer after forward_timeout is kept: a refusal is reported by the next flush, once', async () => {
+    const files = new Map<string, Uint8Array>()
+    const leader = hangingStorage(files)
+    const a = await openTab('fw10', leader.storage)
+    const b = await openTab('fw10', () => memoryStorage(files), { forwardTimeoutMs: 100 })
+    leader.hang()
+    b.store.commit(events.todoCreated({ id: 'b1', title: 'fine' })) // applied, never answered
+    b.store.commit(events.todoExploded({ id: 'x' })) // queued behind it
+    expect(((await outcome(b.adapter.flush())) as StoreError).code).toBe('forward_timeout')
+    expect(b.errors).toEqual([])
+    leader.wake()
+    await until(() => b.errors.length === 1, 'the late refusal reached onForwardError')
+    expect(await outcome(b.adapter.flush())).toBeInstanceOf(MaterializerError)
+    await b.adapter.flush() // reported once
+    expect(titles(b)).toEqual(['fine'])
+    await close(b)
+    await close(a)
+  })
+
+  it('a new leader that got the state from a snapshot (no record tags) still applies a retried commit once', async () => {
+    const files = new Map<string, Uint8Array>()
+    // a snapshots after every record; once it hangs, its writes land but never finish,
+    // so it applies f's commit and persists it inside a snapshot, but never answers.
+    const dying = hangingStorage(files, 'after')
+    const a = await openTab('fw11', dying.storage, { snapshotEvery: 1 })
+    a.store.commit(events.todoCreated({ id: 't1', title: 'one' }))
+    await a.adapter.flush()
+    // p is next in line for the lock and misses a's broadcasts from now on; it must load
+    // what a persisted when promoted (the WASM engine can swap its image under a store).
+    const p = await deafen(() => openTab('fw11', () => memoryStorage(files), { engine: wasmEngine }))
+    const f = await openTab('fw11', () => memoryStorage(files))
+    expect([role(a), role(p), role(f)]).toEqual(['leader', 'follower', 'follower'])
+    deaf.on = true
+    dying.hang()
+    const snapshots = () => [...files.keys()].filter((n) => n.startsWith('s-')).sort()
+    const before = snapshots().at(-1)
+    f.store.commit(events.todoRenamed({ id: 't1', title: 'renamed once' }))
+    await until(() => f.store.query(todos.where({ title: 'renamed once' }).count()) === 1, 'a applied it')
+    await until(() => snapshots().at(-1) !== before, 'a snapshotted it')
+    locks.crash('strata-store:fw11') // a dies before answering f
+    deaf.on = false
+    await until(() => role(p) === 'leader', 'p promoted')
+    await f.adapter.flush() // f resent its commit to p, which answered it
+    expect(titles(p)).toEqual(['renamed once'])
+    expect(logged(p)).toEqual(['v1.TodoCreated t1', 'v1.TodoRenamed t1'])
+    await close(f)
+    await close(p)
+    const again = await openTab('fw11', () => memoryStorage(files))
+    expect(logged(again)).toEqual(['v1.TodoCreated t1', 'v1.TodoRenamed t1'])
+    await close(again)
   })
 
   it('records the crashed leader broadcast that arrive after the lock passed are kept by the new leader (no divergence, no seq reuse)', async () => {
@@ -288,6 +428,82 @@ describe('a follower tab commits through the leader tab', () => {
 })
 
 describe('CommitForwarder', () => {
+  const follower = (timeoutMs?: number) => {
+    const posted: TabMessage[] = []
+    let head = 0
+    const forwarder = new CommitForwarder({
+      storeId: 's',
+      tabId: 't',
+      post: (m) => posted.push(m),
+      owns: () => false,
+      head: () => head,
+      durable: async () => {},
+      timeoutMs,
+    })
+    const sent = () => posted.flatMap((m) => (m.t === 'commit' ? [m.batch.map((c) => c.id)] : []))
+    const reach = (h: number) => {
+      head = h
+      forwarder.advanced()
+    }
+    return { forwarder, sent, reach }
+  }
+
+  it('settled() waits 10 s by default, then rejects forward_timeout; the answer that comes later is kept', async () => {
+    vi.useFakeTimers()
+    try {
+      const { forwarder, sent, reach } = follower()
+      forwarder.forward([{ name: 'v1.TodoCreated', args: { id: 'y', title: 'y' } }])
+      let settled: unknown = 'pending'
+      void outcome(forwarder.settled()).then((r) => {
+        settled = r
+      })
+      await vi.advanceTimersByTimeAsync(9_999)
+      expect(settled).toBe('pending')
+      await vi.advanceTimersByTimeAsync(1)
+      expect(settled).toBeInstanceOf(StoreError)
+      expect((settled as StoreError).code).toBe('forward_timeout')
+      expect((settled as StoreError).message).toBe(
+        'Store "s": the leader tab did not answer 1 forwarded commit within 10000 ms: they were sent and may still be applied (they are not sent again; a later flush() reports the outcome)',
+      )
+      expect(forwarder.unanswered).toBe(1)
+      expect(sent()).toEqual([['t.1']])
+      // The leader answers after all; the records reach this tab later still.
+      forwarder.answered({ t: 'done', tab: 't', head: 3, results: [{ id: 't.1' }] })
+      const late = outcome(forwarder.settled())
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(((await late) as StoreError).message).toMatch(
+        /answered, but its records did not reach this tab within 10000 ms/,
+      )
+      const shown = outcome(forwarder.settled())
+      reach(3)
+      expect(await shown).toBe('resolved')
+      expect(sent()).toEqual([['t.1']]) // never sent twice
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('settled() with timeoutMs Infinity waits as long as it takes; nothing to wait for resolves at once', async () => {
+    vi.useFakeTimers()
+    try {
+      const { forwarder, reach } = follower(Number.POSITIVE_INFINITY)
+      expect(await outcome(forwarder.settled())).toBe('resolved')
+      forwarder.forward([{ name: 'v1.TodoCreated', args: { id: 'y', title: 'y' } }])
+      let settled: unknown = 'pending'
+      void outcome(forwarder.settled()).then((r) => {
+        settled = r
+      })
+      await vi.advanceTimersByTimeAsync(3_600_000)
+      expect(settled).toBe('pending')
+      forwarder.answered({ t: 'done', tab: 't', head: 1, results: [{ id: 't.1' }] })
+      reach(1)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(settled).toBe('resolved')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it("an onError callback that throws does not wedge the follower's outbox", () => {
     const posted: TabMessage[] = []
     const forwarder = new CommitForwarder({

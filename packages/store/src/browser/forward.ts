@@ -12,9 +12,12 @@
  * - leader → follower `done {tab, head, results}`: after the batch is applied AND durable;
  *   `head` is the leader's journal head, so the follower knows when its replica shows it.
  * - new leader → all `leader`: it is ready; followers resend their unanswered batch.
- * - Each commit has an id (`<tab>.<n>`). The record that applied it carries the id as a
- *   tag (persisted with the journal and broadcast), so whichever tab leads next knows it
- *   was applied and answers a retry without applying it again.
+ * - Each commit has an id (`<tab>.<n>`). The transaction that applies it also writes the
+ *   id into the database (commit-ids.ts), and its record carries the id as a tag, so
+ *   whichever tab leads next — booted from records, a snapshot or an image — knows it was
+ *   applied and answers a retry without applying it again (decision 0062).
+ * - A follower's `settled()` (its `flush()`) waits at most `timeoutMs` for answers, then
+ *   rejects `forward_timeout`; the commits stay sent, and a late answer is kept (0062).
  */
 import { MaterializerError, StoreError } from '../errors.js'
 import type { EventInput } from '../events/define.js'
@@ -76,7 +79,33 @@ export interface ForwarderOptions {
   readonly durable: () => Promise<void>
   /** Each forwarded commit the leader refused or could not persist. */
   readonly onError?: ((error: StoreError) => void) | undefined
+  /**
+   * Leader: whether the database already holds the effects of commit `id` (its id was
+   * written with it, commit-ids.ts). Consulted for ids this tab has no outcome for.
+   */
+  readonly applied?: ((id: string) => boolean) | undefined
+  /**
+   * Follower: how long `settled()` waits for the leader before rejecting with
+   * `forward_timeout` (default 10,000 ms; `Infinity` = no limit).
+   */
+  readonly timeoutMs?: number | undefined
 }
+
+/**
+ * The forwarded commit being applied right now, and the first commit of its batch.
+ * @example
+ * const c: ApplyingCommit = { id: 'k3x.7', first: 'k3x.5' }
+ */
+export interface ApplyingCommit {
+  readonly id: string
+  /** Everything the same tab forwarded before this was answered to it (stop and wait). */
+  readonly first: string
+}
+
+/** Default of `ForwarderOptions.timeoutMs` (and `browserAdapter({ forwardTimeoutMs })`). */
+export const FORWARD_TIMEOUT_MS = 10_000
+
+const plural = (n: number) => (n === 1 ? '' : 's')
 
 /** How many commit ids (and outcomes) a tab remembers for de-duplication. */
 const REMEMBERED = 10_000
@@ -122,8 +151,8 @@ export class CommitForwarder {
   #held: { tab: string; batch: readonly ForwardedCommit[] }[] = []
   /** Commit ids seen applied (`undefined`) or refused (the error), oldest first. */
   readonly #outcomes = new Map<string, WireError | undefined>()
-  /** The id of the forwarded commit being applied right now (tags its record). */
-  #current: string | undefined
+  /** The forwarded commit being applied right now (tags its record, its id is stored). */
+  #current: ApplyingCommit | undefined
   /** The tab closed: no answer can arrive any more. */
   #closed = false
   /** Answered batches: their last commit number shows here once this tab's head reaches `head`. */
@@ -144,8 +173,8 @@ export class CommitForwarder {
     this.#o = options
   }
 
-  /** The forwarded commit being applied now, whose id tags the record it produces. */
-  get current(): string | undefined {
+  /** The forwarded commit being applied now: its id tags the record it produces. */
+  get current(): ApplyingCommit | undefined {
     return this.#current
   }
 
@@ -249,28 +278,57 @@ export class CommitForwarder {
 
   /**
    * Resolve when every commit this tab forwarded so far was answered by the leader,
-   * is durable there, and shows in this tab.
+   * is durable there, and shows in this tab — waiting at most `timeoutMs`.
    * @returns rejects with the first failure since the previous call (MaterializerError,
-   *   PersistenceError, or a StoreError with the leader's code), or with a StoreError
-   *   `forward_unanswered` when the tab closed before the leader answered
+   *   PersistenceError, or a StoreError with the leader's code), with a StoreError
+   *   `forward_unanswered` when the tab closed before the leader answered, or with a
+   *   StoreError `forward_timeout` when the leader did not answer in time (a hung or
+   *   frozen tab that still holds the lock). After a timeout the commits stay sent and
+   *   are neither dropped nor sent again: a later answer is recorded and a later call
+   *   reports it.
    */
   async settled(): Promise<void> {
-    while (this.unanswered > 0 || (!this.#o.owns() && this.#o.head() < this.#visibleAt)) {
-      if (this.#closed) {
-        const n = this.unanswered
-        if (n === 0) break // answered (applied and durable); it can no longer show here
-        // Reported once, like any failure: a later flush of the adapter is not held by them.
-        this.#inflight = []
-        this.#queue = []
-        throw new StoreError(
-          'forward_unanswered',
-          `Store "${this.#o.storeId}" closed before the leader tab answered ${n} forwarded commit${n === 1 ? '' : 's'}: they were sent and may still be applied there`,
-        )
+    const limit = this.#o.timeoutMs ?? FORWARD_TIMEOUT_MS
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let late = false
+    try {
+      while (this.unanswered > 0 || (!this.#o.owns() && this.#o.head() < this.#visibleAt)) {
+        if (this.#closed) {
+          const n = this.unanswered
+          if (n === 0) break // answered (applied and durable); it can no longer show here
+          // Reported once, like any failure: a later flush of the adapter is not held by them.
+          this.#inflight = []
+          this.#queue = []
+          throw new StoreError(
+            'forward_unanswered',
+            `Store "${this.#o.storeId}" closed before the leader tab answered ${n} forwarded commit${plural(n)}: they were sent and may still be applied there`,
+          )
+        }
+        if (late) throw this.#timedOut(limit)
+        if (timer === undefined && Number.isFinite(limit))
+          timer = setTimeout(() => {
+            late = true
+            this.advanced()
+          }, limit)
+        await new Promise<void>((resolve) => this.#waiters.push(resolve))
       }
-      await new Promise<void>((resolve) => this.#waiters.push(resolve))
+    } finally {
+      clearTimeout(timer)
     }
     const failures = this.#failures.splice(0)
     if (failures.length > 0) throw failures[0]
+  }
+
+  #timedOut(limit: number): StoreError {
+    const n = this.unanswered
+    const what =
+      n > 0
+        ? `the leader tab did not answer ${n} forwarded commit${plural(n)} within ${limit} ms: they were sent and may still be applied`
+        : `the leader tab answered, but its records did not reach this tab within ${limit} ms: the commits were sent and applied`
+    return new StoreError(
+      'forward_timeout',
+      `Store "${this.#o.storeId}": ${what} (they are not sent again; a later flush() reports the outcome)`,
+    )
   }
 
   /**
@@ -326,7 +384,11 @@ export class CommitForwarder {
         const known = this.#outcomes.get(c.id)
         return known === undefined ? { id: c.id } : { id: c.id, error: known }
       }
-      this.#current = c.id
+      if (this.#o.applied?.(c.id) === true) {
+        this.#remember(c.id, undefined)
+        return { id: c.id }
+      }
+      this.#current = { id: c.id, first: batch[0]!.id }
       try {
         this.#apply!(c.events)
         this.#remember(c.id, undefined)

@@ -22,6 +22,11 @@ export interface JournaledDriverOptions {
   readonly onRecord?: (record: JournalRecord) => void
   /** Called after each record made elsewhere was applied (boot replay, the leader tab). */
   readonly onApplied?: (record: JournalRecord) => void
+  /**
+   * Called inside each transaction this driver journals, just before it commits: writes
+   * made here belong to the same record (the ids of forwarded commits, commit-ids.ts).
+   */
+  readonly beforeCommit?: () => void
   /** Throw this instead of writing (read replicas); `undefined` = writes allowed. */
   readonly refuseWrite?: (sql: string) => Error | undefined
   /** The head to continue numbering from (the loaded state's last record). */
@@ -86,8 +91,7 @@ export class JournaledDriver implements SqliteDriver {
   exec(sql: string): void {
     const control = parseControl(sql)
     if (control !== undefined) {
-      this.#engine.exec(sql)
-      this.#track(control)
+      this.#control(control, () => this.#engine.exec(sql))
       return
     }
     this.#write(sql, undefined, () => this.#engine.exec(sql))
@@ -99,15 +103,10 @@ export class JournaledDriver implements SqliteDriver {
     const stmt = this.#engine.prepare(sql)
     if (control !== undefined) {
       // The store drives transactions with prepared BEGIN/COMMIT/SAVEPOINT statements.
-      const run = <T>(fn: () => T): T => {
-        const result = fn()
-        this.#track(control)
-        return result
-      }
       return {
-        run: (params) => run(() => stmt.run(params)),
-        all: (params) => run(() => stmt.all(params)),
-        get: (params) => run(() => stmt.get(params)),
+        run: (params) => this.#control(control, () => stmt.run(params)),
+        all: (params) => this.#control(control, () => stmt.all(params)),
+        get: (params) => this.#control(control, () => stmt.get(params)),
       }
     }
     if (stmt.readonly) return stmt
@@ -142,6 +141,22 @@ export class JournaledDriver implements SqliteDriver {
       if (this.#ops !== undefined) this.exec('ROLLBACK')
       throw e
     }
+  }
+
+  /** Run a transaction-control statement: `beforeCommit` first when it commits, then track it. */
+  #control<T>(control: Control, run: () => T): T {
+    if (this.#ops !== undefined && !this.#replaying && this.#commits(control)) this.#options.beforeCommit?.()
+    const result = run()
+    this.#track(control)
+    return result
+  }
+
+  /** Whether `control` ends the open transaction with a commit. */
+  #commits(control: Control): boolean {
+    if (control.kind === 'commit') return true
+    if (control.kind !== 'release') return false
+    const i = this.#findMark(control.name)
+    return i >= 0 && this.#marks[i]!.opensTx
   }
 
   #track(control: Control): void {

@@ -9,6 +9,7 @@ import { type EncryptionOptions, openStoreCipher } from '../encryption/store-key
 import type { StoreError } from '../errors.js'
 import type { EventInput } from '../events/define.js'
 import type { JournalRecord } from './codec.js'
+import { CommitIds } from './commit-ids.js'
 import type { MemoryEngine } from './engine.js'
 import { NotLeaderError, type PersistenceError } from './errors.js'
 import { CommitForwarder } from './forward.js'
@@ -40,6 +41,11 @@ export interface OpenJournaledOptions {
    * (MaterializerError, PersistenceError, …; the next `flush` rejects with it too).
    */
   readonly onForwardError?: ((error: StoreError) => void) | undefined
+  /**
+   * In a follower tab: how long `flush()` waits for the leader tab to answer forwarded
+   * commits before rejecting with `forward_timeout` (default 10,000 ms; decision 0062).
+   */
+  readonly forwardTimeoutMs?: number | undefined
 }
 
 /**
@@ -147,13 +153,20 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     head: () => driver.head,
     durable: () => persister.flush(),
     onError: options.onForwardError,
+    applied: (id) => commitIds.has(id),
+    timeoutMs: options.forwardTimeoutMs,
   })
   const driver = new JournaledDriver(engine, {
     location: storage.location,
     refuseWrite: (sql) => (leadership.isLeader ? undefined : new NotLeaderError(storeId, sql)),
+    // The id of a forwarded commit is stored in its own transaction (commit-ids.ts).
+    beforeCommit: () => {
+      const applying = forwarder.current
+      if (applying !== undefined) commitIds.record(applying.id, applying.first)
+    },
     onRecord: (plain) => {
       // Tag the record with the forwarded commit it applies (see forward.ts).
-      const tag = forwarder.current
+      const tag = forwarder.current?.id
       const record = tag === undefined ? plain : { ...plain, tags: [tag] }
       forwarder.observe(record)
       persister.enqueue(record)
@@ -163,6 +176,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     },
     onApplied: (record) => forwarder.observe(record),
   })
+  const commitIds = new CommitIds(driver)
 
   // Followers listen before loading so nothing committed meanwhile is missed.
   const inbox: TabMessage[] = []

@@ -15,10 +15,15 @@ let liveCount: number | undefined
 let stopWatch: (() => void) | undefined
 
 const api = {
-  async open(storeId: string, passphrase?: string) {
+  async open(
+    storeId: string,
+    passphrase?: string,
+    options: { forwardTimeoutMs?: number; snapshotEvery?: number } = {},
+  ) {
     adapter = browserAdapter({
       wasmUrl: '/sqlite3.wasm',
       ...(passphrase !== undefined ? { encryption: { passphrase, iterations: 2000 } } : {}),
+      ...options,
     })
     store = await createStore({ schema, adapter, storeId })
     const driver = adapter.drivers.get(storeId)!

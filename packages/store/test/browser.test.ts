@@ -229,4 +229,35 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
       }
     },
   )
+
+  it("the leader tab hangs holding the lock (its JavaScript paused): a follower's flush rejects forward_timeout; resumed, the leader applies the commit once", async () => {
+    const context = await browser.newContext()
+    try {
+      const a = await openPage(context)
+      expect(await call(a, 'open', 'hang-e2e')).toMatchObject({ role: 'leader' })
+      const b = await openPage(context)
+      const options = { forwardTimeoutMs: 500 }
+      expect(await call(b, 'open', 'hang-e2e', undefined, options)).toMatchObject({ role: 'follower' })
+      const debug = await context.newCDPSession(a)
+      await debug.send('Debugger.enable')
+      await debug.send('Debugger.pause') // stops at a's next statement: the commit message
+      try {
+        expect(await call(b, 'tryCommit', 'h1')).toBe('ok')
+        const started = Date.now()
+        const timedOut = await call(b, 'flushResult')
+        expect(Date.now() - started).toBeGreaterThanOrEqual(450)
+        expect(timedOut).toMatchObject({ code: 'forward_timeout' })
+        expect(timedOut?.name).toContain('did not answer 1 forwarded commit within 500 ms')
+        expect(await call(b, 'ids')).toEqual([])
+      } finally {
+        await debug.send('Debugger.resume')
+      }
+      // The commit was sent once and stays sent: the leader answers now.
+      await expect.poll(() => call(b, 'flushResult'), { timeout: 20_000 }).toBeNull()
+      expect(await call(b, 'ids')).toEqual(['h1'])
+      expect(await call(a, 'pending')).toEqual(['v1.TodoCreated h1'])
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -102,3 +102,25 @@ describe('live result patching', () => {
     store.close()
   })
 })
+
+describe('bulk writes', () => {
+  it('a commit touching more rows than are tracked per table still updates every live query right', async () => {
+    setUnmountDelay(0)
+    const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'bulk' })
+    store.commit(events.todoCreated({ id: 'watched', title: 'before' }))
+    const one = store.queryDb(todos.where({ id: 'watched' }).first())
+    const other = store.queryDb(todos.where({ id: 'untouched' }).first())
+    const count = store.queryDb(todos.count())
+    const seen: (string | undefined)[] = []
+    const off = [one.subscribe((r) => seen.push(r?.title)), other.subscribe(() => {}), count.subscribe(() => {})]
+    // 2,000 rows in one transaction (an upstream page), the watched row among them.
+    const bulk = Array.from({ length: 2000 }, (_, i) => events.todoCreated({ id: `b${i}`, title: 'x' }))
+    store.commit(...bulk, events.todoRenamed({ id: 'watched', title: 'after' }))
+    expect(one.get()?.title).toBe('after')
+    expect(other.get()).toBeUndefined()
+    expect(count.get()).toBe(2001)
+    expect(seen).toEqual(['before', 'after'])
+    for (const f of off) f()
+    store.close()
+  })
+})

@@ -60,6 +60,12 @@ export interface TableLookup {
 }
 
 /**
+ * Keys tracked per table and transaction before the writer reports "unknown rows" (the
+ * whole table): far above what a live query patches row by row (`MAX_PATCH_KEYS`).
+ */
+const TOUCHED_KEYS_MAX = 1024
+
+/**
  * Implementation of {@link MaterializerContext} over a statement cache.
  * @internal
  */
@@ -80,7 +86,10 @@ export class Writer implements MaterializerContext {
     const t = this.touched.get(table)
     if (t === null) return
     if (t === undefined) this.touched.set(table, new Set([id]))
-    else t.add(id)
+    else if (t.size < TOUCHED_KEYS_MAX) t.add(id)
+    // A bulk write (an upstream page of thousands of events): tracking every key would
+    // cost a Set entry per row to tell live queries what they re-run anyway.
+    else this.touched.set(table, null)
   }
 
   #touchAll(table: string): void {

@@ -164,6 +164,11 @@ export class EventLog {
     this.#stmts.get(`UPDATE ${this.#t} SET gseq = ?, undo = NULL WHERE id = ?`).run([gseq, id])
   }
 
+  /** Highest server sequence in the log (0 when none): one probe of the gseq index. */
+  maxGseq(): number {
+    return Number(this.#stmts.get(`SELECT coalesce(max(gseq), 0) AS m FROM ${this.#t}`).get()?.m ?? 0)
+  }
+
   /** Whether an event with this gseq is already in the log. */
   hasGseq(gseq: number): boolean {
     return this.#stmts.get(`SELECT 1 AS x FROM ${this.#t} WHERE gseq = ?`).get([gseq]) !== undefined

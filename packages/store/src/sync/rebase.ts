@@ -90,13 +90,18 @@ export function applyUpstreamInTx(
   events: readonly EventRecord[],
 ): UpstreamResult {
   const pending = engine.log.pendingRows()
+  // Upstream events arrive in gseq order, almost always above everything in the log
+  // (initial sync: 100k of them): only a gseq at or below the log's highest can be a
+  // redelivery, so only those cost a lookup.
+  const known = engine.log.maxGseq()
+  const seen = (gseq: number): boolean => gseq <= known && engine.log.hasGseq(gseq)
   let head = confirmedHead
   let next = 0 // pending[next] is the oldest pending event not confirmed yet
   let i = 0
   for (; i < events.length; i++) {
     const ev = events[i] as EventRecord
     const gseq = ev.gseq as number
-    if (gseq <= head || engine.log.hasGseq(gseq)) continue
+    if (gseq <= head || seen(gseq)) continue
     const row = pending[next]
     if (!row || ev.clientId !== clientId || row.client_id !== clientId || row.seq !== ev.seq) break
     engine.log.confirm(row.id, gseq)
@@ -118,7 +123,7 @@ export function applyUpstreamInTx(
   for (; i < events.length; i++) {
     const ev = events[i] as EventRecord
     const gseq = ev.gseq as number
-    if (gseq <= head || engine.log.hasGseq(gseq)) continue
+    if (gseq <= head || seen(gseq)) continue
     const ownId = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
     if (ownId !== undefined) {
       engine.log.confirm(ownId, gseq)

@@ -3,6 +3,9 @@
 // OPFS). Exposes a few functions on `window.strataTest` for the test to call.
 import { setUnmountDelay } from '@strata/core'
 import { type BrowserStoreAdapter, browserAdapter, NotLeaderError } from '../src/browser/index.js'
+import { opfsStorage } from '../src/browser/storage/opfs.js'
+import type { DurableStorage } from '../src/browser/storage/storage.js'
+import type { TabMessage } from '../src/browser/tabs.js'
 import { MaterializerError } from '../src/errors.js'
 import { createStore } from '../src/store/create-store.js'
 import type { Store } from '../src/store/store.js'
@@ -13,19 +16,51 @@ let store: Store<typeof schema> | undefined
 let adapter: BrowserStoreAdapter | undefined
 let liveCount: number | undefined
 let stopWatch: (() => void) | undefined
+/** Fault switches of the options `deaf` and `hanging` of `open` (see `fault`). */
+const faults = { deaf: false, hanging: false }
+
+/** OPFS whose writes, once `faults.hanging`, land but never finish (the tab cannot answer). */
+const hangingOpfs = async (storeId: string): Promise<DurableStorage> => {
+  const s = await opfsStorage(storeId)
+  return {
+    ...s,
+    write: async (name, bytes) => {
+      await s.write(name, bytes)
+      if (faults.hanging) await new Promise<void>(() => {})
+    },
+  }
+}
+
+/** A BroadcastChannel that, while `faults.deaf`, drops the records other tabs broadcast. */
+class DeafChannel extends BroadcastChannel {
+  override set onmessage(fn: ((ev: MessageEvent) => void) | null) {
+    super.onmessage = (ev: MessageEvent) => {
+      if (faults.deaf && (ev.data as TabMessage).t === 'records') return
+      fn?.call(this, ev)
+    }
+  }
+}
 
 const api = {
   async open(
     storeId: string,
     passphrase?: string,
-    options: { forwardTimeoutMs?: number; snapshotEvery?: number } = {},
+    options: { forwardTimeoutMs?: number; snapshotEvery?: number; deaf?: boolean; hanging?: boolean } = {},
   ) {
+    const { deaf, hanging, ...rest } = options
     adapter = browserAdapter({
       wasmUrl: '/sqlite3.wasm',
       ...(passphrase !== undefined ? { encryption: { passphrase, iterations: 2000 } } : {}),
-      ...options,
+      ...(hanging === true ? { storage: hangingOpfs } : {}),
+      ...rest,
     })
-    store = await createStore({ schema, adapter, storeId })
+    const Real = globalThis.BroadcastChannel
+    if (deaf === true) globalThis.BroadcastChannel = DeafChannel
+    try {
+      store = await createStore({ schema, adapter, storeId })
+    } finally {
+      globalThis.BroadcastChannel = Real
+    }
     const driver = adapter.drivers.get(storeId)!
     return { kind: store.driverKind, location: driver.location, role: driver.role, boot: store.boot.mode }
   },
@@ -53,6 +88,10 @@ const api = {
   },
   liveCount() {
     return liveCount
+  },
+  /** Turn on a fault this tab was opened with (`deaf`: miss broadcasts; `hanging`: writes never finish). */
+  fault(which: keyof typeof faults) {
+    faults[which] = true
   },
   role(storeId: string) {
     return adapter!.drivers.get(storeId)!.role
@@ -103,6 +142,10 @@ const api = {
         event: err.eventName,
       }
     }
+  },
+  /** Rename a todo (a commit that would show twice in the log if applied twice). */
+  rename(id: string, title: string) {
+    store!.commit(events.todoRenamed({ id, title }))
   },
   ids() {
     return store!.query(todos.orderBy('id', 'asc').select('id')).map((t) => t.id)

@@ -260,4 +260,48 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
       await context.close()
     }
   })
+
+  it('a retried commit that the new leader only has inside a snapshot (no record tags) is applied once', async () => {
+    const context = await browser.newContext()
+    try {
+      // a snapshots after every record; its writes will land but never finish, so it
+      // applies f's commit, persists it inside a snapshot, and never answers.
+      const a = await openPage(context)
+      await call(a, 'open', 'ids-e2e', undefined, { snapshotEvery: 1, hanging: true })
+      await call(a, 'commitTodos', 0, 1)
+      // p is next in line for the lock and will miss a's broadcasts: promoted, it gets the
+      // commit from the snapshot in OPFS only.
+      const p = await openPage(context)
+      expect(await call(p, 'open', 'ids-e2e', undefined, { deaf: true })).toMatchObject({ role: 'follower' })
+      const f = await openPage(context)
+      expect(await call(f, 'open', 'ids-e2e')).toMatchObject({ role: 'follower' })
+      const snapshot = async () =>
+        Object.keys(await call(f, 'files', 'ids-e2e'))
+          .sort()
+          .at(-1)
+      const before = await snapshot()
+      await call(p, 'fault', 'deaf')
+      await call(a, 'fault', 'hanging')
+      await call(f, 'rename', 't0', 'renamed once')
+      // a applied it (f shows its record) and wrote the snapshot that holds it.
+      await expect
+        .poll(async () => (await call(f, 'read')).last?.title, { timeout: 20_000 })
+        .toBe('renamed once')
+      await expect.poll(snapshot, { timeout: 20_000 }).not.toBe(before)
+      expect((await call(p, 'read')).last?.title).toBe('Todo 0')
+      const crashed = a.waitForEvent('crash')
+      void (await context.newCDPSession(a)).send('Page.crash').catch(() => {})
+      await crashed
+      await expect.poll(() => call(p, 'role', 'ids-e2e'), { timeout: 20_000 }).toBe('leader')
+      expect(await call(f, 'flushResult')).toBeNull() // f resent its commit; p answered it
+      expect((await call(p, 'read')).last?.title).toBe('renamed once')
+      expect(await call(p, 'pending')).toEqual([
+        'v1.TodoCreated t0',
+        'v1.TodoCompleted t0',
+        'v1.TodoRenamed t0',
+      ])
+    } finally {
+      await context.close()
+    }
+  })
 })

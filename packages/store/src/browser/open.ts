@@ -71,8 +71,10 @@ export interface JournaledStoreDriver extends SqliteDriver {
   /**
    * Resolve when every commit so far is durable. In a follower: when every commit this
    * tab forwarded was applied by the leader, is durable and shows here; rejects with the
-   * first that failed since the last flush (MaterializerError, PersistenceError, …), or
-   * with `forward_unanswered` once this tab closed before the leader answered.
+   * first that failed since the last flush (MaterializerError, PersistenceError, …), with
+   * `forward_unanswered` once this tab closed before the leader answered, or with
+   * `forward_timeout` when the leader did not answer within `forwardTimeoutMs` (the
+   * commits stay sent; a later flush reports them, decision 0062).
    */
   flush(): Promise<void>
   /**

@@ -9,8 +9,9 @@
  *
  * Table `__strata_forwarded (tab, n)`: one row per applied forwarded commit `<tab>.<n>`.
  * Rows are pruned in the same transaction: a tab sends its next batch only once the
- * previous one was answered (stop and wait), so when commit `<tab>.<f>` opens a batch, the
- * tab will never retry anything below `f`; and at most `KEPT` rows stay in all (tabs that
+ * previous one was answered (stop and wait; or as it closes, after which it resends
+ * nothing), so when commit `<tab>.<f>` opens a batch, the tab will never retry anything
+ * below `f`; and at most `KEPT` rows stay in all (tabs that
  * closed leave their last batch behind). Created on the first forwarded commit only: a
  * store used in one tab never gets the table.
  */

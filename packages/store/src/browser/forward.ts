@@ -98,12 +98,15 @@ export interface ForwarderOptions {
  */
 export interface ApplyingCommit {
   readonly id: string
-  /** Everything the same tab forwarded before this was answered to it (stop and wait). */
+  /**
+   * The id of the first commit of its batch. Everything that tab forwarded before it was
+   * answered already (one batch in flight per tab), so it will never be retried.
+   */
   readonly first: string
 }
 
 /** Default of `ForwarderOptions.timeoutMs` (and `browserAdapter({ forwardTimeoutMs })`). */
-export const FORWARD_TIMEOUT_MS = 10_000
+const FORWARD_TIMEOUT_MS = 10_000
 
 const plural = (n: number) => (n === 1 ? '' : 's')
 

@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { loadSqliteWasmInNode } from '../../test/browser-support.js'
 import { events, schema, todos } from '../../test/fixtures.js'
 import { JournalCorruptError } from '../browser/errors.js'
+import { openJournaledDriver } from '../browser/open.js'
 import { memoryStorage } from '../browser/storage/memory.js'
+import { betterSqliteMemoryEngine } from '../encryption/better-sqlite3-engine.js'
 import { WrongKeyError } from '../encryption/errors.js'
 import { StoreError } from '../errors.js'
 import { createStore } from '../store/create-store.js'
@@ -141,6 +143,18 @@ describe('browserAdapter (WASM SQLite + journal) with createStore', () => {
       )
     },
   )
+
+  it('openJournaledDriver checks forwardTimeoutMs too', async () => {
+    const opening = openJournaledDriver({
+      storeId: 'bad-timeout',
+      engine: betterSqliteMemoryEngine(),
+      storage: memoryStorage(),
+      multiTab: false,
+      forwardTimeoutMs: -1,
+    })
+    await expect(opening).rejects.toMatchObject({ code: 'option_invalid' })
+    await expect(opening).rejects.toThrow('openJournaledDriver({ forwardTimeoutMs: -1 })')
+  })
 
   it.each([1, 10_000, 2 ** 31 - 1, Number.POSITIVE_INFINITY, undefined])(
     'accepts forwardTimeoutMs %s',

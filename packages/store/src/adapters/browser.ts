@@ -10,13 +10,13 @@
 
 import type { MemoryEngine } from '../browser/engine.js'
 import type { PersistenceError } from '../browser/errors.js'
-import { type JournaledStoreDriver, openJournaledDriver } from '../browser/open.js'
+import { checkForwardTimeout, type JournaledStoreDriver, openJournaledDriver } from '../browser/open.js'
 import { indexedDbStorage } from '../browser/storage/indexeddb.js'
 import { opfsAvailable, opfsStorage } from '../browser/storage/opfs.js'
 import type { DurableStorage } from '../browser/storage/storage.js'
 import { loadSqliteWasm, openWasmEngine } from '../browser/wasm-engine.js'
 import type { EncryptionOptions } from '../encryption/store-key.js'
-import { StoreError } from '../errors.js'
+import type { StoreError } from '../errors.js'
 import type { StoreAdapter } from './adapter.js'
 
 /**
@@ -96,18 +96,6 @@ const openStorage = async (
   return indexedDbStorage(storeId)
 }
 
-/** setTimeout's largest delay: longer ones fire at once. */
-const MAX_TIMER_MS = 2_147_483_647
-
-const checkForwardTimeout = (ms: number | undefined): void => {
-  if (ms === undefined || ms === Number.POSITIVE_INFINITY) return
-  if (typeof ms !== 'number' || !(ms >= 1 && ms <= MAX_TIMER_MS))
-    throw new StoreError(
-      'option_invalid',
-      `browserAdapter({ forwardTimeoutMs: ${String(ms)} }): must be milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`,
-    )
-}
-
 /**
  * The browser adapter for `createStore`.
  * @param options storage, encryption, wasm location, snapshot interval, tabs
@@ -122,7 +110,7 @@ const checkForwardTimeout = (ms: number | undefined): void => {
  * await adapter.flush() // durable in OPFS
  */
 export function browserAdapter(options: BrowserAdapterOptions = {}): BrowserStoreAdapter {
-  checkForwardTimeout(options.forwardTimeoutMs)
+  checkForwardTimeout(options.forwardTimeoutMs, 'browserAdapter')
   const drivers = new Map<string, JournaledStoreDriver>()
   return {
     drivers,

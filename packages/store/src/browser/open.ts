@@ -6,7 +6,7 @@
  */
 import type { SqliteDriver } from '../adapters/adapter.js'
 import { type EncryptionOptions, openStoreCipher } from '../encryption/store-key.js'
-import type { StoreError } from '../errors.js'
+import { StoreError } from '../errors.js'
 import type { EventInput } from '../events/define.js'
 import type { JournalRecord } from './codec.js'
 import { CommitIds } from './commit-ids.js'
@@ -100,6 +100,26 @@ export interface JournaledStoreDriver extends SqliteDriver {
   closeAsync(): Promise<void>
 }
 
+/** setTimeout's largest delay: longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647
+
+/**
+ * Check a `forwardTimeoutMs` option: milliseconds from 1 to 2^31 − 1, `Infinity`, or none.
+ * @param ms the option
+ * @param where the function it was given to (named in the error)
+ * @throws StoreError `option_invalid`
+ * @example
+ * checkForwardTimeout(500, 'browserAdapter') // fine
+ */
+export function checkForwardTimeout(ms: number | undefined, where: string): void {
+  if (ms === undefined || ms === Number.POSITIVE_INFINITY) return
+  if (typeof ms !== 'number' || !(ms >= 1 && ms <= MAX_TIMER_MS))
+    throw new StoreError(
+      'option_invalid',
+      `${where}({ forwardTimeoutMs: ${String(ms)} }): must be milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`,
+    )
+}
+
 const RECENT_RECORDS = 1000
 /** How long a new follower waits for the leader to send what storage does not hold yet. */
 const CATCH_UP_MS = 2000
@@ -108,7 +128,8 @@ const CATCH_UP_MS = 2000
  * Open (load or create) a journaled store database.
  * @param options engine, storage, encryption, tab coordination
  * @returns the driver, ready for `createStore`
- * @throws WrongKeyError / EncryptionMismatchError / JournalCorruptError
+ * @throws WrongKeyError / EncryptionMismatchError / JournalCorruptError; StoreError
+ *   `option_invalid` for a `forwardTimeoutMs` out of range
  * @example
  * const driver = await openJournaledDriver({
  *   storeId: 'app',
@@ -118,6 +139,7 @@ const CATCH_UP_MS = 2000
  */
 export async function openJournaledDriver(options: OpenJournaledOptions): Promise<JournaledStoreDriver> {
   const { storeId, engine, storage } = options
+  checkForwardTimeout(options.forwardTimeoutMs, 'openJournaledDriver')
   const cipher = await openStoreCipher(storage, storeId, options.encryption)
   const multiTab = options.multiTab ?? true
   const leadership: Leadership = multiTab

@@ -567,13 +567,14 @@ export class Store<S extends StoreSchema = StoreSchema> {
         w.touched = new Map()
         let result: UpstreamResult | undefined
         engine.tx(() => {
+          const lastId = engine.maxId
           const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events)
           result = r
           if (r.head !== store.#confirmedHead) engine.log.setMeta('confirmedHead', r.head)
           // Boot replays a crash-lost state tail in log id order; that is only right while
           // nothing was rebased (a rebase bumps the epoch, and boot then rebuilds).
           if (r.reordered) store.#bumpEpoch()
-          else if (r.appended) engine.setApplied(engine.maxId)
+          else if (engine.maxId !== lastId) engine.setApplied(engine.maxId)
         })
         if (!result) return
         store.#confirmedHead = result.head

@@ -70,8 +70,6 @@ export interface UpstreamResult {
    * longer follows log id order: the caller bumps the log epoch (boot's drift check).
    */
   readonly reordered: boolean
-  /** Upstream events were appended to the log (the state now reflects a higher id). */
-  readonly appended: boolean
 }
 
 /**
@@ -89,48 +87,40 @@ export function applyUpstreamInTx(
   confirmedHead: number,
   events: readonly EventRecord[],
 ): UpstreamResult {
-  const pending = engine.log.pendingRows()
+  const log = engine.log
+  const pending = log.pendingRows()
   // Upstream events arrive in gseq order, almost always above everything in the log
   // (initial sync: 100k of them): only a gseq at or below the log's highest can be a
   // redelivery, so only those cost a lookup.
-  const known = engine.log.maxGseq()
-  const seen = (gseq: number): boolean => gseq <= known && engine.log.hasGseq(gseq)
+  const known = log.maxGseq()
   let head = confirmedHead
-  let next = 0 // pending[next] is the oldest pending event not confirmed yet
-  let i = 0
-  for (; i < events.length; i++) {
-    const ev = events[i] as EventRecord
-    const gseq = ev.gseq as number
-    if (gseq <= head || seen(gseq)) continue
-    const row = pending[next]
-    if (!row || ev.clientId !== clientId || row.client_id !== clientId || row.seq !== ev.seq) break
-    engine.log.confirm(row.id, gseq)
-    next++
-    head = gseq
-  }
-  const rest = pending.slice(next)
-  if (i === events.length) {
-    if (next > 0) engine.log.setPendingFloor(rest[0]?.id ?? engine.maxId + 1)
-    return { head, failures: [], reordered: false, appended: false }
-  }
-  // Upstream diverges from our pending order: undo what is still pending (newest first).
-  rollbackPending(engine, rest)
+  let next = 0 // pending[next]: the oldest pending event not confirmed yet
+  let rest: LogRow[] | undefined // set once upstream diverged from our pending order
   const ownPending = new Map<number | null, number>()
-  for (const row of rest) if (row.client_id === clientId) ownPending.set(row.seq, row.id)
-  const w = engine.writer
-  w.undo = null
-  let appended = false
-  for (; i < events.length; i++) {
-    const ev = events[i] as EventRecord
+  for (const ev of events) {
     const gseq = ev.gseq as number
-    if (gseq <= head || seen(gseq)) continue
+    if (gseq <= head || (gseq <= known && log.hasGseq(gseq))) continue
+    head = gseq
+    if (!rest) {
+      const row = pending[next]
+      if (row && ev.clientId === clientId && row.client_id === clientId && row.seq === ev.seq) {
+        log.confirm(row.id, gseq)
+        next++
+        continue
+      }
+      // Diverged: undo what is still pending (newest first), then apply upstream.
+      rest = pending.slice(next)
+      rollbackPending(engine, rest)
+      for (const r of rest) if (r.client_id === clientId) ownPending.set(r.seq, r.id)
+      engine.writer.undo = null
+    }
     const ownId = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
     if (ownId !== undefined) {
-      engine.log.confirm(ownId, gseq)
+      log.confirm(ownId, gseq)
       ownPending.delete(ev.seq)
     } else {
       engine.maxId++
-      engine.log.append(
+      log.append(
         engine.maxId,
         ev.name,
         JSON.stringify(ev.args),
@@ -141,12 +131,13 @@ export function applyUpstreamInTx(
         true,
         null,
       )
-      appended = true
     }
     engine.materialize(ev.name, ev.args)
-    head = gseq
   }
-  const left = rest.length === 0 ? rest : engine.log.pendingRows()
-  const failures = replayPending(engine, left)
-  return { head, failures, reordered: rest.length > 0, appended }
+  if (!rest) {
+    if (next > 0) log.setPendingFloor(pending[next]?.id ?? engine.maxId + 1)
+    return { head, failures: [], reordered: false }
+  }
+  const failures = replayPending(engine, rest.length === 0 ? rest : log.pendingRows())
+  return { head, failures, reordered: rest.length > 0 }
 }

@@ -19,6 +19,11 @@ export const BOOT_EVENTS = size(100_000, 2_000)
 export const BOOT_RUNS = size(3, 1)
 /** Single-commit runs per system (fresh process each, systems alternating); the median is reported. */
 export const SINGLE_RUNS = size(3, 1)
+/**
+ * Batched-commit + latency runs per system (fresh process each, systems alternating): each
+ * batched rate and latency statistic is the median over runs, peak RSS the highest.
+ */
+export const BATCHED_RUNS = size(3, 1)
 
 /** The payload of the n-th created item: a 4-column row with a text primary key. */
 export const itemArgs = (n) => ({ id: `item-${n}`, title: `Item number ${n}`, n })

@@ -24,12 +24,12 @@ const pageSize = (file: string): number => {
 }
 
 describe('nodeAdapter page size (decision 0060)', () => {
-  it('creates state and log files with 1 KiB pages by default', async () => {
+  it('creates state and log files with 2 KiB pages by default', async () => {
     const s = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'app' })
     s.commit(events.todoCreated({ id: 'a', title: 'A' }))
     s.close()
-    expect(pageSize(join(dir, 'app.db'))).toBe(1024)
-    expect(pageSize(join(dir, 'app.log.db'))).toBe(1024)
+    expect(pageSize(join(dir, 'app.db'))).toBe(2048)
+    expect(pageSize(join(dir, 'app.log.db'))).toBe(2048)
   })
 
   it('honours pageSize for new files and keeps an existing file at the size it was created with', async () => {
@@ -38,7 +38,7 @@ describe('nodeAdapter page size (decision 0060)', () => {
       adapter: nodeAdapter({ directory: dir, pageSize: 4096 }),
       storeId: 'app',
     })
-    // A row far larger than a 1 KiB page: stored in overflow pages, read back whole.
+    // A row larger than a 4 KiB page: stored in overflow pages, read back whole.
     const long = 'x'.repeat(5000)
     a.commit(events.todoCreated({ id: 'a', title: long }))
     a.close()
@@ -52,12 +52,17 @@ describe('nodeAdapter page size (decision 0060)', () => {
     expect(pageSize(join(dir, 'app.log.db'))).toBe(4096)
   })
 
-  it('rows larger than a page survive a reopen with the default page size', async () => {
-    const a = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'app' })
+  it('rows larger than a page survive a reopen (1 KiB pages)', async () => {
+    const a = await createStore({
+      schema,
+      adapter: nodeAdapter({ directory: dir, pageSize: 1024 }),
+      storeId: 'app',
+    })
     const tags = Array.from({ length: 400 }, (_, i) => `tag-${i}`)
     a.commit(events.todoCreated({ id: 'big', title: 'y'.repeat(3000), tags }))
     a.close()
     const b = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'app' })
+    expect(pageSize(join(dir, 'app.db'))).toBe(1024)
     expect(b.query(todos.where({ id: 'big' }).first())).toMatchObject({ title: 'y'.repeat(3000), tags })
     b.close()
   })

@@ -25,6 +25,8 @@ export interface EffectiveLimits {
   maxEventsPerPush: number
   maxPullLimit: number
   defaultPullLimit: number
+  /** Longest an HTTP pull's `wait` is honoured (ms); 0 answers every pull at once. */
+  maxPullWaitMs: number
   framesPerSecond: number
   frameBurst: number
   httpRequestsPerSecond: number
@@ -48,6 +50,8 @@ export interface ServerContext {
   /** The materializer dry run (decision 0059), when on. */
   replicas: Replicas | undefined
   shuttingDown: boolean
+  /** Releases of the HTTP pulls waiting for events (long-polls): called at shutdown. */
+  waitingPulls: Set<() => void>
   metrics: {
     eventsIn: Counter
     eventsRejected: Counter

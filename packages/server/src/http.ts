@@ -12,6 +12,7 @@ import {
   type SessionErrorCode,
 } from '@strata/sync'
 import { authenticateRequest, authorizeAction, ingest, type ServerContext } from './context.js'
+import type { Subscriber } from './hub.js'
 import type { MetricsRegistry } from './metrics.js'
 import { TokenBucket } from './rate-limit.js'
 import { bearerToken } from './session.js'
@@ -64,6 +65,61 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_larg
     })
     req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks)))
     req.on('error', reject)
+  })
+}
+
+/**
+ * Waits until `storeId`'s head passes `cursor` (as the hub sees it: commits on this node
+ * and, through the fan-out, on others), `ms` pass, the server shuts down or the client
+ * goes away.
+ * @returns false when the client went away (nothing left to answer)
+ */
+function waitForEvents(
+  ctx: ServerContext,
+  storeId: string,
+  cursor: number,
+  ms: number,
+  res: ServerResponse,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    let done = false
+    let joined = false
+    let gone = false
+    const onClose = () => {
+      gone = true
+      release()
+    }
+    const sub: Subscriber = {
+      wake() {
+        if ((ctx.hub.head(storeId) ?? 0) > cursor) release()
+      },
+    }
+    const release = () => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      ctx.waitingPulls.delete(release)
+      res.off('close', onClose)
+      if (joined) ctx.hub.leave(storeId, sub)
+      resolve(!gone)
+    }
+    const timer = setTimeout(release, ms)
+    ctx.waitingPulls.add(release)
+    res.on('close', onClose)
+    ctx.hub.join(storeId, sub).then(
+      (head) => {
+        if (done) {
+          ctx.hub.leave(storeId, sub)
+          return
+        }
+        joined = true
+        if (head > cursor) release() // committed between the read and the join
+      },
+      (error: unknown) => {
+        ctx.logger.warn('long-poll could not watch the store; answering now', { storeId, error })
+        release()
+      },
+    )
   })
 }
 
@@ -201,16 +257,32 @@ export function httpHandler(
         v: PROTOCOL_VERSION,
         head,
         lastSeq,
-        limits: { maxFrameBytes: ctx.limits.maxFrameBytes, maxEventsPerPush: ctx.limits.maxEventsPerPush },
+        limits: {
+          maxFrameBytes: ctx.limits.maxFrameBytes,
+          maxEventsPerPush: ctx.limits.maxEventsPerPush,
+          maxPullWaitMs: ctx.limits.maxPullWaitMs,
+        },
       })
     }
     const cursor = parseIntParam(url.searchParams.get('cursor'), 0)
     const limit = parseIntParam(url.searchParams.get('limit'), ctx.limits.defaultPullLimit)
+    const wait = parseIntParam(url.searchParams.get('wait'), 0)
     if (cursor === undefined) return replyError(res, 'bad_field', 'cursor must be a non-negative integer')
     if (limit === undefined || limit < 1)
       return replyError(res, 'bad_field', 'limit must be a positive integer')
+    if (wait === undefined)
+      return replyError(res, 'bad_field', 'wait must be a non-negative integer (milliseconds)')
+    const page = Math.min(limit, ctx.limits.maxPullLimit)
     // Events first, then head: head is then ≥ every returned gseq, so `more` is never wrongly set.
-    const events = await ctx.storage.read(storeId, cursor, Math.min(limit, ctx.limits.maxPullLimit))
+    let events = await ctx.storage.read(storeId, cursor, page)
+    const waitMs = Math.min(wait, ctx.limits.maxPullWaitMs)
+    if (events.length === 0 && waitMs > 0) {
+      // Long-poll: hold the request until the store's head passes the cursor.
+      if (!(await waitForEvents(ctx, storeId, cursor, waitMs, res))) return
+      // Released by a shutdown: do not keep the connection alive past this answer.
+      if (ctx.shuttingDown) res.setHeader('connection', 'close')
+      events = await ctx.storage.read(storeId, cursor, page)
+    }
     const head = await ctx.storage.head(storeId)
     ctx.metrics.eventsOut.inc(events.length)
     const last = events[events.length - 1]

@@ -1,45 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { CLOSE_CODES } from '@strata/sync'
 import WebSocket from 'ws'
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { event, join, TestClient, waitFor } from '../test/harness.js'
+import { event, join, localServers, TestClient, waitFor } from '../test/harness.js'
 import { silentLogger } from './logger.js'
-import { type SyncServer, type SyncServerOptions, startSyncServer } from './server.js'
+import { type SyncServer, startSyncServer } from './server.js'
 
-const dir = mkdtempSync(joinPath(tmpdir(), 'strata-server-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-let servers: SyncServer[] = []
-let clients: TestClient[] = []
-afterEach(async () => {
-  for (const c of clients) c.close()
-  clients = []
-  await Promise.all(servers.map((s) => s.close({ timeoutMs: 1000 })))
-  servers = []
-})
-
-let n = 0
-async function start(options: SyncServerOptions = {}): Promise<SyncServer> {
-  const s = await startSyncServer({
-    port: 0,
-    db: joinPath(dir, `s${n++}.db`),
-    logger: silentLogger,
-    ...options,
-  })
-  servers.push(s)
-  return s
-}
+const { dir, start, track } = localServers('strata-server-')
 async function open(s: SyncServer, storeId: string, clientId: string, cursor = 0) {
   const r = await join(s.wsUrl, storeId, clientId, { cursor })
-  clients.push(r.c)
+  track(r.c)
   return r
 }
 async function raw(s: SyncServer, options?: WebSocket.ClientOptions) {
-  const c = await TestClient.open(s.wsUrl, options)
-  clients.push(c)
-  return c
+  return track(await TestClient.open(s.wsUrl, options))
 }
 
 describe('WebSocket session', () => {

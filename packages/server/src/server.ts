@@ -102,6 +102,18 @@ export interface SyncServer {
   close(options?: { timeoutMs?: number }): Promise<void>
 }
 
+/** Every limit is a positive integer; `maxPullWaitMs` may be 0 (no long-polling). */
+function checkLimits(limits: EffectiveLimits): void {
+  for (const [key, value] of Object.entries(limits)) {
+    const min = key === 'maxPullWaitMs' ? 0 : 1
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new ConfigError(
+        'bad_limit',
+        `limits.${key} must be an integer ≥ ${min}, got ${JSON.stringify(value) ?? String(value)}`,
+      )
+  }
+}
+
 function isPostgres(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db)
 }
@@ -121,6 +133,19 @@ function isPostgres(db: string): boolean {
 export async function startSyncServer(options: SyncServerOptions = {}): Promise<SyncServer> {
   if (options.replicas !== undefined && options.replicas !== false && !isFullStoreSchema(options.schema))
     throw new ConfigError('bad_replicas', 'replicas need schema to be a full store schema (makeSchema)')
+  const limits: EffectiveLimits = {
+    maxFrameBytes: LIMITS.maxFrameBytes,
+    maxEventsPerPush: LIMITS.maxEventsPerPush,
+    maxPullLimit: LIMITS.maxPullLimit,
+    defaultPullLimit: LIMITS.defaultPullLimit,
+    maxPullWaitMs: LIMITS.maxPullWaitMs,
+    framesPerSecond: 1000,
+    frameBurst: 2000,
+    httpRequestsPerSecond: 100,
+    httpBurst: 200,
+    ...options.limits,
+  }
+  checkLimits(limits)
   const logger = options.logger ?? jsonLogger()
   const db = options.db ?? ':memory:'
   const storage = options.storage ?? (await openStorage(db))
@@ -150,17 +175,6 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
 
   const registry = new MetricsRegistry()
   const sessions = new Set<Session>()
-  const limits: EffectiveLimits = {
-    maxFrameBytes: LIMITS.maxFrameBytes,
-    maxEventsPerPush: LIMITS.maxEventsPerPush,
-    maxPullLimit: LIMITS.maxPullLimit,
-    defaultPullLimit: LIMITS.defaultPullLimit,
-    framesPerSecond: 1000,
-    frameBurst: 2000,
-    httpRequestsPerSecond: 100,
-    httpBurst: 200,
-    ...options.limits,
-  }
   const hub = new Hub(storage)
   let replicas: Replicas | undefined
   if (options.replicas !== false && isFullStoreSchema(options.schema))
@@ -185,6 +199,7 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     schema: options.schema,
     replicas,
     shuttingDown: false,
+    waitingPulls: new Set(),
     metrics: {
       eventsIn: registry.counter('strata_events_in_total', 'Events appended to the log'),
       eventsRejected: registry.counter(
@@ -295,6 +310,8 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
       closing ??= (async () => {
         ctx.shuttingDown = true
         clearInterval(beat)
+        // Long-polls answer now (with whatever is new) instead of holding the close.
+        for (const release of [...ctx.waitingPulls]) release()
         const stopped = new Promise<void>((r) => httpServer.close(() => r()))
         httpServer.closeIdleConnections()
         await Promise.all([...sessions].map((s) => s.shutdown(closeOptions.timeoutMs ?? 5_000)))

@@ -3,10 +3,16 @@
 // connection. Everything listens on port 0 and is torn down by the caller.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server, Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join as joinPath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ClientMessage, ServerMessage } from '@strata/sync'
+import { afterAll, afterEach } from 'vitest'
 import WebSocket from 'ws'
+import { silentLogger } from '../src/logger.js'
+import { type SyncServer, type SyncServerOptions, startSyncServer } from '../src/server.js'
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const CLI = fileURLToPath(new URL('./cli-main.ts', import.meta.url))
@@ -212,6 +218,43 @@ export async function tcpProxy(target: { host: string; port: number }) {
     async close() {
       this.cut()
       await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+/**
+ * In-process servers on SQLite files in a temp directory, and the raw clients a test
+ * opens to them: every server is closed and every client dropped after each test, the
+ * directory removed after the file. Call once at the top of a test file.
+ * @param prefix - temp directory prefix
+ */
+export function localServers(prefix: string) {
+  const dir = mkdtempSync(joinPath(tmpdir(), prefix))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const servers: SyncServer[] = []
+  const clients: TestClient[] = []
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close()
+    await Promise.all(servers.splice(0).map((s) => s.close({ timeoutMs: 1000 })))
+  })
+  let n = 0
+  return {
+    dir,
+    /** Starts a server on a fresh SQLite file (silent logger) that is closed after the test. */
+    async start(options: SyncServerOptions = {}): Promise<SyncServer> {
+      const s = await startSyncServer({
+        port: 0,
+        db: joinPath(dir, `s${n++}.db`),
+        logger: silentLogger,
+        ...options,
+      })
+      servers.push(s)
+      return s
+    },
+    /** Registers a client to close after the test. */
+    track(c: TestClient): TestClient {
+      clients.push(c)
+      return c
     },
   }
 }

@@ -58,6 +58,27 @@ describe('two nodes on one Postgres', () => {
     await converge(one, two, 'team:pg-notify')
   })
 
+  it('an HTTP long-poll on one node is answered by a commit on the other', async () => {
+    const [one, two] = await twoNodes([])
+    const storeId = 'team:pg-long-poll'
+    const a = await join(one.wsUrl, storeId, 'a')
+    clients.push(a.c)
+    const t0 = Date.now()
+    const pull = fetch(`${two.url}/v1/stores/${encodeURIComponent(storeId)}/pull?cursor=0&wait=25000`).then(
+      (r) => r.json() as Promise<{ events: Array<{ gseq: number; clientId: string }> }>,
+    )
+    // Parked on node two's hub, then node one commits.
+    for (;;) {
+      const h = (await (await fetch(`${two.url}/health`)).json()) as { connections: number }
+      if (h.connections === 1) break
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    a.c.send({ t: 'push', id: 1, events: [event('a', 1)] })
+    const page = await pull
+    expect(page.events.map((e) => [e.gseq, e.clientId])).toEqual([[1, 'a']])
+    expect(Date.now() - t0).toBeLessThan(20_000) // woken by the fan-out, not the wait
+  })
+
   it('NATS: clients on different nodes see each other’s events', async () => {
     const [one, two] = await twoNodes(['--nats', 'nats://127.0.0.1:4222'])
     const health = await (await fetch(`${two.url}/health`)).json()

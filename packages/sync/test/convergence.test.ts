@@ -2,6 +2,7 @@
 // Two devices converge, offline edits on both sides converge after reconnect, and the
 // HTTP fallback transport converges too.
 import { afterEach, describe, expect, it } from 'vitest'
+import { httpTransport } from '../src/index.js'
 import { cleanup, openDevice, startServerProcess, until } from './harness.js'
 import { events, todos, ui } from './todo-schema.js'
 
@@ -67,6 +68,25 @@ describe('two devices on one server', () => {
     b.store.commit(events.todoCreated({ id: 'w1', title: 'over ws' }))
     await until(() => titles(a).length === 2, 'A (HTTP polling) sees the WebSocket push')
     await a.client.whenSynced()
+    expect(titles(a)).toEqual(titles(b))
+  })
+
+  it('over HTTP, events arrive by long-poll as they are committed, not at the next poll', async () => {
+    const server = await startServerProcess()
+    // A minute between polls: within the 20 s `until` only long-polling can deliver.
+    const a = await openDevice(server.url, {
+      transport: httpTransport({ url: server.url, pollIntervalMs: 60_000 }),
+    })
+    const b = await openDevice(server.wsUrl)
+    await a.client.whenSynced()
+    for (let i = 1; i <= 3; i++) {
+      b.store.commit(events.todoCreated({ id: `lp${i}`, title: `long-poll ${i}` }))
+      await until(() => titles(a).length === i, `A (HTTP) sees lp${i}`)
+    }
+    // A's own push is acknowledged while a long-poll is parked.
+    a.store.commit(events.todoCreated({ id: 'mine', title: 'from A' }))
+    await a.client.whenSynced({ timeoutMs: 10_000 })
+    await until(() => titles(b).length === 4, 'B sees A')
     expect(titles(a)).toEqual(titles(b))
   })
 

@@ -3,7 +3,9 @@
  * runtimes). Speaks the protocol's HTTP endpoints with `fetch` and presents them to the
  * client as the same frame stream a WebSocket would give:
  *   hello → `GET /v1/stores/:id/status` (answers `welcome`), then a pull loop
- *           `GET /v1/stores/:id/pull?cursor=N` (answers `events`; polls when idle);
+ *           `GET /v1/stores/:id/pull?cursor=N` (answers `events`). When caught up it
+ *           long-polls (`&wait=ms`: the server holds the request until something is
+ *           committed) if the server announced `limits.maxPullWaitMs`, else it polls;
  *   push  → `POST /v1/stores/:id/push` (answers `ack`), followed by an immediate pull so
  *           the pushed events come back confirmed;
  *   ping  → answered locally with `pong` (HTTP has no idle connection to keep alive).
@@ -48,7 +50,14 @@ export type FetchLike = (
 export interface HttpTransportOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:8787`. */
   url: string
-  /** How long to wait between pulls when caught up, ms. Default 1000. */
+  /**
+   * Long-poll: when caught up, ask the server to hold each pull up to this long (ms)
+   * until something is committed — events arrive as soon as they are committed, one
+   * request per change or per wait. Capped by the server's `maxPullWaitMs`; used only
+   * when the server announces it. 0 turns long-polling off. Default 20000.
+   */
+  longPollMs?: number
+  /** How long to wait between pulls when caught up and not long-polling, ms. Default 1000. */
   pollIntervalMs?: number
   /** Events per pull page. Default: the server's default page. */
   pullLimit?: number
@@ -83,6 +92,10 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   if (!(Number.isFinite(pollIntervalMs) && pollIntervalMs > 0)) {
     throw new SyncConfigError('pollIntervalMs', `must be a positive number, got ${String(pollIntervalMs)}`)
   }
+  const longPollMs = options.longPollMs ?? 20_000
+  if (!(Number.isSafeInteger(longPollMs) && longPollMs >= 0)) {
+    throw new SyncConfigError('longPollMs', `must be a non-negative integer, got ${String(longPollMs)}`)
+  }
   const doFetch: FetchLike | undefined =
     options.fetch ??
     (typeof globalThis.fetch === 'function' ? (globalThis.fetch.bind(globalThis) as FetchLike) : undefined)
@@ -97,11 +110,16 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       let closed = false
       let session: { hello: HelloMessage; cursor: number } | undefined
       let pollTimer: ReturnType<typeof setTimeout> | undefined
+      /** The wait of a long-poll (0: poll), from what the server announced. */
+      let waitMs = 0
+      /** Aborts the long-poll in flight (a push needs its own pull now). */
+      let longPoll: AbortController | undefined
 
       const finish = (reason: string, local: boolean, error?: unknown, code?: number) => {
         if (closed) return
         closed = true
         abort.abort()
+        longPoll?.abort()
         if (pollTimer) clearTimeout(pollTimer)
         const info: TransportCloseInfo = { reason, local }
         if (error !== undefined) info.error = error
@@ -115,12 +133,16 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         return h
       }
       /** One request; network failures end the "connection" like a dropped socket would. */
-      const request = async (url: string, body?: string): Promise<string | undefined> => {
+      const request = async (
+        url: string,
+        body?: string,
+        signal: AbortSignal = abort.signal,
+      ): Promise<string | undefined> => {
         try {
           const init: Parameters<FetchLike>[1] = {
             method: body === undefined ? 'GET' : 'POST',
             headers: headers(),
-            signal: abort.signal,
+            signal,
           }
           if (body !== undefined) init.body = body
           const res = await doFetch(url, init)
@@ -137,35 +159,54 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           }
           return text
         } catch (error) {
-          if (!closed) finish(`HTTP request failed: ${String(error)}`, false, error)
+          // A long-poll we cut short ourselves is not a network failure.
+          if (!closed && !(signal !== abort.signal && signal.aborted))
+            finish(`HTTP request failed: ${String(error)}`, false, error)
           return undefined
         }
       }
 
-      const schedulePoll = () => {
+      /** Caught up: long-poll at once, or poll after the interval. */
+      const schedulePoll = (delay = waitMs > 0 ? 0 : pollIntervalMs) => {
         if (closed) return
         if (pollTimer) clearTimeout(pollTimer)
-        pollTimer = setTimeout(() => void pull(), pollIntervalMs)
+        pollTimer = setTimeout(() => void pull(waitMs > 0), delay)
       }
       // Pulls run one after another (a chain), so `events` frames stay in gseq order and a
       // pull requested after a push always starts after that push committed.
       let chain: Promise<void> = Promise.resolve()
-      const pullOnce = async (): Promise<void> => {
+      const pullOnce = async (wait: boolean): Promise<void> => {
         if (closed || !session) return
         if (pollTimer) clearTimeout(pollTimer)
         const limit = options.pullLimit ? `&limit=${options.pullLimit}` : ''
-        for (;;) {
-          const text = await request(`${storePath()}/pull?cursor=${session.cursor}${limit}`)
-          if (text === undefined || closed) return
+        for (let first = true; ; first = false) {
+          const held = wait && first ? new AbortController() : undefined
+          let url = `${storePath()}/pull?cursor=${session.cursor}${limit}`
+          if (held) {
+            url += `&wait=${waitMs}`
+            longPoll = held
+          }
+          const started = Date.now()
+          const text = await request(url, undefined, held?.signal)
+          if (held && longPoll === held) longPoll = undefined
+          // undefined: the session ended, or a push cut the long-poll short (its pull follows).
+          if (closed || text === undefined) return
           const { last, more } = peekEvents(text)
           if (last !== undefined) session.cursor = last
           handlers.onMessage(text)
+          // A held pull that came back empty well before its wait (a server restarting or
+          // not honouring `wait`) is not retried at once: poll after the interval.
+          if (held && last === undefined && Date.now() - started < waitMs / 2) {
+            schedulePoll(pollIntervalMs)
+            return
+          }
           if (!more) break
         }
         schedulePoll()
       }
-      const pull = (): Promise<void> => {
-        chain = chain.then(pullOnce)
+      const pull = (wait = false): Promise<void> => {
+        if (!wait) longPoll?.abort()
+        chain = chain.then(() => pullOnce(wait))
         return chain
       }
 
@@ -178,6 +219,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
               `${storePath()}/status?clientId=${encodeURIComponent(message.clientId)}`,
             )
             if (text === undefined) return
+            waitMs = Math.min(longPollMs, announcedWait(text))
             handlers.onMessage(text)
             void pull()
             return
@@ -219,6 +261,16 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         },
       }
     },
+  }
+}
+
+/** `limits.maxPullWaitMs` of a `welcome` body (0 when absent or not a count). */
+function announcedWait(text: string): number {
+  try {
+    const wait = (JSON.parse(text) as { limits?: { maxPullWaitMs?: unknown } }).limits?.maxPullWaitMs
+    return typeof wait === 'number' && Number.isSafeInteger(wait) && wait > 0 ? wait : 0
+  } catch {
+    return 0
   }
 }
 

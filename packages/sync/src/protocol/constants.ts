@@ -34,6 +34,11 @@ export const LIMITS = {
   maxPullLimit: 5_000,
   /** Page size when `pull.limit` is absent. */
   defaultPullLimit: 2_000,
+  /**
+   * Longest an HTTP pull with `wait` is held open when there is nothing new (ms): below
+   * the 30–60 s idle timeouts of common proxies and load balancers.
+   */
+  maxPullWaitMs: 25_000,
   /** Longest event name. */
   maxEventNameLength: 256,
   /** Longest store id / client id. */

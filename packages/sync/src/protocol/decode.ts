@@ -334,6 +334,8 @@ function decodeServerObject(o: Obj): ServerMessage {
           maxFrameBytes: int(l, 'maxFrameBytes', 'limits', 1),
           maxEventsPerPush: int(l, 'maxEventsPerPush', 'limits', 1),
         }
+        const wait = optional(l, 'maxPullWaitMs', () => int(l, 'maxPullWaitMs', 'limits', 0))
+        if (wait !== undefined) m.limits.maxPullWaitMs = wait
       }
       return m
     }

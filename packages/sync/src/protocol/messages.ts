@@ -134,6 +134,11 @@ export type ClientMessage = HelloMessage | PushMessage | PullMessage | PingMessa
 export interface ServerLimits {
   maxFrameBytes: number
   maxEventsPerPush: number
+  /**
+   * HTTP fallback: the longest `wait` a pull may ask for (ms). Absent or 0: the server
+   * answers every pull at once, so an HTTP client polls instead of long-polling.
+   */
+  maxPullWaitMs?: number
 }
 
 /**

@@ -10,10 +10,9 @@ import {
   BATCHED_EVENTS,
   BOOT_EVENTS,
   itemArgs,
-  LATENCY_SAMPLES,
+  measureLatency,
   SINGLE_COMMIT_TIME_CAP_MS,
   SINGLE_COMMITS,
-  summarize,
   yieldMacrotask,
 } from './workload.mjs'
 import { buildLiveStoreBootFixture, persistedEventCount } from './livestore-fixture.mjs'
@@ -62,29 +61,12 @@ const waitPersisted = async (count) => {
   while (persistedEventCount(workDir, STORE_ID) < count) await new Promise((r) => setTimeout(r, 20))
 }
 
-/** Commit one change, resolve with the ms from just before commit() to the subscriber call. */
-const measureLatency = async (store, query, makeEvent) => {
-  const samples = []
-  let started = -1
-  let resolveSample
-  const unsubscribe = store.subscribe(query, () => {
-    if (started < 0) return
-    const elapsed = performance.now() - started
-    started = -1
-    resolveSample(elapsed)
-  })
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const sample = new Promise((resolve) => {
-      resolveSample = resolve
-    })
-    started = performance.now()
-    store.commit(makeEvent(i))
-    samples.push(await sample)
-    await yieldMacrotask()
-  }
-  unsubscribe()
-  return summarize(samples)
-}
+/** Commit→subscriber latency of `query` for commits of `makeEvent(i)` (workload.mjs). */
+const latency = (store, query, makeEvent) =>
+  measureLatency(
+    (fn) => store.subscribe(query, fn),
+    (i) => store.commit(makeEvent(i)),
+  )
 
 const single = async () => {
   const store = await open()
@@ -118,15 +100,15 @@ const batched = async () => {
   if (rows !== BATCHED_EVENTS) throw new Error(`expected ${BATCHED_EVENTS} rows, got ${rows}`)
 
   let created = BATCHED_EVENTS
-  const count = await measureLatency(store, queryDb(tables.items.count(), { label: 'count' }), () =>
+  const count = await latency(store, queryDb(tables.items.count(), { label: 'count' }), () =>
     events.itemCreated(itemArgs(created++)),
   )
-  const byId = await measureLatency(
+  const byId = await latency(
     store,
     queryDb(tables.items.where({ id: BY_ID }).first(), { label: 'byId' }),
     (i) => events.itemRenamed({ id: BY_ID, title: `renamed ${i}` }),
   )
-  const allRows = await measureLatency(store, queryDb(tables.items, { label: 'all' }), (i) =>
+  const allRows = await latency(store, queryDb(tables.items, { label: 'all' }), (i) =>
     events.itemRenamed({ id: `item-${(i * 97) % BATCHED_EVENTS}`, title: `again ${i}` }),
   )
   await store.shutdownPromise()

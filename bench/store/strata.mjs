@@ -11,10 +11,9 @@ import {
   BATCHED_EVENTS,
   BOOT_EVENTS,
   itemArgs,
-  LATENCY_SAMPLES,
+  measureLatency,
   SINGLE_COMMIT_TIME_CAP_MS,
   SINGLE_COMMITS,
-  summarize,
   yieldMacrotask,
 } from './workload.mjs'
 
@@ -52,29 +51,12 @@ const BY_ID = `item-${BATCHED_EVENTS / 2}`
 const [, , mode, workDir, resultFile] = process.argv
 const open = () => createStore({ schema, adapter: nodeAdapter({ directory: workDir }), storeId: STORE_ID })
 
-/** Commit one change, resolve with the ms from just before commit() to the subscriber call. */
-const measureLatency = async (store, query, makeEvent) => {
-  const samples = []
-  let started = -1
-  let resolveSample
-  const unsubscribe = store.queryDb(query).subscribe(() => {
-    if (started < 0) return
-    const elapsed = performance.now() - started
-    started = -1
-    resolveSample(elapsed)
-  })
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const sample = new Promise((resolve) => {
-      resolveSample = resolve
-    })
-    started = performance.now()
-    store.commit(makeEvent(i))
-    samples.push(await sample)
-    await yieldMacrotask()
-  }
-  unsubscribe()
-  return summarize(samples)
-}
+/** Commit→subscriber latency of `query` for commits of `makeEvent(i)` (workload.mjs). */
+const latency = (store, query, makeEvent) =>
+  measureLatency(
+    (fn) => store.queryDb(query).subscribe(fn),
+    (i) => store.commit(makeEvent(i)),
+  )
 
 const single = async () => {
   const store = await open()
@@ -107,11 +89,11 @@ const batched = async () => {
   if (rows !== BATCHED_EVENTS) throw new Error(`expected ${BATCHED_EVENTS} rows, got ${rows}`)
 
   let created = BATCHED_EVENTS
-  const count = await measureLatency(store, items.count(), () => events.itemCreated(itemArgs(created++)))
-  const byId = await measureLatency(store, items.where({ id: BY_ID }).first(), (i) =>
+  const count = await latency(store, items.count(), () => events.itemCreated(itemArgs(created++)))
+  const byId = await latency(store, items.where({ id: BY_ID }).first(), (i) =>
     events.itemRenamed({ id: BY_ID, title: `renamed ${i}` }),
   )
-  const allRows = await measureLatency(store, items.where({}), (i) =>
+  const allRows = await latency(store, items.where({}), (i) =>
     events.itemRenamed({ id: `item-${(i * 97) % BATCHED_EVENTS}`, title: `again ${i}` }),
   )
   store.close()

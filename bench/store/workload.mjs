@@ -13,6 +13,12 @@ export const BATCHED_EVENTS = size(10_000, 1_000)
 export const BATCH_SIZE = 100
 /** Commit→subscriber samples per query shape (10,000 rows present). */
 export const LATENCY_SAMPLES = size(100, 10)
+/**
+ * Commits per query shape before the measured ones, not timed: the first commits of an
+ * event name run its path cold (JIT), which put Strata's by-id median ~30% above its
+ * steady state with 100 samples. Both systems get the same warm-up (decision 0037).
+ */
+export const LATENCY_WARMUP = size(25, 2)
 /** Events in the log for the boot case. */
 export const BOOT_EVENTS = size(100_000, 2_000)
 /** Boot runs per system (fresh process each); the median is reported. */
@@ -37,3 +43,33 @@ export const summarize = (samples) => {
 
 /** Yield to the event loop so background work (LiveStore's leader, I/O) can run. */
 export const yieldMacrotask = () => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * Commit→subscriber latency: `commit(i)` commits the i-th change, `subscribe(fn)` watches
+ * the query (fn may be called at once with the current value; that call is ignored).
+ * Times from just before `commit` to the subscriber call, one commit per task, after
+ * LATENCY_WARMUP untimed commits.
+ */
+export const measureLatency = async (subscribe, commit) => {
+  const samples = []
+  let started = -1
+  let resolveSample
+  const unsubscribe = subscribe(() => {
+    if (started < 0) return
+    const elapsed = performance.now() - started
+    started = -1
+    resolveSample(elapsed)
+  })
+  for (let i = 0; i < LATENCY_WARMUP + LATENCY_SAMPLES; i++) {
+    const sample = new Promise((resolve) => {
+      resolveSample = resolve
+    })
+    started = performance.now()
+    commit(i)
+    const elapsed = await sample
+    if (i >= LATENCY_WARMUP) samples.push(elapsed)
+    await yieldMacrotask()
+  }
+  unsubscribe()
+  return summarize(samples)
+}

@@ -10,7 +10,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BATCHED_RUNS, BOOT_RUNS, SINGLE_COMMIT_TIME_CAP_MS, SINGLE_COMMITS, SINGLE_RUNS } from './workload.mjs'
+import {
+  BATCHED_RUNS,
+  BOOT_RUNS,
+  LATENCY_SAMPLES,
+  LATENCY_WARMUP,
+  SINGLE_COMMIT_TIME_CAP_MS,
+  SINGLE_COMMITS,
+  SINGLE_RUNS,
+} from './workload.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const quick = process.argv.includes('--quick')
@@ -212,7 +220,7 @@ for (const [shape, label] of [
       pick(livestore.batched, (r) => r.latency[shape][stat]),
       [
         strata.batched.runs && livestore.batched.runs
-          ? `Median of ${BATCHED_RUNS} fresh processes per system, systems alternating (Strata ${perRun(strata.batched)}; LiveStore ${perRun(livestore.batched)} ms).`
+          ? `${LATENCY_SAMPLES} timed commits after ${LATENCY_WARMUP} untimed ones; median of ${BATCHED_RUNS} fresh processes per system, systems alternating (Strata ${perRun(strata.batched)}; LiveStore ${perRun(livestore.batched)} ms).`
           : '',
         failNote(strata.batched, livestore.batched),
       ]

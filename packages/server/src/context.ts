@@ -150,7 +150,9 @@ async function append(
     const replica = await replicas.get(storeId)
     let result: AppendResult
     try {
-      result = await ctx.storage.append(storeId, clientId, events, verdicts, replicas.judge(replica))
+      result = await replicas.judged(replica, (judge) =>
+        ctx.storage.append(storeId, clientId, events, verdicts, judge),
+      )
     } catch (error) {
       // The replica may have applied events that were then not committed.
       replicas.discard(storeId)

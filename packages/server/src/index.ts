@@ -24,6 +24,7 @@ export {
   type Judge,
   planPush,
   type PushPlan,
+  type ReplicaImage,
   type SyncStorage,
   type Verdict,
 } from './storage/storage.js'

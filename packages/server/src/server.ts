@@ -17,7 +17,7 @@ import { httpHandler } from './http.js'
 import { Hub } from './hub.js'
 import { jsonLogger, type Logger } from './logger.js'
 import { MetricsRegistry } from './metrics.js'
-import { isFullStoreSchema, type ReplicaOptions, Replicas } from './replica/replicas.js'
+import { checkReplicaOptions, isFullStoreSchema, type ReplicaOptions, Replicas } from './replica/replicas.js'
 import { Session } from './session.js'
 import { openStorage } from './storage/open.js'
 import type { SyncStorage } from './storage/storage.js'
@@ -133,6 +133,7 @@ function isPostgres(db: string): boolean {
 export async function startSyncServer(options: SyncServerOptions = {}): Promise<SyncServer> {
   if (options.replicas !== undefined && options.replicas !== false && !isFullStoreSchema(options.schema))
     throw new ConfigError('bad_replicas', 'replicas need schema to be a full store schema (makeSchema)')
+  if (typeof options.replicas === 'object') checkReplicaOptions(options.replicas)
   const limits: EffectiveLimits = {
     maxFrameBytes: LIMITS.maxFrameBytes,
     maxEventsPerPush: LIMITS.maxEventsPerPush,

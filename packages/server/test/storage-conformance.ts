@@ -201,9 +201,33 @@ export function storageConformance(factory: StorageFactory): void {
     }
   })
 
+  it('keeps one replica image per store: newer or other-schema images replace it, older ones do not', async () => {
+    const bytes = (...b: number[]) => new Uint8Array(b)
+    let s = await factory.open()
+    try {
+      if (!s.saveImage || !s.loadImage) throw new Error('backend without replica images')
+      expect(await s.loadImage('img')).toBeUndefined()
+      await s.saveImage('img', { head: 5, schemaHash: 'h1', bytes: bytes(1, 2, 3) })
+      await s.saveImage('other', { head: 9, schemaHash: 'h1', bytes: bytes(9) })
+      await s.saveImage('img', { head: 3, schemaHash: 'h1', bytes: bytes(0) }) // older: ignored
+      expect(await s.loadImage('img')).toEqual({ head: 5, schemaHash: 'h1', bytes: bytes(1, 2, 3) })
+      await s.saveImage('img', { head: 5, schemaHash: 'h1', bytes: bytes(4, 5) }) // same head: replaces
+      await s.saveImage('img', { head: 2, schemaHash: 'h2', bytes: bytes(6) }) // new schema: replaces
+      await s.close()
+      s = await factory.open() // and it is kept across reopen
+      const kept = await s.loadImage!('img')
+      expect(kept).toEqual({ head: 2, schemaHash: 'h2', bytes: bytes(6) })
+      expect(kept?.bytes).toBeInstanceOf(Uint8Array)
+      expect(await s.loadImage!('other')).toEqual({ head: 9, schemaHash: 'h1', bytes: bytes(9) })
+    } finally {
+      await s.close()
+    }
+  })
+
   it('refuses use after close with a typed error', async () => {
     const s = await factory.open()
     await s.close()
     await expect(s.head('x')).rejects.toMatchObject({ name: 'StorageError', code: 'closed' })
+    await expect(s.loadImage!('x')).rejects.toMatchObject({ name: 'StorageError', code: 'closed' })
   })
 }

@@ -3,7 +3,14 @@
  * Re-exports only.
  * @packageDocumentation
  */
-export { makeTestAdapter, memoryAdapter, type NodeAdapterOptions, nodeAdapter } from './adapters/node.js'
+export {
+  type MemoryAdapterOptions,
+  makeTestAdapter,
+  memoryAdapter,
+  memoryImage,
+  type NodeAdapterOptions,
+  nodeAdapter,
+} from './adapters/node.js'
 export { DecryptionError, EncryptionMismatchError, WrongKeyError } from './encryption/errors.js'
 export { type EncryptedNodeAdapterOptions, encryptedNodeAdapter } from './encryption/node.js'
 export type { EncryptionOptions } from './encryption/store-key.js'

@@ -1,7 +1,8 @@
 /**
  * One store's materialized replica on the server: an in-memory `@strata/store` built
  * from the same schema as the clients, seeded from the server's log and kept at the
- * log's head. It judges pushed events by applying them through the store's own
+ * log's head (or opened from its last saved image and caught up from there; decision
+ * 0064). It judges pushed events by applying them through the store's own
  * upstream path (`store.sync.applyUpstream`, the path every client takes for confirmed
  * events): an event whose materializer throws is refused and leaves no trace, the
  * events after it are judged against the state without it (decision 0059).
@@ -15,9 +16,9 @@ import {
   type StoreSchema,
   UnknownEventError,
 } from '@strata/store'
-import { memoryAdapter } from '@strata/store/node'
+import { memoryAdapter, memoryImage } from '@strata/store/node'
 import type { ConfirmedEvent, PushedEvent } from '@strata/sync'
-import type { SyncStorage, Verdict } from '../storage/storage.js'
+import type { ReplicaImage, SyncStorage, Verdict } from '../storage/storage.js'
 
 /** The replica's own client id: never a pushing client's, so no event is "its own". */
 const REPLICA_CLIENT_ID = 'strata-server-replica'
@@ -60,19 +61,30 @@ export class Replica {
   skipped = 0
   /** `Date.now()` of the last use (for idle eviction). */
   lastUsed = Date.now()
+  /** Where it was seeded from: the saved image (then caught up) or the whole log. */
+  seededFrom: 'image' | 'log' = 'log'
+  /**
+   * Pushes judged by this replica whose transaction has not settled yet: while > 0 the
+   * replica may hold events that will not be committed, so no image is taken.
+   */
+  busy = 0
+  /** Events applied since the last image was taken (or since seeding). */
+  sinceImage = 0
   private sinceCompact = 0
   private catching: Promise<void> | undefined
 
   private constructor(
     readonly storeId: string,
+    private readonly schema: StoreSchema,
     private readonly store: Store,
     private readonly storage: SyncStorage,
     private readonly compactEvery: number,
   ) {}
 
   /**
-   * Opens an empty in-memory store for `storeId` and seeds it from the log up to the
-   * current head.
+   * Opens the in-memory store of `storeId` from its saved image when the storage keeps
+   * one made with this schema and not ahead of the log, else empty, and catches it up
+   * to the log's head.
    * @param schema - the full store schema (tables, events, materializers)
    * @param storage - the server's log
    * @param storeId - the store to mirror
@@ -85,13 +97,35 @@ export class Replica {
     storeId: string,
     options: { compactEvery?: number } = {},
   ): Promise<Replica> {
-    const store = await createStore({
-      schema,
-      adapter: memoryAdapter(),
+    const open = (image?: Uint8Array) =>
+      createStore({
+        schema,
+        adapter: memoryAdapter(image ? { image } : {}),
+        storeId,
+        clientId: REPLICA_CLIENT_ID,
+      })
+    const image = await usableImage(schema, storage, storeId)
+    let store: Store | undefined
+    if (image) {
+      // A damaged image is not fatal: the log is the source of truth.
+      store = await open(image.bytes).catch(() => undefined)
+      // The image must open as is: a rebuild would run on a compacted log.
+      if (store && store.boot.mode !== 'opened') {
+        store.close()
+        store = undefined
+      }
+    }
+    const replica = new Replica(
       storeId,
-      clientId: REPLICA_CLIENT_ID,
-    })
-    const replica = new Replica(storeId, store, storage, options.compactEvery ?? 10_000)
+      schema,
+      store ?? (await open()),
+      storage,
+      options.compactEvery ?? 10_000,
+    )
+    if (store && image) {
+      replica.head = image.head
+      replica.seededFrom = 'image'
+    }
     try {
       await replica.catchUp()
     } catch (e) {
@@ -166,6 +200,16 @@ export class Replica {
     return verdicts
   }
 
+  /**
+   * The replica as an image to save, or undefined when it must not be saved: broken,
+   * closed, or with a judged push not settled (it may hold uncommitted events).
+   * @returns the image, reflecting exactly the events up to `head`
+   */
+  image(): ReplicaImage | undefined {
+    if (this.broken || this.busy > 0 || this.store.closed) return undefined
+    return { head: this.head, schemaHash: this.schema.hash, bytes: memoryImage(this.store) }
+  }
+
   /** Closes the in-memory store. */
   close(): void {
     if (!this.store.closed) this.store.close()
@@ -200,6 +244,7 @@ export class Replica {
 
   private advance(head: number, applied: number): void {
     this.head = head
+    this.sinceImage += applied
     this.sinceCompact += applied
     if (this.sinceCompact >= this.compactEvery) {
       this.sinceCompact = 0
@@ -212,4 +257,18 @@ export class Replica {
       this.sinceCompact = -Math.max(0, rows - this.compactEvery)
     }
   }
+}
+
+/** The storage's image of `storeId` if it was made with `schema` and is not ahead of the log. */
+async function usableImage(
+  schema: StoreSchema,
+  storage: SyncStorage,
+  storeId: string,
+): Promise<ReplicaImage | undefined> {
+  if (!storage.loadImage) return undefined
+  const image = await storage.loadImage(storeId)
+  if (!image || image.schemaHash !== schema.hash) return undefined
+  // Ahead of the log (a database restored from an older backup): its gseqs may name
+  // other events now.
+  return image.head <= (await storage.head(storeId)) ? image : undefined
 }

@@ -89,6 +89,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client_seq ON ${t('strata_events')} (store_id, client_id, seq);
       CREATE TABLE IF NOT EXISTS ${t('strata_clients')} (
         store_id TEXT NOT NULL, client_id TEXT NOT NULL, last_seq BIGINT NOT NULL, PRIMARY KEY (store_id, client_id));
+      CREATE TABLE IF NOT EXISTS ${t('strata_replica_images')} (
+        store_id TEXT PRIMARY KEY, head BIGINT NOT NULL, schema_hash TEXT NOT NULL, image BYTEA NOT NULL);
       CREATE TABLE IF NOT EXISTS ${t('strata_rejections')} (
         store_id TEXT NOT NULL, client_id TEXT NOT NULL, seq BIGINT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
         PRIMARY KEY (store_id, client_id, seq));
@@ -104,6 +106,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     lockStore: `INSERT INTO ${t('strata_stores')} (store_id, head) VALUES ($1, 0)
       ON CONFLICT (store_id) DO UPDATE SET head = ${t('strata_stores')}.head RETURNING head`,
     lastSeq: `SELECT last_seq FROM ${t('strata_clients')} WHERE store_id = $1 AND client_id = $2`,
+    saveImage: `INSERT INTO ${t('strata_replica_images')} AS i (store_id, head, schema_hash, image) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (store_id) DO UPDATE SET head = excluded.head, schema_hash = excluded.schema_hash, image = excluded.image
+      WHERE excluded.head >= i.head OR excluded.schema_hash <> i.schema_hash`,
+    loadImage: `SELECT head, schema_hash, image FROM ${t('strata_replica_images')} WHERE store_id = $1`,
     applied: `SELECT seq, gseq FROM ${t('strata_events')} WHERE store_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4`,
     rejected: `SELECT seq, code, reason FROM ${t('strata_rejections')} WHERE store_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4`,
     // Appended events, the new head and the client's lastSeq in one statement (one round
@@ -251,6 +257,19 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     async lastSeq(storeId, clientId) {
       guard()
       return (await pool.query<{ last_seq: number }>(sql.lastSeq, [storeId, clientId])).rows[0]?.last_seq ?? 0
+    },
+    async saveImage(storeId, image) {
+      guard()
+      await pool.query(sql.saveImage, [storeId, image.head, image.schemaHash, Buffer.from(image.bytes)])
+    },
+    async loadImage(storeId) {
+      guard()
+      const row = (
+        await pool.query<{ head: number; schema_hash: string; image: Buffer }>(sql.loadImage, [storeId])
+      ).rows[0]
+      return row
+        ? { head: row.head, schemaHash: row.schema_hash, bytes: new Uint8Array(row.image) }
+        : undefined
     },
     async close() {
       if (closed) return

@@ -58,6 +58,12 @@ CREATE TABLE IF NOT EXISTS strata_clients (
   last_seq INTEGER NOT NULL,
   PRIMARY KEY (store_id, client_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS strata_replica_images (
+  store_id TEXT PRIMARY KEY,
+  head INTEGER NOT NULL,
+  schema_hash TEXT NOT NULL,
+  image BLOB NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS strata_rejections (
   store_id TEXT NOT NULL,
   client_id TEXT NOT NULL,
@@ -132,6 +138,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     ),
     reject: db.prepare(
       'INSERT INTO strata_rejections (store_id, client_id, seq, code, reason) VALUES (?, ?, ?, ?, ?)',
+    ),
+    saveImage: db.prepare(
+      `INSERT INTO strata_replica_images (store_id, head, schema_hash, image) VALUES (?, ?, ?, ?)
+       ON CONFLICT (store_id) DO UPDATE SET head = excluded.head, schema_hash = excluded.schema_hash, image = excluded.image
+       WHERE excluded.head >= strata_replica_images.head OR excluded.schema_hash <> strata_replica_images.schema_hash`,
+    ),
+    loadImage: db.prepare<[string], { head: number; schema_hash: string; image: Buffer }>(
+      'SELECT head, schema_hash, image FROM strata_replica_images WHERE store_id = ?',
     ),
     appliedRange: db.prepare<[string, string, number, number], { seq: number; gseq: number }>(
       'SELECT seq, gseq FROM strata_events WHERE store_id = ? AND client_id = ? AND seq BETWEEN ? AND ?',
@@ -279,6 +293,17 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     async lastSeq(storeId, clientId) {
       guard()
       return q.lastSeq.get(storeId, clientId)?.last_seq ?? 0
+    },
+    async saveImage(storeId, image) {
+      guard()
+      q.saveImage.run(storeId, image.head, image.schemaHash, image.bytes)
+    },
+    async loadImage(storeId) {
+      guard()
+      const row = q.loadImage.get(storeId)
+      return row
+        ? { head: row.head, schemaHash: row.schema_hash, bytes: new Uint8Array(row.image) }
+        : undefined
     },
     async close() {
       if (closed) return

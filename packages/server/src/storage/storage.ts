@@ -102,8 +102,33 @@ export interface SyncStorage {
   head(storeId: string): Promise<number>
   /** @returns the highest seq processed for the client (0 if none) */
   lastSeq(storeId: string, clientId: string): Promise<number>
+  /**
+   * Keeps a replica image of `storeId` (decision 0064). Replaces the kept one when it
+   * is not newer (`head` ≥ the kept head) or was made with another schema.
+   * Optional: without it, replicas are always seeded from the log.
+   */
+  saveImage?(storeId: string, image: ReplicaImage): Promise<void>
+  /** @returns the kept replica image of `storeId`, if any */
+  loadImage?(storeId: string): Promise<ReplicaImage | undefined>
   /** Closes connections / the database file. */
   close(): Promise<void>
+}
+
+/**
+ * A replica's materialized state as bytes, with the log position and schema it reflects.
+ *
+ * @example
+ * ```ts
+ * const image: ReplicaImage = { head: 42, schemaHash: schema.hash, bytes: memoryImage(store) }
+ * ```
+ */
+export interface ReplicaImage {
+  /** The gseq of the last event the image reflects. */
+  head: number
+  /** `schema.hash` of the store schema that built it. */
+  schemaHash: string
+  /** The in-memory store's database (`memoryImage`). */
+  bytes: Uint8Array
 }
 
 /**

@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
+import { Column, makeSchema, table } from '../index.js'
 import { StoreError } from '../errors.js'
 import { createStore } from '../store/create-store.js'
-import { nodeAdapter } from './node.js'
+import { memoryAdapter, memoryImage, nodeAdapter } from './node.js'
 
 let dir: string
 beforeEach(() => {
@@ -77,5 +78,65 @@ describe('nodeAdapter page size (decision 0060)', () => {
     expect(error).toBeInstanceOf(StoreError)
     expect(error).toMatchObject({ code: 'option_invalid' })
     expect(String((error as Error).message)).toContain('power of two from 512 to 65536')
+  })
+})
+
+describe('in-memory store images', () => {
+  const titles = (st: { query: (q: typeof todos) => Array<{ id: string; title: string }> }) =>
+    st
+      .query(todos)
+      .map((t) => `${t.id}:${t.title}`)
+      .sort()
+
+  it('copies an in-memory store: the copy boots without replaying and lives on its own', async () => {
+    const a = await createStore({ schema, adapter: memoryAdapter(), storeId: 'm' })
+    a.commit(events.todoCreated({ id: 'x', title: 'X' }), events.todoCreated({ id: 'y', title: 'Y' }))
+    a.sync.applyUpstream([
+      { ...events.todoCreated({ id: 'z', title: 'Z' }), clientId: 'other', seq: 1, gseq: 1 },
+    ])
+    const image = memoryImage(a)
+    expect(image).toBeInstanceOf(Uint8Array)
+    const b = await createStore({ schema, adapter: memoryAdapter({ image }), storeId: 'm' })
+    expect(b.boot.mode).toBe('opened') // state came with the image: nothing replayed
+    expect(titles(b)).toEqual(titles(a))
+    expect(b.sync.pending().map((e) => e.seq)).toEqual([1, 2])
+    b.commit(events.todoRenamed({ id: 'y', title: 'only in b' }))
+    expect(titles(a)).toEqual(['x:X', 'y:Y', 'z:Z'])
+    expect(titles(b)).toEqual(['x:X', 'y:only in b', 'z:Z'])
+    a.close()
+    b.close()
+  })
+
+  it('rebuilds state from the image log when the table schema changed', async () => {
+    const a = await createStore({ schema, adapter: memoryAdapter(), storeId: 'm' })
+    a.commit(events.todoCreated({ id: 'x', title: 'X' }))
+    const image = memoryImage(a)
+    a.close()
+    const notes = table('notes', { id: Column.text({ primaryKey: true }), body: Column.text() })
+    // Same events, one more table: the state schema hash changes.
+    const changed = makeSchema({
+      events: { todoCreated: events.todoCreated },
+      tables: { todos, notes },
+      materializers: {
+        'v1.TodoCreated': ({ id, title }, db) => {
+          db.insert(todos, { id, title })
+        },
+      },
+    })
+    const b = await createStore({ schema: changed, adapter: memoryAdapter({ image }), storeId: 'm' })
+    expect(b.boot).toMatchObject({ mode: 'rebuilt', reason: 'schema-changed' })
+    expect(b.query(todos).map((t) => t.id)).toEqual(['x'])
+    b.close()
+  })
+
+  it('refuses what is not an image, and stores that are not in memory', async () => {
+    const bad = memoryAdapter({ image: new TextEncoder().encode('not a database at all, really not') })
+    const err = await createStore({ schema, adapter: bad, storeId: 'm' }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(StoreError)
+    expect(err).toMatchObject({ code: 'option_invalid' })
+    expect(() => memoryAdapter({ image: 'bytes' as unknown as Uint8Array })).toThrow(StoreError)
+    const file = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'f' })
+    expect(() => memoryImage(file)).toThrow(/memoryAdapter/)
+    file.close()
   })
 })

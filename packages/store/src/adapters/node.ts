@@ -41,6 +41,11 @@ class BetterSqliteDriver implements SqliteDriver {
     this.#db.exec(sql)
   }
 
+  /** The main database as bytes (`sqlite3_serialize`). */
+  serialize(): Uint8Array {
+    return this.#db.serialize()
+  }
+
   prepare(sql: string): PreparedStatement {
     const s = this.#db.prepare(sql)
     const reader = s.reader
@@ -250,17 +255,66 @@ export function nodeAdapter(options: NodeAdapterOptions): StoreAdapter {
 }
 
 /**
+ * Options of {@link memoryAdapter}.
+ * @example const options: MemoryAdapterOptions = { image: memoryImage(otherStore) }
+ */
+export interface MemoryAdapterOptions {
+  /**
+   * Start from this image of an in-memory store (from {@link memoryImage}) instead of an
+   * empty database. The store boots from it as from a file: a table schema that changed
+   * since rebuilds state from the image's log.
+   */
+  readonly image?: Uint8Array
+}
+
+/**
  * In-memory better-sqlite3 database (log and state in one connection). Fast; gone on close.
+ * @param options - `image` to start from a copy of another in-memory store
  * @returns the adapter
+ * @throws StoreError `option_invalid` when `image` is not a SQLite database image
  * @example const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'test' })
  */
-export function memoryAdapter(): StoreAdapter {
+export function memoryAdapter(options: MemoryAdapterOptions = {}): StoreAdapter {
+  const { image } = options
+  if (image !== undefined && !(image instanceof Uint8Array))
+    throw new StoreError('option_invalid', 'memoryAdapter: image must be a Uint8Array from memoryImage()')
   return {
     open() {
-      const db = new Database(':memory:')
+      let db: DB
+      try {
+        db = new Database(image ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : ':memory:')
+        // Deserializing checks nothing: read the schema now so a bad image fails here.
+        if (image) db.prepare('SELECT count(*) FROM sqlite_master').get()
+      } catch (cause) {
+        throw new StoreError(
+          'option_invalid',
+          `memoryAdapter: image is not a SQLite database (${String(cause)})`,
+          {
+            cause,
+          },
+        )
+      }
       return new BetterSqliteDriver(db, 'memory', 'main', ':memory:', undefined)
     },
   }
+}
+
+/**
+ * A byte copy of an open in-memory store (log, state and metadata: one database), for
+ * `memoryAdapter({ image })` — e.g. to keep a materialized replica across restarts
+ * without replaying its events. Take it between commits.
+ * @param store - a store opened with {@link memoryAdapter}
+ * @returns the database image
+ * @throws StoreError `option_invalid` when the store is not an in-memory better-sqlite3 store
+ * @example
+ * const bytes = memoryImage(replica)
+ * const copy = await createStore({ schema, adapter: memoryAdapter({ image: bytes }), storeId })
+ */
+export function memoryImage(store: { readonly driver: unknown }): Uint8Array {
+  const driver = store.driver
+  if (!(driver instanceof BetterSqliteDriver) || driver.kind !== 'memory')
+    throw new StoreError('option_invalid', 'memoryImage: the store was not opened with memoryAdapter()')
+  return driver.serialize()
 }
 
 /**

@@ -275,7 +275,10 @@ export function httpHandler(
     const page = Math.min(limit, ctx.limits.maxPullLimit)
     // Events first, then head: head is then ≥ every returned gseq, so `more` is never wrongly set.
     let events = await ctx.storage.read(storeId, cursor, page)
-    const waitMs = Math.min(wait, ctx.limits.maxPullWaitMs)
+    // Never hold a pull past the credentials' expiry: what is committed after it is not theirs to see.
+    const expiresIn =
+      auth.user?.expiresAt === undefined ? Number.POSITIVE_INFINITY : auth.user.expiresAt - Date.now()
+    const waitMs = Math.max(0, Math.min(wait, ctx.limits.maxPullWaitMs, expiresIn))
     if (events.length === 0 && waitMs > 0) {
       // Long-poll: hold the request until the store's head passes the cursor.
       if (!(await waitForEvents(ctx, storeId, cursor, waitMs, res))) return

@@ -70,6 +70,27 @@ describe('HTTP long-poll', () => {
     expect((await health(s)).connections).toBe(0)
   })
 
+  it('never holds a pull past the credentials expiry', async () => {
+    const expiresAt = Date.now() + 400
+    const s = await start({
+      authenticate: ({ token }) => (token === 'short-lived' ? { id: 'ada', expiresAt } : null),
+      authorize: () => true,
+    })
+    const pull = await timed(
+      fetch(`${storeUrl(s, 'team:exp')}/pull?cursor=0&wait=20000`, {
+        headers: { authorization: 'Bearer short-lived' },
+      }).then((r) => r.json()),
+    )
+    expect(pull.value).toEqual({ t: 'events', events: [], head: 0 })
+    expect(pull.ms).toBeLessThan(5_000) // answered at the expiry, not after 20 s
+    // The next request with the same token is refused as expired.
+    const again = await fetch(`${storeUrl(s, 'team:exp')}/pull?cursor=0&wait=20000`, {
+      headers: { authorization: 'Bearer short-lived' },
+    })
+    expect(again.status).toBe(401)
+    expect(await again.json()).toMatchObject({ code: 'token_expired' })
+  })
+
   it('answers every pull at once when the server turns long-polling off', async () => {
     const s = await start({ limits: { maxPullWaitMs: 0 } })
     const base = storeUrl(s, 'team:off')

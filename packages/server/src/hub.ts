@@ -9,6 +9,7 @@
  */
 import { type ConfirmedEvent, encodeFrame } from '@strata/sync'
 import type { EncodedEvents, SyncStorage } from './storage/storage.js'
+import { wsTextFrame } from './ws-frame.js'
 
 /**
  * What the hub needs from a subscriber (a WebSocket session).
@@ -33,7 +34,9 @@ interface StoreState {
   remoteHead: number
   fetching: boolean
   /** The latest local batch, encoded once (UTF-8 bytes) for every caught-up subscriber. */
-  lastBatch: { after: number; head: number; events: readonly ConfirmedEvent[]; frame?: Buffer } | undefined
+  lastBatch:
+    | { after: number; head: number; events: readonly ConfirmedEvent[]; frame?: Buffer; wire?: Buffer }
+    | undefined
 }
 
 /**
@@ -216,17 +219,19 @@ export class Hub {
   /**
    * The encoded live frame for a subscriber that has everything up to `after`, when the
    * latest local batch is exactly what it needs next (the common, caught-up case):
-   * 100 subscribers then cost one JSON encoding and one UTF-8 conversion, not 100.
+   * 100 subscribers then cost one JSON encoding, one UTF-8 conversion and one WebSocket
+   * frame, not 100.
    * @param storeId - the store
    * @param after - the subscriber's sentHead
    * @param maxEvents - the subscriber's page size
-   * @returns the frame (UTF-8 text as bytes, to send as a text frame) and the gseq it ends at, or undefined
+   * @returns the frame (UTF-8 text as bytes, to send as a text frame), the same as a
+   *   complete WebSocket frame (`wire`), and the gseq it ends at, or undefined
    */
   liveFrame(
     storeId: string,
     after: number,
     maxEvents: number,
-  ): { frame: Buffer; upTo: number; count: number } | undefined {
+  ): { frame: Buffer; wire: Buffer; upTo: number; count: number } | undefined {
     const state = this.stores.get(storeId)
     const batch = state?.lastBatch
     if (
@@ -242,7 +247,8 @@ export class Hub {
     batch.frame ??= Buffer.from(
       encodeFrame({ t: 'events', events: batch.events as ConfirmedEvent[], head: batch.head }),
     )
-    return { frame: batch.frame, upTo: last.gseq, count: batch.events.length }
+    batch.wire ??= wsTextFrame(batch.frame)
+    return { frame: batch.frame, wire: batch.wire, upTo: last.gseq, count: batch.events.length }
   }
 
   private async state(storeId: string): Promise<StoreState> {

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net'
 import { join as joinPath } from 'node:path'
 import { CLOSE_CODES } from '@strata/sync'
 import WebSocket from 'ws'
@@ -45,27 +46,37 @@ describe('WebSocket session', () => {
     ])
   })
 
-  it('fan-out: one encoded frame for every subscriber, the pushing socket served last', async () => {
+  it('fan-out: one complete frame for every subscriber, the pushing socket served last', async () => {
     const s = await start()
     // a joins first, so join order alone would serve it first.
     const { c: a } = await open(s, 'team:fan', 'a')
     const { c: b } = await open(s, 'team:fan', 'b')
     const { c: c } = await open(s, 'team:fan', 'c')
     const send = vi.spyOn(WebSocket.prototype, 'send')
+    const write = vi.spyOn(Socket.prototype, 'write')
     try {
       a.send({ t: 'push', id: 1, events: [event('a', 1)] })
       await a.next('ack')
       await b.waitStreamed(1)
       await c.waitStreamed(1)
-      const calls = send.mock.calls.map((args, i) => ({ data: args[0], socket: send.mock.contexts[i] }))
-      const ack = calls.find((x) => typeof x.data === 'string' && x.data.startsWith('{"t":"ack"'))
-      const live = calls.filter((x) => Buffer.isBuffer(x.data) && x.data.toString().startsWith('{"t":"events"'))
+      const ackAt = send.mock.calls.findIndex(
+        ([data]) => typeof data === 'string' && data.startsWith('{"t":"ack"'),
+      )
+      // The server-side socket of the pusher (ws keeps it as `_socket`).
+      const pusher = (send.mock.contexts[ackAt] as unknown as { _socket: Socket })._socket
+      const live = write.mock.calls
+        .map(([data], i) => ({ data, socket: write.mock.contexts[i] }))
+        .filter(
+          ({ data }) => Buffer.isBuffer(data) && data.subarray(2).toString().startsWith('{"t":"events"'),
+        )
       expect(live).toHaveLength(3)
-      expect(new Set(live.map((x) => x.data)).size).toBe(1) // the same bytes, encoded once
+      expect(live[0]?.data[0]).toBe(0x81) // a whole text frame: FIN + opcode 1, header included
+      expect(new Set(live.map((x) => x.data)).size).toBe(1) // the same bytes, framed once
       expect(new Set(live.map((x) => x.socket)).size).toBe(3)
-      expect(live[2]?.socket).toBe(ack?.socket) // the pusher's own frame goes last
+      expect(live[2]?.socket).toBe(pusher) // the pusher's own frame goes last
     } finally {
       send.mockRestore()
+      write.mockRestore()
     }
     expect(b.streamed()).toEqual([{ ...event('a', 1), gseq: 1 }])
   })

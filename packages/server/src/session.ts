@@ -21,7 +21,7 @@ import {
   type SessionErrorCode,
   type WelcomeMessage,
 } from '@strata/sync'
-import type { RawData, WebSocket } from 'ws'
+import { type RawData, WebSocket } from 'ws'
 import type { AuthUser } from './auth/types.js'
 import { authenticateRequest, authorizeAction, ingest, type ServerContext } from './context.js'
 import type { Subscriber } from './hub.js'
@@ -407,7 +407,13 @@ export class Session implements Subscriber {
     if (!live) return false
     this.sentHead = live.upTo
     this.ctx.metrics.eventsOut.inc(live.count)
-    this.ws.send(live.frame, { binary: false })
+    // The shared complete frame straight to the socket: `ws` would frame it again for
+    // every subscriber. Safe because nothing is ever queued inside `ws` here (no
+    // compression: its sender writes every frame to the socket at once), so frames stay
+    // in order; only while the WebSocket is open (never after a close frame).
+    const socket = this.request.socket
+    if (this.ws.readyState === WebSocket.OPEN && socket.writable) socket.write(live.wire)
+    else this.ws.send(live.frame, { binary: false })
     this.release()
     return true
   }

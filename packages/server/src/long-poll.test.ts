@@ -26,6 +26,8 @@ describe('HTTP long-poll', () => {
     const pull = timed(fetch(`${storeUrl(s, 'team:lp')}/pull?cursor=0&wait=20000`).then((r) => r.json()))
     // The pull is parked on the hub (one more subscriber than the WebSocket session).
     await waitFor(async () => (await health(s)).connections === 2, '2 hub subscribers')
+    const metrics = async () => (await fetch(`${s.url}/metrics`)).text()
+    expect(await metrics()).toMatch(/^strata_http_waiting_pulls 1$/m)
     ws.send({ t: 'push', id: 1, events: [event('w', 1), event('w', 2)] })
     const { value, ms } = await pull
     expect(ms).toBeLessThan(5_000) // far below the 20 s wait: woken by the commit
@@ -35,6 +37,7 @@ describe('HTTP long-poll', () => {
       ['w', 2, 2],
     ])
     await waitFor(async () => (await health(s)).connections === 1, '1 hub subscribers') // the pull left the hub
+    expect(await metrics()).toMatch(/^strata_http_waiting_pulls 0$/m)
   })
 
   it('answers at once when events are already there, and wakes on HTTP pushes too', async () => {

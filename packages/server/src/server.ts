@@ -223,6 +223,11 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
   }
   registry.gauge('strata_connections', 'Open WebSocket sessions', () => sessions.size)
   registry.gauge('strata_replicas', 'Materialized store replicas open (dry run)', () => replicas?.size ?? 0)
+  registry.gauge(
+    'strata_http_waiting_pulls',
+    'HTTP pulls held open until something is committed (long-poll)',
+    () => ctx.waitingPulls.size,
+  )
   registry.gauge('strata_backlog_events', 'Committed events not yet streamed to connected sessions', () => {
     let n = 0
     for (const s of sessions) n += Math.max(0, (hub.head(s.storeId) ?? s.sentHead) - s.sentHead)

@@ -27,6 +27,8 @@ export interface EffectiveLimits {
   defaultPullLimit: number
   /** Longest an HTTP pull's `wait` is honoured (ms); 0 answers every pull at once. */
   maxPullWaitMs: number
+  /** Most HTTP pulls held at once per client address; beyond it a pull is answered at once. */
+  maxWaitingPullsPerAddress: number
   framesPerSecond: number
   frameBurst: number
   httpRequestsPerSecond: number

@@ -139,6 +139,8 @@ export function httpHandler(
   cors: string | undefined,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const buckets = new Map<string, TokenBucket>()
+  /** Long-polls held per client address (limits.maxWaitingPullsPerAddress). */
+  const held = new Map<string, number>()
   const sweep = setInterval(() => buckets.clear(), 60_000)
   sweep.unref()
 
@@ -279,9 +281,19 @@ export function httpHandler(
     const expiresIn =
       auth.user?.expiresAt === undefined ? Number.POSITIVE_INFINITY : auth.user.expiresAt - Date.now()
     const waitMs = Math.max(0, Math.min(wait, ctx.limits.maxPullWaitMs, expiresIn))
-    if (events.length === 0 && waitMs > 0) {
+    const holding = held.get(ip) ?? 0
+    if (events.length === 0 && waitMs > 0 && holding < ctx.limits.maxWaitingPullsPerAddress) {
       // Long-poll: hold the request until the store's head passes the cursor.
-      if (!(await waitForEvents(ctx, storeId, cursor, waitMs, res))) return
+      held.set(ip, holding + 1)
+      let answered: boolean
+      try {
+        answered = await waitForEvents(ctx, storeId, cursor, waitMs, res)
+      } finally {
+        const left = (held.get(ip) ?? 1) - 1
+        if (left > 0) held.set(ip, left)
+        else held.delete(ip)
+      }
+      if (!answered) return
       // Released by a shutdown: do not keep the connection alive past this answer.
       if (ctx.shuttingDown) res.setHeader('connection', 'close')
       events = await ctx.storage.read(storeId, cursor, page)

@@ -94,6 +94,28 @@ describe('HTTP long-poll', () => {
     expect(await again.json()).toMatchObject({ code: 'token_expired' })
   })
 
+  it('holds at most maxWaitingPullsPerAddress pulls per client address, answering the rest at once', async () => {
+    const s = await start({ limits: { maxWaitingPullsPerAddress: 2 } })
+    const url = `${storeUrl(s, 'team:cap')}/pull?cursor=0&wait=20000`
+    const aborts = [new AbortController(), new AbortController()]
+    const parked = aborts.map((a) => fetch(url, { signal: a.signal }).catch(() => undefined))
+    await waitFor(async () => (await health(s)).connections === 2, '2 held pulls')
+    const third = await timed(fetch(url).then((r) => r.json()))
+    expect(third.value).toEqual({ t: 'events', events: [], head: 0 })
+    expect(third.ms).toBeLessThan(2_000)
+    for (const a of aborts) a.abort()
+    await Promise.all(parked)
+    await waitFor(async () => (await health(s)).connections === 0, 'released')
+    // Freed slots are usable again.
+    const again = timed(fetch(url).then((r) => r.json()))
+    await waitFor(async () => (await health(s)).connections === 1, 'held again')
+    await fetch(`${storeUrl(s, 'team:cap')}/push`, {
+      method: 'POST',
+      body: JSON.stringify({ clientId: 'h', events: [event('h', 1)] }),
+    })
+    expect(((await again).value as Page).events.map((e) => e.gseq)).toEqual([1])
+  })
+
   it('answers every pull at once when the server turns long-polling off', async () => {
     const s = await start({ limits: { maxPullWaitMs: 0 } })
     const base = storeUrl(s, 'team:off')
@@ -142,6 +164,7 @@ describe('HTTP long-poll', () => {
     ['maxPullWaitMs', -1],
     ['maxPullWaitMs', 1.5],
     ['maxPullLimit', 0],
+    ['maxWaitingPullsPerAddress', 0],
     ['httpBurst', Number.NaN],
   ])('refuses limits.%s = %s with ConfigError bad_limit', async (key, value) => {
     const err = await startSyncServer({

@@ -140,6 +140,7 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     maxPullLimit: LIMITS.maxPullLimit,
     defaultPullLimit: LIMITS.defaultPullLimit,
     maxPullWaitMs: LIMITS.maxPullWaitMs,
+    maxWaitingPullsPerAddress: 500,
     framesPerSecond: 1000,
     frameBurst: 2000,
     httpRequestsPerSecond: 100,

@@ -177,6 +177,33 @@ export function storageConformance(factory: StorageFactory): void {
     }
   })
 
+  it('the same push racing through two handles (two nodes) applies each event once', async () => {
+    const one = await factory.open()
+    const two = await factory.open()
+    try {
+      for (let round = 0; round < 10; round++) {
+        const batch = [ev('r', round * 2 + 1), ev('r', round * 2 + 2)]
+        const [a, b] = await Promise.all([
+          one.append('race', 'r', batch, none(2)),
+          two.append('race', 'r', batch, none(2)),
+        ])
+        // One of them appended both events; the other saw them as duplicates with the
+        // same gseqs (it read lastSeq after the winner committed).
+        const applied = [a, b].filter((x) => x.appended.length === 2)
+        expect(applied).toHaveLength(1)
+        const other = applied[0] === a ? b : a
+        expect(other.appended).toEqual([])
+        expect(other.results).toEqual(applied[0]!.results.map((r) => ({ ...r, duplicate: true })))
+      }
+      const log = await one.read('race', 0, 100)
+      expect(log.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+      expect(log.map((e) => e.gseq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
+
   it('readEncoded returns the same events as read, as JSON text', async () => {
     const s = await factory.open()
     try {

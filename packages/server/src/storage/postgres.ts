@@ -95,6 +95,32 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         store_id TEXT NOT NULL, client_id TEXT NOT NULL, seq BIGINT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
         PRIMARY KEY (store_id, client_id, seq));
     `)
+    // Starts a push in one round trip instead of three (BEGIN, lock, lastSeq; decision
+    // 0057): the upsert takes the store's row lock, and the lastSeq read that follows is
+    // a separate statement of a VOLATILE function, so under READ COMMITTED it sees what a
+    // push that held the lock before us committed. Created under an advisory lock:
+    // concurrent CREATE OR REPLACE FUNCTION from nodes starting together can fail.
+    const ddl = await pool.connect()
+    try {
+      await ddl.query('BEGIN')
+      await ddl.query(`SELECT pg_advisory_xact_lock(hashtext(${ddl.escapeLiteral(`strata:${schema}`)}))`)
+      await ddl.query(`
+        CREATE OR REPLACE FUNCTION ${t('strata_begin_push')}(p_store TEXT, p_client TEXT, OUT head BIGINT, OUT last_seq BIGINT)
+        LANGUAGE plpgsql VOLATILE AS $fn$
+        BEGIN
+          INSERT INTO ${t('strata_stores')} AS s (store_id, head) VALUES (p_store, 0)
+            ON CONFLICT (store_id) DO UPDATE SET head = s.head RETURNING s.head INTO head;
+          SELECT c.last_seq INTO last_seq FROM ${t('strata_clients')} c
+            WHERE c.store_id = p_store AND c.client_id = p_client;
+          last_seq := coalesce(last_seq, 0);
+        END $fn$`)
+      await ddl.query('COMMIT')
+    } catch (e) {
+      await ddl.query('ROLLBACK').catch(() => {})
+      throw e
+    } finally {
+      ddl.release()
+    }
   } catch (cause) {
     await pool.end().catch(() => {})
     throw new StorageError('open_failed', `cannot prepare Postgres schema ${schema}: ${String(cause)}`, {
@@ -103,8 +129,6 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   }
 
   const sql = {
-    lockStore: `INSERT INTO ${t('strata_stores')} (store_id, head) VALUES ($1, 0)
-      ON CONFLICT (store_id) DO UPDATE SET head = ${t('strata_stores')}.head RETURNING head`,
     lastSeq: `SELECT last_seq FROM ${t('strata_clients')} WHERE store_id = $1 AND client_id = $2`,
     saveImage: `INSERT INTO ${t('strata_replica_images')} AS i (store_id, head, schema_hash, image) VALUES ($1, $2, $3, $4)
       ON CONFLICT (store_id) DO UPDATE SET head = excluded.head, schema_hash = excluded.schema_hash, image = excluded.image
@@ -145,11 +169,14 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     guard()
     const client = await pool.connect()
     try {
-      await client.query('BEGIN')
-      // Upsert-returning takes the store's row lock: pushes to one store serialize across nodes.
-      let head = (await client.query<{ head: number }>(sql.lockStore, [storeId])).rows[0]?.head ?? 0
-      const before =
-        (await client.query<{ last_seq: number }>(sql.lastSeq, [storeId, clientId])).rows[0]?.last_seq ?? 0
+      // BEGIN and the push's start in one simple-protocol round trip: the store's row lock
+      // (pushes to one store serialize across nodes), its head and the client's lastSeq.
+      const started = (await client.query(
+        `BEGIN; SELECT head, last_seq FROM ${t('strata_begin_push')}(${client.escapeLiteral(storeId)}, ${client.escapeLiteral(clientId)})`,
+      )) as unknown as pg.QueryResult<{ head: number; last_seq: number }>[]
+      const row = started[1]?.rows[0]
+      let head = Number(row?.head ?? 0)
+      const before = Number(row?.last_seq ?? 0)
       const plan = planPush(before, events)
       const verdicts = judgeFresh(head, events, plan, given, judge)
       if (!verdicts) {

@@ -5,12 +5,14 @@
  * and must fit its limit. `ignore` lists packages left out of the count (other Strata
  * packages, counted in their own budgets). `import` (size-limit's field, e.g.
  * `"{ signal, computed }"`) measures only those exports, tree-shaken — what an app that
- * imports just them pays.
+ * imports just them pays. A package with a `mangle.json` is measured with its internal
+ * property names renamed, as its build ships it (`scripts/mangle.mjs`, decision 0006).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { mangleOptions } from '../scripts/mangle.mjs'
 
 interface Budget {
   path: string
@@ -53,6 +55,8 @@ describe('size budgets (min+gzip)', () => {
           format: 'esm',
           platform: 'browser',
           external: budget.ignore ?? [],
+          // renamed as the build renames them in the shipped bundle (decision 0006)
+          ...mangleOptions(new URL(`${dir}/`, packagesDir)),
           write: false,
           logLevel: 'silent',
         })

@@ -1,6 +1,5 @@
 /** `effect()` and `onCleanup()`: side effects that re-run when what they read changes. */
 import { watch } from './store.js'
-import { onCleanupOfCurrent } from './system.js'
 
 /**
  * Run `fn` now and again whenever a store it read changes (after the current batch).
@@ -25,17 +24,5 @@ export function effect(fn: () => void | (() => void)): () => void {
   return watch(fn)
 }
 
-/**
- * Register `fn` to run before the current effect, computed or scope re-runs or is
- * disposed. Outside of one it does nothing.
- *
- * @param fn - the cleanup
- * @example
- * ```ts
- * effect(() => {
- *   const timer = setInterval(tick, 1000)
- *   onCleanup(() => clearInterval(timer))
- * })
- * ```
- */
-export const onCleanup: (fn: () => void) => void = onCleanupOfCurrent
+// the graph's own function, documented in `system.ts` (re-exported: no wrapper ships)
+export { onCleanup } from './system.js'

@@ -69,7 +69,7 @@ export class CycleError extends Error {
   readonly code = 'CYCLE'
   override readonly name = 'CycleError'
   /** Names of the nodes on the cycle, starting and ending with the node read twice. */
-  readonly nodes: string[]
+  declare readonly nodes: string[]
   #start: unknown
   constructor(name: string, start: unknown) {
     super()
@@ -187,8 +187,22 @@ export function untracked<T>(fn: () => T, detach?: boolean): T {
   }
 }
 
-/** Run `fn` as one batch: effects run once, when the outermost batch ends. */
-export function batched<T>(fn: () => T): T {
+/**
+ * Run `fn`; effects triggered by its writes run once when the outermost batch ends.
+ * Reads inside the batch already see the new values (computeds stay consistent).
+ * Public as `batch` (re-exported by `batch.ts`: the graph's own function, no wrapper).
+ *
+ * @param fn - does the writes
+ * @returns what `fn` returns
+ * @example
+ * ```ts
+ * batch(() => {
+ *   first.set('Ada')
+ *   last.set('Lovelace')
+ * }) // an effect reading both runs once
+ * ```
+ */
+export function batch<T>(fn: () => T): T {
   ++batchDepth
   try {
     return fn()
@@ -306,20 +320,12 @@ function markDirty(l: Link | undefined): void {
   }
 }
 
-/** Queue an effect, after queuing any idle owner effect first (it may dispose this one). */
+/** Queue an effect, after queuing its idle owner effect first (it may dispose this one). */
 function notify(e: ReactiveNode): void {
-  const first = queueTail
-  let n: ReactiveNode | undefined = e
-  do {
-    n.flags |= QUEUED
-    queue[queueTail++] = n
-    n = n.subs?.sub
-  } while (n && (n.flags & (EFFECT | QUEUED)) === EFFECT)
-  for (let i = first, j = queueTail - 1; i < j; i++, j--) {
-    const t = queue[i]
-    queue[i] = queue[j]
-    queue[j] = t
-  }
+  const o = e.subs?.sub
+  if (o && (o.flags & (EFFECT | QUEUED)) === EFFECT) notify(o)
+  e.flags |= QUEUED
+  queue[queueTail++] = e
 }
 
 /**
@@ -336,10 +342,7 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
     const f = dep.flags
     if (sub.flags & DIRTY) dirty = true
     else if ((f & (DIRTY | EFFECT | SCOPE)) === DIRTY) {
-      if (f & COMPUTED ? update(dep) : commit(dep)) {
-        if (dep.subs!.nextSub) markDirty(dep.subs)
-        dirty = true
-      }
+      if (update(dep)) dirty = true
     } else if ((f & (COMPUTED | PENDING)) === (COMPUTED | PENDING) && dep.deps) {
       stack = { link: l, prev: stack }
       l = dep.deps
@@ -358,7 +361,6 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
       stack = stack!.prev
       if (dirty) {
         if (update(sub)) {
-          if (sub.subs!.nextSub) markDirty(sub.subs)
           sub = l.sub
           continue
         }
@@ -373,30 +375,37 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
   }
 }
 
-/** Recompute a computed; returns whether its value changed (an error counts as a change). */
+/** Recompute a computed, or commit a signal's pending write; returns whether its value
+ * changed (an error counts as a change). */
 function update(c: ReactiveNode): boolean {
-  const prevSub = activeSub
   const f = c.flags
-  if (c.cleanup) runCleanup(c)
-  activeSub = c
-  c.depsTail = undefined
-  c.flags = (f & ~(DIRTY | PENDING | ERROR)) | RUNNING
-  ++epoch
-  const old = f & ERROR ? undefined : c.value
   let changed: boolean
-  try {
-    const v = c.fn!(old)
-    changed = f & (ERROR | EQUALS) ? !!(f & ERROR) || !same(c, old, v) : old !== v
-    if (changed) c.value = v
-  } catch (err) {
-    if (err instanceof CycleError) err.enter(nameOf(c), c)
-    c.value = err
-    c.flags |= ERROR
-    changed = true
+  if (f & COMPUTED) {
+    const prevSub = activeSub
+    if (c.cleanup) runCleanup(c)
+    activeSub = c
+    c.depsTail = undefined
+    c.flags = (f & ~(DIRTY | PENDING | ERROR)) | RUNNING
+    ++epoch
+    const old = f & ERROR ? undefined : c.value
+    try {
+      const v = c.fn!(old)
+      changed = f & (ERROR | EQUALS) ? !!(f & ERROR) || !same(c, old, v) : old !== v
+      if (changed) c.value = v
+    } catch (err) {
+      if (err instanceof CycleError) err.enter(nameOf(c), c)
+      c.value = err
+      c.flags |= ERROR
+      changed = true
+    }
+    activeSub = prevSub
+    c.flags &= ~RUNNING
+    purgeDeps(c)
+  } else {
+    c.flags = f & ~DIRTY
+    if ((changed = !same(c, c.value, c.pending))) c.value = c.pending
   }
-  activeSub = prevSub
-  c.flags &= ~RUNNING
-  purgeDeps(c)
+  if (changed && c.subs) markDirty(c.subs)
   return changed
 }
 
@@ -404,9 +413,8 @@ function update(c: ReactiveNode): boolean {
 function read(n: ReactiveNode, track: boolean): unknown {
   const f = n.flags
   if (f & RUNNING) throw new CycleError(nameOf(n), n)
-  if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
-    if ((f & COMPUTED ? update(n) : commit(n)) && n.subs) markDirty(n.subs)
-  } else if (f & PENDING) n.flags &= ~PENDING
+  if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) update(n)
+  else if (f & PENDING) n.flags &= ~PENDING
   if (track && activeSub) link(n, activeSub)
   if (n.flags & ERROR) throw n.value
   return n.value
@@ -414,14 +422,6 @@ function read(n: ReactiveNode, track: boolean): unknown {
 
 function same(n: ReactiveNode, a: unknown, b: unknown): boolean {
   return n.flags & EQUALS ? options.get(n)!.equals!(a as never, b as never) : a === b
-}
-
-/** Commit a signal's pending write; returns whether the committed value changed. */
-function commit(n: ReactiveNode): boolean {
-  n.flags &= ~DIRTY
-  if (same(n, n.value, n.pending)) return false
-  n.value = n.pending
-  return true
 }
 
 function nameOf(n: ReactiveNode): string {
@@ -434,7 +434,9 @@ function flush(): void {
   while (queueHead < queueTail) {
     const e = queue[queueHead]!
     queue[queueHead++] = undefined
-    run(e)
+    const f = e.flags
+    if (f & DIRTY || (f & PENDING && checkDirty(e.deps!, e))) execute(e)
+    else e.flags = f & ~(PENDING | QUEUED)
   }
   queueHead = queueTail = 0
   --batchDepth
@@ -442,12 +444,6 @@ function flush(): void {
     const all = errors.splice(0)
     throw all[1] ? new AggregateError(all) : all[0]
   }
-}
-
-function run(e: ReactiveNode): void {
-  const f = e.flags
-  if (f & DIRTY || (f & PENDING && checkDirty(e.deps!, e))) execute(e)
-  else e.flags = f & ~(PENDING | QUEUED)
 }
 
 /** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
@@ -498,8 +494,21 @@ export function createEffect(node: ReactiveNode): () => void {
   }
 }
 
-/** Register a cleanup on the running node (or the current owner); no-op outside one. */
-export function onCleanupOfCurrent(fn: () => void): void {
+/**
+ * Register `fn` to run before the current effect, computed or scope re-runs or is
+ * disposed. Outside of one it does nothing. Public as `onCleanup` (re-exported by
+ * `effect.ts`).
+ *
+ * @param fn - the cleanup
+ * @example
+ * ```ts
+ * effect(() => {
+ *   const timer = setInterval(tick, 1000)
+ *   onCleanup(() => clearInterval(timer))
+ * })
+ * ```
+ */
+export function onCleanup(fn: () => void): void {
   const n = activeSub ?? owner
   if (n) addCleanup(n, fn)
 }

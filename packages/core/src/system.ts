@@ -342,7 +342,10 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
     const f = dep.flags
     if (sub.flags & DIRTY) dirty = true
     else if ((f & (DIRTY | EFFECT | SCOPE)) === DIRTY) {
-      if (update(dep)) dirty = true
+      if (update(dep)) {
+        if (dep.subs!.nextSub) markDirty(dep.subs)
+        dirty = true
+      }
     } else if ((f & (COMPUTED | PENDING)) === (COMPUTED | PENDING) && dep.deps) {
       stack = { link: l, prev: stack }
       l = dep.deps
@@ -361,6 +364,7 @@ function checkDirty(l: Link, sub: ReactiveNode): boolean {
       stack = stack!.prev
       if (dirty) {
         if (update(sub)) {
+          if (sub.subs!.nextSub) markDirty(sub.subs)
           sub = l.sub
           continue
         }
@@ -405,7 +409,6 @@ function update(c: ReactiveNode): boolean {
     c.flags = f & ~DIRTY
     if ((changed = !same(c, c.value, c.pending))) c.value = c.pending
   }
-  if (changed && c.subs) markDirty(c.subs)
   return changed
 }
 
@@ -413,7 +416,9 @@ function update(c: ReactiveNode): boolean {
 function read(n: ReactiveNode, track: boolean): unknown {
   const f = n.flags
   if (f & RUNNING) throw new CycleError(nameOf(n), n)
-  if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) update(n)
+  if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
+    if (update(n) && n.subs) markDirty(n.subs)
+  }
   else if (f & PENDING) n.flags &= ~PENDING
   if (track && activeSub) link(n, activeSub)
   if (n.flags & ERROR) throw n.value

@@ -51,7 +51,7 @@ describe('WebSocket session', () => {
     // a joins first, so join order alone would serve it first.
     const { c: a } = await open(s, 'team:fan', 'a')
     const { c: b } = await open(s, 'team:fan', 'b')
-    const { c: c } = await open(s, 'team:fan', 'c')
+    const { c } = await open(s, 'team:fan', 'c')
     const send = vi.spyOn(WebSocket.prototype, 'send')
     const write = vi.spyOn(Socket.prototype, 'write')
     try {

@@ -17,8 +17,8 @@ const hs = (claims: Record<string, unknown>, exp: string | number = '1h') =>
     .setExpirationTime(exp)
     .sign(new TextEncoder().encode(SECRET))
 
-let servers: SyncServer[] = []
-let clients: TestClient[] = []
+const servers: SyncServer[] = []
+const clients: TestClient[] = []
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close()
   await Promise.all(servers.splice(0).map((s) => s.close({ timeoutMs: 1000 })))

@@ -148,7 +148,7 @@ describe('httpTransport', () => {
   it('long-polls when the server announces maxPullWaitMs: events arrive when committed, not at the next poll', async () => {
     const log: string[] = []
     let head = 0
-    let parked: Array<() => void> = []
+    const parked: Array<() => void> = []
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x')
       log.push(
@@ -193,7 +193,7 @@ describe('httpTransport', () => {
   })
 
   it('cuts a waiting long-poll short for a push, so the ack does not wait for the poll', async () => {
-    let head = 0
+    const head = 0
     const held: IncomingMessage[] = []
     let aborted = 0
     const server = createServer((req, res) => {

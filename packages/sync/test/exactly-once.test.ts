@@ -1,8 +1,10 @@
 // End to end: the connection drops after the server applied a push but before the
 // client heard the ack. The client reconnects, learns lastSeq from `welcome`, and each
-// event exists exactly once — on the server and in every store.
+// event exists exactly once — on the server and in every store. Also: a store file
+// restored from a backup learns from `welcome` which of its seqs the server already has.
+import { cpSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, openDevice, startServerProcess, until } from './harness.js'
+import { cleanup, openDevice, startServerProcess, tempDir, until } from './harness.js'
 import { startRelay } from './relay.js'
 import { events, todos } from './todo-schema.js'
 
@@ -12,6 +14,17 @@ async function serverLog(httpUrl: string, storeId: string) {
   const res = await fetch(`${httpUrl}/v1/stores/${encodeURIComponent(storeId)}/pull?cursor=0&limit=5000`)
   const body = (await res.json()) as { events: Array<{ clientId: string; seq: number; name: string }> }
   return body.events
+}
+
+/** A device commits "b1", syncs and closes; its store directory is then copied aside. */
+async function syncedBackup(url: string): Promise<{ dir: string; backup: string }> {
+  const a = await openDevice(url)
+  a.store.commit(events.todoCreated({ id: 'b1', title: 'in the backup' }))
+  await a.client.whenSynced()
+  a.close()
+  const backup = tempDir()
+  cpSync(a.dir, backup, { recursive: true })
+  return { dir: a.dir, backup }
 }
 
 describe('exactly-once through the client', () => {
@@ -64,5 +77,75 @@ describe('exactly-once through the client', () => {
     const log = await serverLog(server.url, 'team:e2e')
     expect(log.filter((e) => e.name === 'v1.TodoCreated')).toHaveLength(1)
     expect(again.store.query(todos).map((t) => t.id)).toEqual(['p1'])
+  })
+
+  it('a store file restored from a backup does not reuse the seqs its lost events had', async () => {
+    const server = await startServerProcess()
+    const { dir, backup } = await syncedBackup(server.wsUrl)
+    // After the backup was taken the device made two more edits, which the server has.
+    const later = await openDevice(server.wsUrl, { dir })
+    later.store.commit(events.todoCreated({ id: 'l1', title: 'after the backup' }))
+    later.store.commit(events.todoRenamed({ id: 'b1', title: 'renamed after the backup' }))
+    await later.client.whenSynced()
+    later.close()
+
+    // The device is restored from the backup: its log ends at seq 1, the server's at 3.
+    const restored = await openDevice(server.wsUrl, { dir: backup })
+    expect(restored.store.sync.lastSeq()).toBe(1)
+    await restored.client.whenSynced()
+    expect(restored.store.sync.lastSeq()).toBe(3)
+    restored.store.commit(events.todoCreated({ id: 'r1', title: 'after the restore' }))
+    expect(restored.store.sync.pending().map((e) => e.seq)).toEqual([4])
+    await restored.client.whenSynced()
+
+    // The new edit reached the server (as seq 4, not as a "re-push" of seq 2) and others.
+    const log = await serverLog(server.url, 'team:e2e')
+    expect(log.map((e) => [e.seq, e.name])).toEqual([
+      [1, 'v1.TodoCreated'],
+      [2, 'v1.TodoCreated'],
+      [3, 'v1.TodoRenamed'],
+      [4, 'v1.TodoCreated'],
+    ])
+    const other = await openDevice(server.wsUrl)
+    await other.client.whenSynced()
+    const titles = (d: typeof other) =>
+      d.store
+        .query(todos)
+        .map((t) => `${t.id}:${t.title}`)
+        .sort()
+    expect(titles(other)).toEqual([
+      'b1:renamed after the backup',
+      'l1:after the backup',
+      'r1:after the restore',
+    ])
+    expect(titles(restored)).toEqual(titles(other))
+  })
+
+  it("a restored store skips a seq the server refused after the backup (welcome's lastSeq, not the events)", async () => {
+    const server = await startServerProcess({ strict: true })
+    const { dir, backup } = await syncedBackup(server.wsUrl)
+    const later = await openDevice(server.wsUrl, { dir })
+    const refused: number[] = []
+    later.client.onRejection((r) => refused.push(r.event.seq))
+    later.store.commit(events.todoCreated({ id: 'x', title: 'a title that is far too long for the server' }))
+    await until(() => refused.length === 1, 'the refusal of seq 2')
+    later.close()
+
+    // Seq 2 was refused, so no event carries it back: only `welcome` says the server has it.
+    const restored = await openDevice(server.wsUrl, { dir: backup })
+    const rejections: number[] = []
+    restored.client.onRejection((r) => rejections.push(r.event.seq))
+    await restored.client.whenSynced()
+    restored.store.commit(events.todoCreated({ id: 'r1', title: 'short' }))
+    await restored.client.whenSynced()
+    expect(rejections).toEqual([])
+    const log = await serverLog(server.url, 'team:e2e')
+    expect(log.map((e) => e.seq)).toEqual([1, 3])
+    expect(
+      restored.store
+        .query(todos)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(['b1', 'r1'])
   })
 })

@@ -67,6 +67,15 @@ export interface SyncState {
   /** Highest seq this client has committed. */
   lastSeq(): number
   /**
+   * The server has processed this client's events up to `lastSeq` (its `welcome`): if
+   * that is above {@link lastSeq}, this log lacks some of its own history (a store file
+   * restored from a backup, or a new file given an existing client id), so later
+   * commits start after `lastSeq` instead of reusing seqs the server would take for
+   * re-pushes. Persisted. A `lastSeq` at or below ours changes nothing.
+   * @throws StoreError `argument_invalid` unless `lastSeq` is an integer ≥ 0
+   */
+  advanceSeq(lastSeq: number): void
+  /**
    * Apply server-ordered events (with gseq; may include our own) in ONE transaction:
    * roll back pending, apply upstream, confirm ours, rebase the rest, advance the head.
    * Live queries are notified once. Already-applied gseqs are skipped.
@@ -552,13 +561,29 @@ export class Store<S extends StoreSchema = StoreSchema> {
           }),
       confirmedHead: () => this.#confirmedHead,
       lastSeq: () => this.#nextSeq - 1,
+      advanceSeq(lastSeq) {
+        store.#assertOpen()
+        if (!Number.isSafeInteger(lastSeq) || lastSeq < 0)
+          throw new StoreError('argument_invalid', `advanceSeq needs a seq ≥ 0, got ${String(lastSeq)}`)
+        if (lastSeq < store.#nextSeq) return
+        store.flush()
+        engine.tx(() =>
+          engine.log.setMeta('lastSeq', Math.max(lastSeq, Number(engine.log.meta('lastSeq') ?? 0))),
+        )
+        store.#nextSeq = lastSeq + 1
+      },
       applyUpstream(events) {
         store.#assertOpen()
         if (events.length === 0) return
         events = [...events].sort((a, b) => (a.gseq ?? 0) - (b.gseq ?? 0))
         for (const ev of events) {
-          if (typeof ev.gseq !== 'number')
+          if (!Number.isSafeInteger(ev.gseq) || (ev.gseq as number) < 1)
             throw new StoreError('upstream_invalid', `Upstream event "${ev.name}" has no gseq`)
+          if (typeof ev.clientId !== 'string' || !Number.isSafeInteger(ev.seq) || ev.seq < 1)
+            throw new StoreError(
+              'upstream_invalid',
+              `Upstream event "${ev.name}" needs a client id and a seq ≥ 1 (got ${String(ev.clientId)} / ${String(ev.seq)})`,
+            )
           const v = validateEvent(store.schema, ev)
           if (!v.ok) throw v.error
         }
@@ -578,6 +603,11 @@ export class Store<S extends StoreSchema = StoreSchema> {
         })
         if (!result) return
         store.#confirmedHead = result.head
+        // Our own events can come back that this log never had pending (a store file
+        // restored from a backup, or a new file given an existing client id): later
+        // commits must not reuse their seqs, or the server would take them for re-pushes.
+        for (const ev of events)
+          if (ev.clientId === store.#clientId && ev.seq >= store.#nextSeq) store.#nextSeq = ev.seq + 1
         store.#afterWrite(w.touched)
         if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
       },

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { events, schema, todos, uiFilter } from '../../test/fixtures.js'
-import { memoryAdapter } from '../adapters/node.js'
-import { EventRejectedError } from '../errors.js'
+import { memoryAdapter, nodeAdapter } from '../adapters/node.js'
+import { EventRejectedError, StoreError } from '../errors.js'
 import type { EventInput } from '../events/define.js'
 import type { EventRecord } from '../events/record.js'
 import type { AnyMaterializer } from '../materializers/define.js'
@@ -100,7 +103,12 @@ describe('sync seam', () => {
         'v1.TodoRenamed': counting('v1.TodoRenamed'),
       } as never,
     })
-    const a = await createStore({ schema: counted, adapter: memoryAdapter(), storeId: 'shared', clientId: 'A' })
+    const a = await createStore({
+      schema: counted,
+      adapter: memoryAdapter(),
+      storeId: 'shared',
+      clientId: 'A',
+    })
     open.push(a as unknown as Store<typeof schema>)
     a.commit(events.todoCreated({ id: 'a1', title: 'one' }))
     a.commit(events.todoRenamed({ id: 'a1', title: 'two' }), events.todoCreated({ id: 'a2', title: 'x' }))
@@ -179,6 +187,78 @@ describe('sync seam', () => {
     ).toThrow(/Unknown event/)
     expect(a.sync.confirmedHead()).toBe(0)
     expect(rows(a)).toEqual([])
+  })
+
+  it('refuses upstream events without a client id, a seq ≥ 1 or an integer gseq, changing nothing', async () => {
+    const a = await client('A')
+    const good = { name: 'v1.TodoCreated', args: { id: 'u1', title: 'ok' }, clientId: 'B', seq: 1, gseq: 1 }
+    for (const bad of [
+      { ...good, gseq: 1.5 },
+      { ...good, gseq: 0 },
+      { ...good, seq: 0 },
+      { ...good, seq: Number.NaN },
+      { ...good, clientId: undefined },
+    ]) {
+      let err: unknown
+      try {
+        a.sync.applyUpstream([good, bad as unknown as EventRecord])
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(StoreError)
+      expect((err as StoreError).code).toBe('upstream_invalid')
+    }
+    expect(a.sync.confirmedHead()).toBe(0)
+    expect(rows(a)).toEqual([])
+  })
+
+  it('own events this log never had pending (a restored backup) move the next seq past them', async () => {
+    // The backup holds A's first event; the server also has seqs 2 and 3 from A.
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'a1', title: 'one' }))
+    const first = a.sync.pending()[0] as EventRecord
+    a.sync.applyUpstream([
+      { ...first, gseq: 1 },
+      { name: 'v1.TodoCreated', args: { id: 'a2', title: 'two' }, clientId: 'A', seq: 2, gseq: 2 },
+      { name: 'v1.TodoCreated', args: { id: 'b1', title: 'B' }, clientId: 'B', seq: 9, gseq: 3 },
+      { name: 'v1.TodoCreated', args: { id: 'a3', title: 'three' }, clientId: 'A', seq: 3, gseq: 4 },
+    ])
+    expect(a.sync.lastSeq()).toBe(3)
+    a.commit(events.todoCreated({ id: 'a4', title: 'four' }))
+    // seq 2 would have been taken for a re-push of "two" and never applied
+    expect(a.sync.pending().map((e) => [e.seq, (e.args as { id: string }).id])).toEqual([[4, 'a4']])
+    // a redelivered own event below the counter does not move it back
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'a2', title: 'two' }, clientId: 'A', seq: 2, gseq: 2 },
+    ])
+    expect(a.sync.lastSeq()).toBe(4)
+  })
+
+  it("advanceSeq: commits after it start above the server's lastSeq, persisted across a reopen", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-seq-'))
+    try {
+      const openA = () =>
+        createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 's', clientId: 'A' })
+      const a = await openA()
+      a.commit(events.todoCreated({ id: 'a1', title: 'one' }))
+      // The server processed A's seqs up to 5 (the last ones refused, so never streamed back).
+      a.sync.advanceSeq(5)
+      expect(a.sync.lastSeq()).toBe(5)
+      a.sync.advanceSeq(2) // below ours: nothing changes
+      expect(a.sync.lastSeq()).toBe(5)
+      expect(() => a.sync.advanceSeq(-1)).toThrow(StoreError)
+      expect(() => a.sync.advanceSeq(1.5)).toThrow(/seq ≥ 0/)
+      a.close()
+      const again = await openA()
+      try {
+        again.commit(events.todoCreated({ id: 'a2', title: 'two' }))
+        expect(again.sync.pending().map((e) => e.seq)).toEqual([1, 6])
+      } finally {
+        again.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('reject removes one pending event, keeps the rest and reports a typed error', async () => {

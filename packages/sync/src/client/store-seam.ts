@@ -45,6 +45,13 @@ export interface StoreSyncSeam {
   reject(seq: number, reason: string): void
   /** Called after a local commit adds pending events. Returns an unsubscribe function. */
   onPending(fn: () => void): () => void
+  /**
+   * Optional: the server has processed this client's events up to `lastSeq` (from its
+   * `welcome`). A store whose own history is shorter (restored from a backup, or a new
+   * file given an existing client id) starts its next commits after it, so they are not
+   * mistaken for re-pushes of events the server already has.
+   */
+  advanceSeq?(lastSeq: number): void
   /** Optional fast path: number of pending events without reading them. */
   pendingCount?(): number
   /**

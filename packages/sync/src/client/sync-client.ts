@@ -377,6 +377,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     welcomed = true
     reconnector.reset()
     lastSeq = message.lastSeq
+    // seqs the server has seen from this client id but this log never issued: skip them
+    seam.advanceSeq?.(lastSeq)
     window.reset(lastSeq)
     if (message.heartbeatMs !== undefined && message.heartbeatMs > 0) heartbeatMs = message.heartbeatMs
     effectiveBatch = Math.min(batchSize, message.limits?.maxEventsPerPush ?? batchSize)

@@ -154,6 +154,10 @@ const api = {
   pending() {
     return store!.sync.pending().map((e) => `${e.name} ${(e.args as { id: string }).id}`)
   },
+  /** The seqs of the synced events waiting for the server (one seq space for all tabs). */
+  pendingSeqs() {
+    return store!.sync.pending().map((e) => e.seq)
+  },
   async files(storeId: string) {
     const root = await navigator.storage.getDirectory()
     const dir = await (await root.getDirectoryHandle('strata')).getDirectoryHandle(storeId)

@@ -138,6 +138,9 @@ describe('store in headless Chromium (WASM SQLite + OPFS)', () => {
       expect((await call(b, 'read')).count).toBe(7)
       expect(await call(b, 'liveCount')).toBe(7)
       await call(b, 'flush')
+      // One seq space: a's 4 + 3 events, b's forwarded one, then b's own as the leader (it
+      // followed a's commits by reading only the log rows newer than it had read).
+      expect(await call(b, 'pendingSeqs')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
       await b.reload()
       await b.waitForFunction(() => 'strataTest' in globalThis)
       await call(b, 'open', 'tabs-e2e')

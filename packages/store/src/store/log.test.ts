@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
+import type { StoreAdapter } from '../adapters/adapter.js'
 import { nodeAdapter } from '../adapters/node.js'
 import { createStore } from './create-store.js'
 
@@ -73,26 +74,28 @@ describe('event log indexes', () => {
   })
 })
 
+/** A file adapter that records every statement the store prepares (to read real plans). */
+function recordingAdapter(): { sqls: string[]; adapter: StoreAdapter } {
+  const sqls: string[] = []
+  const files = nodeAdapter({ directory: dir })
+  const adapter: StoreAdapter = {
+    async open(opts) {
+      const driver = await files.open(opts)
+      const prepare = driver.prepare.bind(driver)
+      driver.prepare = (sql) => {
+        sqls.push(sql)
+        return prepare(sql)
+      }
+      return driver
+    },
+  }
+  return { sqls, adapter }
+}
+
 describe('highest confirmed gseq', () => {
   it('is one probe of the partial gseq index, not a table scan, and ignores pending rows', async () => {
-    // Record every statement the store prepares, to read the plan of the real one.
-    const sqls: string[] = []
-    const adapter = nodeAdapter({ directory: dir })
-    const s = await createStore({
-      schema,
-      storeId: 'l',
-      adapter: {
-        async open(opts) {
-          const driver = await adapter.open(opts)
-          const prepare = driver.prepare.bind(driver)
-          driver.prepare = (sql) => {
-            sqls.push(sql)
-            return prepare(sql)
-          }
-          return driver
-        },
-      },
-    })
+    const { sqls, adapter } = recordingAdapter()
+    const s = await createStore({ schema, storeId: 'l', adapter })
     const { clientId } = s.sync
     const foreign = (id: string, gseq: number) => ({
       name: 'v1.TodoCreated',
@@ -124,5 +127,31 @@ describe('highest confirmed gseq', () => {
     expect(plan).toContain('USING COVERING INDEX __strata_events_gseq')
     expect(plan).not.toMatch(/\bSCAN\b/)
     s.close()
+  })
+})
+
+describe('highest own seq', () => {
+  it('boot reads it from the whole log; a later read from an id on is a rowid range scan', async () => {
+    const { sqls, adapter: recording } = recordingAdapter()
+    const a = await createStore({ schema, storeId: 'l', adapter: recording, clientId: 'me' })
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))
+    // Our own seq 7 comes back from the server (this log never had it), among others'.
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'x', title: 'X' }, clientId: 'other', seq: 40, gseq: 1 },
+      { name: 'v1.TodoCreated', args: { id: 'y', title: 'Y' }, clientId: 'me', seq: 7, gseq: 2 },
+      { name: 'v1.TodoCreated', args: { id: 'z', title: 'Z' }, clientId: 'other', seq: 41, gseq: 3 },
+    ])
+    a.close()
+    const b = await createStore({ schema, storeId: 'l', adapter: recording, clientId: 'me' })
+    expect(b.sync.lastSeq()).toBe(7) // not 2 (ours pending) nor 41 (another client's)
+    const sql = sqls.find((q) => /max\(seq\)/i.test(q))
+    expect(sql).toBeDefined()
+    const plan = b.driver
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all([5, 'me'])
+      .map((r) => String(r.detail))
+      .join(' | ')
+    expect(plan).toMatch(/SEARCH .*INTEGER PRIMARY KEY \(rowid>\?\)/)
+    b.close()
   })
 })

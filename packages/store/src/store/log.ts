@@ -115,11 +115,15 @@ export class EventLog {
     )
   }
 
-  /** Highest seq committed by `clientId` still in the log (0 when none). */
-  maxSeq(clientId: string): number {
+  /**
+   * Highest seq committed by `clientId` still in the log (0 when none), among rows with
+   * an id above `afterId` (a rowid range scan; 0 reads the whole log).
+   */
+  maxSeq(clientId: string, afterId = 0): number {
     return Number(
-      this.#stmts.get(`SELECT coalesce(max(seq), 0) AS m FROM ${this.#t} WHERE client_id = ?`).get([clientId])
-        ?.m ?? 0,
+      this.#stmts
+        .get(`SELECT coalesce(max(seq), 0) AS m FROM ${this.#t} WHERE id > ? AND client_id = ?`)
+        .get([afterId, clientId])?.m ?? 0,
     )
   }
 

@@ -137,6 +137,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
   readonly #rebaseListeners = new Set<(f: readonly RebaseFailure[]) => void>()
   readonly #commitListeners = new Set<(info: CommitInfo) => void>()
   #nextSeq: number
+  /** Log ids up to this one were read for own seqs (`#afterExternalChange` reads only newer rows). */
+  #seqReadTo: number
   #confirmedHead: number
   #closed = false
   #commits = 0
@@ -167,6 +169,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
     this.#durability = init.durability
     const log = init.engine.log
     this.#nextSeq = Math.max(log.maxSeq(init.clientId), Number(log.meta('lastSeq') ?? 0)) + 1
+    this.#seqReadTo = init.engine.maxId
     this.#confirmedHead = Number(log.meta('confirmedHead') ?? 0)
     this.#live = new LiveRegistry(
       (q) => this.#engine.run(q),
@@ -220,8 +223,13 @@ export class Store<S extends StoreSchema = StoreSchema> {
     const engine = this.#engine
     const log = engine.log
     engine.maxId = log.maxId()
+    // Another tab's commits only add rows above the ids read so far, so read only those
+    // (a follower tab hears every commit; scanning the whole log each time cost O(log)).
+    // A log whose ids went below that was replaced: read all of it.
+    const from = engine.maxId < this.#seqReadTo ? 0 : this.#seqReadTo
     this.#nextSeq =
-      Math.max(log.maxSeq(this.#clientId), Number(log.meta('lastSeq') ?? 0), this.#nextSeq - 1) + 1
+      Math.max(log.maxSeq(this.#clientId, from), Number(log.meta('lastSeq') ?? 0), this.#nextSeq - 1) + 1
+    this.#seqReadTo = engine.maxId
     this.#confirmedHead = Number(log.meta('confirmedHead') ?? 0)
     this.#live.notify(new Map([...this.schema.tablesByName.keys()].map((k) => [k, null] as const)))
   }

@@ -3,18 +3,35 @@
 // event exists exactly once — on the server and in every store. Also: a store file
 // restored from a backup learns from `welcome` which of its seqs the server already has.
 import { cpSync } from 'node:fs'
+import { createStore } from '@strata/store'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, openDevice, startServerProcess, tempDir, until } from './harness.js'
+import { nodeAdapter } from '../../store/src/node.js'
+import { cleanup, type Device, openDevice, startServerProcess, tempDir, until } from './harness.js'
 import { startRelay } from './relay.js'
-import { events, todos } from './todo-schema.js'
+import { events, schema, todos } from './todo-schema.js'
 
 afterEach(cleanup)
 
 async function serverLog(httpUrl: string, storeId: string) {
   const res = await fetch(`${httpUrl}/v1/stores/${encodeURIComponent(storeId)}/pull?cursor=0&limit=5000`)
-  const body = (await res.json()) as { events: Array<{ clientId: string; seq: number; name: string }> }
+  const body = (await res.json()) as {
+    events: Array<{ clientId: string; seq: number; name: string; args: { id?: string } }>
+  }
   return body.events
 }
+
+/** A device's todos as sorted `id:title` strings. */
+const titles = (d: Device) =>
+  d.store
+    .query(todos)
+    .map((t) => `${t.id}:${t.title}`)
+    .sort()
+/** A device's todo ids, sorted. */
+const ids = (d: Device) =>
+  d.store
+    .query(todos)
+    .map((t) => t.id)
+    .sort()
 
 /** A device commits "b1", syncs and closes; its store directory is then copied aside. */
 async function syncedBackup(url: string): Promise<{ dir: string; backup: string }> {
@@ -108,11 +125,6 @@ describe('exactly-once through the client', () => {
     ])
     const other = await openDevice(server.wsUrl)
     await other.client.whenSynced()
-    const titles = (d: typeof other) =>
-      d.store
-        .query(todos)
-        .map((t) => `${t.id}:${t.title}`)
-        .sort()
     expect(titles(other)).toEqual([
       'b1:renamed after the backup',
       'l1:after the backup',
@@ -141,11 +153,39 @@ describe('exactly-once through the client', () => {
     expect(rejections).toEqual([])
     const log = await serverLog(server.url, 'team:e2e')
     expect(log.map((e) => e.seq)).toEqual([1, 3])
-    expect(
-      restored.store
-        .query(todos)
-        .map((t) => t.id)
-        .sort(),
-    ).toEqual(['b1', 'r1'])
+    expect(ids(restored)).toEqual(['b1', 'r1'])
+  })
+
+  it('an edit made on a restored store before it synced is not taken for the event the server has under its seq', async () => {
+    const server = await startServerProcess()
+    const { dir, backup } = await syncedBackup(server.wsUrl)
+    const later = await openDevice(server.wsUrl, { dir })
+    later.store.commit(events.todoCreated({ id: 'l1', title: 'after the backup' }))
+    await later.client.whenSynced()
+    later.close()
+
+    // Restored and edited offline: the edit gets seq 2, which the server has for "l1".
+    const offline = await createStore({
+      schema,
+      adapter: nodeAdapter({ directory: backup }),
+      storeId: 'team:e2e',
+    })
+    offline.commit(events.todoCreated({ id: 'o1', title: 'offline after the restore' }))
+    expect(offline.sync.pending().map((e) => e.seq)).toEqual([2])
+    offline.close()
+
+    const restored = await openDevice(server.wsUrl, { dir: backup })
+    await restored.client.whenSynced()
+    expect(restored.store.sync.pending()).toEqual([])
+    const log = await serverLog(server.url, 'team:e2e')
+    expect(log.map((e) => [e.seq, e.args.id])).toEqual([
+      [1, 'b1'],
+      [2, 'l1'],
+      [3, 'o1'],
+    ])
+    const other = await openDevice(server.wsUrl)
+    await other.client.whenSynced()
+    expect(ids(other)).toEqual(['b1', 'l1', 'o1'])
+    expect(ids(restored)).toEqual(ids(other))
   })
 })

@@ -184,6 +184,11 @@ export class EventLog {
     return this.#stmts.get(`SELECT 1 AS x FROM ${this.#t} WHERE gseq = ?`).get([gseq]) !== undefined
   }
 
+  /** Give a pending row a new seq (one whose seq the server had given another event). */
+  setSeq(id: number, seq: number): void {
+    this.#stmts.get(`UPDATE ${this.#t} SET seq = ? WHERE id = ?`).run([seq, id])
+  }
+
   /** Replace the undo entries of a pending row. */
   setUndo(id: number, undo: string | null): void {
     this.#stmts.get(`UPDATE ${this.#t} SET undo = ? WHERE id = ?`).run([undo, id])

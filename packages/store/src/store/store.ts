@@ -137,6 +137,11 @@ export class Store<S extends StoreSchema = StoreSchema> {
   readonly #rebaseListeners = new Set<(f: readonly RebaseFailure[]) => void>()
   readonly #commitListeners = new Set<(info: CommitInfo) => void>()
   #nextSeq: number
+  /**
+   * The server's `lastSeq` for us when the sync session began (`advanceSeq`): a pending
+   * event up to it may share its seq with another event of ours the server has (0065).
+   */
+  #suspectTo = 0
   /** Log ids up to this one were read for own seqs (`#afterExternalChange` reads only newer rows). */
   #seqReadTo: number
   #confirmedHead: number
@@ -556,7 +561,12 @@ export class Store<S extends StoreSchema = StoreSchema> {
         // Only durable events may be pushed.
         this.flush()
         const rows = engine.log.pendingRows()
-        return (this.#gate === undefined ? rows : this.#gate.visible(rows)).map(toRecord)
+        const visible = (this.#gate === undefined ? rows : this.#gate.visible(rows)).map(toRecord)
+        // commit (id) order is seq order, except after a collided event got a new seq (0065)
+        for (let i = 1; i < visible.length; i++)
+          if ((visible[i] as EventRecord).seq < (visible[i - 1] as EventRecord).seq)
+            return visible.sort((a, b) => a.seq - b.seq)
+        return visible
       },
       ...(this.#gate === undefined
         ? {}
@@ -573,6 +583,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
         store.#assertOpen()
         if (!Number.isSafeInteger(lastSeq) || lastSeq < 0)
           throw new StoreError('argument_invalid', `advanceSeq needs a seq ≥ 0, got ${String(lastSeq)}`)
+        store.#suspectTo = Math.max(store.#suspectTo, lastSeq)
         if (lastSeq < store.#nextSeq) return
         store.flush()
         engine.tx(() =>
@@ -595,14 +606,22 @@ export class Store<S extends StoreSchema = StoreSchema> {
           const v = validateEvent(store.schema, ev)
           if (!v.ok) throw v.error
         }
+        // Our own events can come back that this log never had pending (a store file
+        // restored from a backup, or a new file given an existing client id): later
+        // commits must not reuse their seqs, or the server would take them for re-pushes.
+        let nextSeq = store.#nextSeq
+        for (const ev of events)
+          if (ev.clientId === store.#clientId && ev.seq >= nextSeq) nextSeq = ev.seq + 1
         store.flush()
         const w = engine.writer
         w.touched = new Map()
         let result: UpstreamResult | undefined
         engine.tx(() => {
           const lastId = engine.maxId
-          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events)
+          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events, store.#suspectTo)
           result = r
+          // pending events whose seq the server gave another event of ours: new seqs
+          for (const row of r.collided) engine.log.setSeq(row.id, nextSeq++)
           if (r.head !== store.#confirmedHead) engine.log.setMeta('confirmedHead', r.head)
           // Boot replays a crash-lost state tail in log id order; that is only right while
           // nothing was rebased (a rebase bumps the epoch, and boot then rebuilds).
@@ -611,13 +630,18 @@ export class Store<S extends StoreSchema = StoreSchema> {
         })
         if (!result) return
         store.#confirmedHead = result.head
-        // Our own events can come back that this log never had pending (a store file
-        // restored from a backup, or a new file given an existing client id): later
-        // commits must not reuse their seqs, or the server would take them for re-pushes.
-        for (const ev of events)
-          if (ev.clientId === store.#clientId && ev.seq >= store.#nextSeq) store.#nextSeq = ev.seq + 1
+        const renumbered = nextSeq - result.collided.length
+        store.#nextSeq = nextSeq
+        // the renumbered events are new to the server: push them (once durable)
+        if (result.collided.length) store.#committedSeqs(renumbered)
         store.#afterWrite(w.touched)
-        if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
+        let failures = result.failures
+        if (failures.length && result.collided.length) {
+          // they were replayed before they got their new seqs
+          const seqs = new Map(result.collided.map((row, i) => [row.seq, renumbered + i]))
+          failures = failures.map((f) => ({ ...f, seq: seqs.get(f.seq) ?? f.seq }))
+        }
+        if (failures.length) for (const fn of store.#rebaseListeners) fn(failures)
       },
       reject(seq, reason) {
         store.#assertOpen()

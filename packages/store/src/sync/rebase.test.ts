@@ -234,6 +234,42 @@ describe('sync seam', () => {
     expect(a.sync.lastSeq()).toBe(4)
   })
 
+  it('a pending event whose seq the server gave another event of ours gets a new seq and stays pending', async () => {
+    // A new file given an existing client id, edited before its first sync: the server
+    // already has A's seqs 1 and 2, both other events.
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'mine', title: 'offline' }))
+    a.sync.advanceSeq(2) // welcome: lastSeq 2
+    expect(a.sync.lastSeq()).toBe(2)
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'x1', title: 'first' }, clientId: 'A', seq: 1, gseq: 1 },
+      { name: 'v1.TodoCreated', args: { id: 'x2', title: 'second' }, clientId: 'A', seq: 2, gseq: 2 },
+    ])
+    expect(a.sync.pending().map((e) => [e.seq, (e.args as { id: string }).id])).toEqual([[3, 'mine']])
+    expect(a.sync.lastSeq()).toBe(3)
+    expect(rows(a).map((r) => r.id)).toEqual(['mine', 'x1', 'x2'])
+    a.commit(events.todoCreated({ id: 'next', title: 'after' }))
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([3, 4])
+    // The server confirms the renumbered event under its new seq.
+    const [mine] = a.sync.pending()
+    a.sync.applyUpstream([{ ...(mine as EventRecord), gseq: 3 }])
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([4])
+  })
+
+  it('a re-pushed event the server has (lost ack) is confirmed, not renumbered, even with its keys reordered', async () => {
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'e', title: 'E' }), events.todoCreated({ id: 'f', title: 'F' }))
+    a.sync.advanceSeq(2) // the server has both; their acks were lost
+    // jsonb does not keep key order
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { title: 'E', id: 'e' }, clientId: 'A', seq: 1, gseq: 1 },
+      { name: 'v1.TodoCreated', args: { id: 'f', title: 'F' }, clientId: 'A', seq: 2, gseq: 2 },
+    ])
+    expect(a.sync.pending()).toEqual([])
+    expect(a.sync.lastSeq()).toBe(2)
+    expect(rows(a).map((r) => r.id)).toEqual(['e', 'f'])
+  })
+
   it("advanceSeq: commits after it start above the server's lastSeq, persisted across a reopen", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-seq-'))
     try {

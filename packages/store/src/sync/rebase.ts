@@ -70,6 +70,33 @@ export interface UpstreamResult {
    * longer follows log id order: the caller bumps the log epoch (boot's drift check).
    */
   readonly reordered: boolean
+  /**
+   * Pending events of ours whose seq the server had already given to a *different* event
+   * of ours (a store file restored from a backup, then edited before it synced): still
+   * pending, in id order; the caller gives them new seqs (decision 0065).
+   */
+  readonly collided: LogRow[]
+}
+
+/** Whether two JSON values are equal (object key order aside, which `jsonb` may change). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  if (ka.length !== Object.keys(b).length) return false
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false
+    if (!jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  }
+  return true
+}
+
+/** Whether the upstream event `ev` is the pending event `row` (same name and args). */
+function sameEvent(row: LogRow, ev: EventRecord): boolean {
+  return (
+    row.name === ev.name && (row.args === JSON.stringify(ev.args) || jsonEqual(JSON.parse(row.args), ev.args))
+  )
 }
 
 /**
@@ -86,6 +113,7 @@ export function applyUpstreamInTx(
   clientId: string,
   confirmedHead: number,
   events: readonly EventRecord[],
+  suspectTo = 0,
 ): UpstreamResult {
   const log = engine.log
   const pending = log.pendingRows()
@@ -96,14 +124,25 @@ export function applyUpstreamInTx(
   let head = confirmedHead
   let next = 0 // pending[next]: the oldest pending event not confirmed yet
   let rest: LogRow[] | undefined // set once upstream diverged from our pending order
-  const ownPending = new Map<number | null, number>()
+  const ownPending = new Map<number | null, LogRow>()
+  const collided: LogRow[] = []
+  // An own event with the seq of a pending one is normally that event. Up to the seq the
+  // server had processed when this session began (`suspectTo`), it may be another event
+  // that had the seq first (a restored backup): only there is the content compared.
+  const mine = (row: LogRow, ev: EventRecord) => (row.seq as number) > suspectTo || sameEvent(row, ev)
   for (const ev of events) {
     const gseq = ev.gseq as number
     if (gseq <= head || (gseq <= known && log.hasGseq(gseq))) continue
     head = gseq
     if (!rest) {
       const row = pending[next]
-      if (row && ev.clientId === clientId && row.client_id === clientId && row.seq === ev.seq) {
+      if (
+        row &&
+        ev.clientId === clientId &&
+        row.client_id === clientId &&
+        row.seq === ev.seq &&
+        mine(row, ev)
+      ) {
         log.confirm(row.id, gseq)
         next++
         continue
@@ -111,14 +150,14 @@ export function applyUpstreamInTx(
       // Diverged: undo what is still pending (newest first), then apply upstream.
       rest = pending.slice(next)
       rollbackPending(engine, rest)
-      for (const r of rest) if (r.client_id === clientId) ownPending.set(r.seq, r.id)
+      for (const r of rest) if (r.client_id === clientId) ownPending.set(r.seq, r)
       engine.writer.undo = null
     }
-    const ownId = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
-    if (ownId !== undefined) {
-      log.confirm(ownId, gseq)
-      ownPending.delete(ev.seq)
-    } else {
+    const own = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
+    if (own) ownPending.delete(ev.seq)
+    if (own && mine(own, ev)) log.confirm(own.id, gseq)
+    else {
+      if (own) collided.push(own)
       engine.maxId++
       log.append(
         engine.maxId,
@@ -136,8 +175,9 @@ export function applyUpstreamInTx(
   }
   if (!rest) {
     if (next > 0) log.setPendingFloor(pending[next]?.id ?? engine.maxId + 1)
-    return { head, failures: [], reordered: false }
+    return { head, failures: [], reordered: false, collided }
   }
   const failures = replayPending(engine, rest.length === 0 ? rest : log.pendingRows())
-  return { head, failures, reordered: rest.length > 0 }
+  collided.sort((a, b) => a.id - b.id)
+  return { head, failures, reordered: rest.length > 0, collided }
 }

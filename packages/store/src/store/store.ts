@@ -596,12 +596,13 @@ export class Store<S extends StoreSchema = StoreSchema> {
         if (events.length === 0) return
         events = [...events].sort((a, b) => (a.gseq ?? 0) - (b.gseq ?? 0))
         for (const ev of events) {
-          if (!Number.isSafeInteger(ev.gseq) || (ev.gseq as number) < 1)
-            throw new StoreError('upstream_invalid', `Upstream event "${ev.name}" has no gseq`)
-          if (typeof ev.clientId !== 'string' || !Number.isSafeInteger(ev.seq) || ev.seq < 1)
+          if (
+            typeof ev.clientId !== 'string' ||
+            !(ev.seq >= 1 && ev.gseq! >= 1 && Number.isSafeInteger(ev.seq) && Number.isSafeInteger(ev.gseq))
+          )
             throw new StoreError(
               'upstream_invalid',
-              `Upstream event "${ev.name}" needs a client id and a seq ≥ 1 (got ${String(ev.clientId)} / ${String(ev.seq)})`,
+              `Upstream event "${ev.name}" needs a client id, a seq and a gseq (integers ≥ 1)`,
             )
           const v = validateEvent(store.schema, ev)
           if (!v.ok) throw v.error
@@ -618,10 +619,11 @@ export class Store<S extends StoreSchema = StoreSchema> {
         let result: UpstreamResult | undefined
         engine.tx(() => {
           const lastId = engine.maxId
-          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events, store.#suspectTo)
+          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events, {
+            suspectTo: store.#suspectTo,
+            next: nextSeq,
+          })
           result = r
-          // pending events whose seq the server gave another event of ours: new seqs
-          for (const row of r.collided) engine.log.setSeq(row.id, nextSeq++)
           if (r.head !== store.#confirmedHead) engine.log.setMeta('confirmedHead', r.head)
           // Boot replays a crash-lost state tail in log id order; that is only right while
           // nothing was rebased (a rebase bumps the epoch, and boot then rebuilds).
@@ -630,18 +632,11 @@ export class Store<S extends StoreSchema = StoreSchema> {
         })
         if (!result) return
         store.#confirmedHead = result.head
-        const renumbered = nextSeq - result.collided.length
-        store.#nextSeq = nextSeq
-        // the renumbered events are new to the server: push them (once durable)
-        if (result.collided.length) store.#committedSeqs(renumbered)
+        store.#nextSeq = nextSeq + result.renumbered
+        // pending events that got new seqs are new to the server: push them (once durable)
+        if (result.renumbered) store.#committedSeqs(nextSeq)
         store.#afterWrite(w.touched)
-        let failures = result.failures
-        if (failures.length && result.collided.length) {
-          // they were replayed before they got their new seqs
-          const seqs = new Map(result.collided.map((row, i) => [row.seq, renumbered + i]))
-          failures = failures.map((f) => ({ ...f, seq: seqs.get(f.seq) ?? f.seq }))
-        }
-        if (failures.length) for (const fn of store.#rebaseListeners) fn(failures)
+        if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
       },
       reject(seq, reason) {
         store.#assertOpen()

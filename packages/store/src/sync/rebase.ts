@@ -71,11 +71,19 @@ export interface UpstreamResult {
    */
   readonly reordered: boolean
   /**
-   * Pending events of ours whose seq the server had already given to a *different* event
-   * of ours (a store file restored from a backup, then edited before it synced): still
-   * pending, in id order; the caller gives them new seqs (decision 0065).
+   * How many pending events of ours got new seqs, `seqs.next` on, because the server had
+   * given theirs to a *different* event of ours (a store file restored from a backup, then
+   * edited before it synced; decision 0065). They stay pending.
    */
-  readonly collided: LogRow[]
+  readonly renumbered: number
+}
+
+/** Seqs for {@link applyUpstreamInTx}'s collision check (decision 0065). */
+export interface SeqContext {
+  /** The server's lastSeq for this client when the session began (0: none known). */
+  readonly suspectTo: number
+  /** The next free seq of this client, for a pending event that needs a new one. */
+  readonly next: number
 }
 
 /** Whether two JSON values are equal (object key order aside, which `jsonb` may change). */
@@ -113,7 +121,7 @@ export function applyUpstreamInTx(
   clientId: string,
   confirmedHead: number,
   events: readonly EventRecord[],
-  suspectTo = 0,
+  seqs: SeqContext = { suspectTo: 0, next: 0 },
 ): UpstreamResult {
   const log = engine.log
   const pending = log.pendingRows()
@@ -129,7 +137,7 @@ export function applyUpstreamInTx(
   // An own event with the seq of a pending one is normally that event. Up to the seq the
   // server had processed when this session began (`suspectTo`), it may be another event
   // that had the seq first (a restored backup): only there is the content compared.
-  const mine = (row: LogRow, ev: EventRecord) => (row.seq as number) > suspectTo || sameEvent(row, ev)
+  const mine = (row: LogRow, ev: EventRecord) => (row.seq as number) > seqs.suspectTo || sameEvent(row, ev)
   for (const ev of events) {
     const gseq = ev.gseq as number
     if (gseq <= head || (gseq <= known && log.hasGseq(gseq))) continue
@@ -175,9 +183,12 @@ export function applyUpstreamInTx(
   }
   if (!rest) {
     if (next > 0) log.setPendingFloor(pending[next]?.id ?? engine.maxId + 1)
-    return { head, failures: [], reordered: false, collided }
+    return { head, failures: [], reordered: false, renumbered: 0 }
   }
-  const failures = replayPending(engine, rest.length === 0 ? rest : log.pendingRows())
+  // new seqs in commit order, before the replay (its failures name the new ones)
   collided.sort((a, b) => a.id - b.id)
-  return { head, failures, reordered: rest.length > 0, collided }
+  let seq = seqs.next
+  for (const row of collided) log.setSeq(row.id, seq++)
+  const failures = replayPending(engine, rest.length === 0 ? rest : log.pendingRows())
+  return { head, failures, reordered: rest.length > 0, renumbered: collided.length }
 }

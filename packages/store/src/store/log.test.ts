@@ -74,9 +74,13 @@ describe('event log indexes', () => {
   })
 })
 
-/** A file adapter that records every statement the store prepares (to read real plans). */
-function recordingAdapter(): { sqls: string[]; adapter: StoreAdapter } {
+/**
+ * A file adapter that records every statement the store prepares (to read real plans)
+ * and the parameters of each `get`.
+ */
+function recordingAdapter(): { sqls: string[]; params: [string, unknown[]][]; adapter: StoreAdapter } {
   const sqls: string[] = []
+  const params: [string, unknown[]][] = []
   const files = nodeAdapter({ directory: dir })
   const adapter: StoreAdapter = {
     async open(opts) {
@@ -84,12 +88,18 @@ function recordingAdapter(): { sqls: string[]; adapter: StoreAdapter } {
       const prepare = driver.prepare.bind(driver)
       driver.prepare = (sql) => {
         sqls.push(sql)
-        return prepare(sql)
+        const statement = prepare(sql)
+        const get = statement.get.bind(statement)
+        statement.get = (p) => {
+          params.push([sql, [...(p ?? [])]])
+          return get(p)
+        }
+        return statement
       }
       return driver
     },
   }
-  return { sqls, adapter }
+  return { sqls, params, adapter }
 }
 
 describe('highest confirmed gseq', () => {
@@ -131,9 +141,14 @@ describe('highest confirmed gseq', () => {
 })
 
 describe('highest own seq', () => {
-  it('boot reads it from the whole log; a later read from an id on is a rowid range scan', async () => {
-    const { sqls, adapter: recording } = recordingAdapter()
-    const a = await createStore({ schema, storeId: 'l', adapter: recording, clientId: 'me' })
+  it('survives a reopen; a boot reads only the rows after the mark the last close left, all of them without one', async () => {
+    const { sqls, params, adapter } = recordingAdapter()
+    const openMe = () => createStore({ schema, storeId: 'l', adapter, clientId: 'me' })
+    const maxSeqFrom = () => {
+      const sql = sqls.find((q) => /max\(seq\)/i.test(q))
+      return params.filter(([q]) => q === sql).map(([, p]) => p[0])
+    }
+    const a = await openMe()
     a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))
     // Our own seq 7 comes back from the server (this log never had it), among others'.
     a.sync.applyUpstream([
@@ -141,17 +156,50 @@ describe('highest own seq', () => {
       { name: 'v1.TodoCreated', args: { id: 'y', title: 'Y' }, clientId: 'me', seq: 7, gseq: 2 },
       { name: 'v1.TodoCreated', args: { id: 'z', title: 'Z' }, clientId: 'other', seq: 41, gseq: 3 },
     ])
-    a.close()
-    const b = await createStore({ schema, storeId: 'l', adapter: recording, clientId: 'me' })
-    expect(b.sync.lastSeq()).toBe(7) // not 2 (ours pending) nor 41 (another client's)
-    const sql = sqls.find((q) => /max\(seq\)/i.test(q))
-    expect(sql).toBeDefined()
+    expect(maxSeqFrom()).toEqual([0]) // a new file: read from the start
+    a.close() // leaves the mark: rows up to id 5 hold own seqs ≤ 7
+
+    // A commit after the mark whose store never closed (a crash), written as the store would.
+    const raw = new Database(join(dir, 'l.log.db'))
+    raw
+      .prepare(
+        'INSERT INTO __strata_events (id, name, args, client_id, seq, gseq, ts, synced, undo) VALUES (?, ?, ?, ?, ?, NULL, 0, 1, ?)',
+      )
+      .run(6, 'v1.TodoCreated', JSON.stringify({ id: 'c', title: 'C' }), 'me', 8, '[]')
+    raw.close()
+    const b = await openMe()
+    expect(b.sync.lastSeq()).toBe(8) // not 2 (ours pending), 7 (the mark) nor 41 (another client's)
+    expect(maxSeqFrom()).toEqual([0, 5])
     const plan = b.driver
-      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .prepare(`EXPLAIN QUERY PLAN ${sqls.find((q) => /max\(seq\)/i.test(q))}`)
       .all([5, 'me'])
       .map((r) => String(r.detail))
       .join(' | ')
     expect(plan).toMatch(/SEARCH .*INTEGER PRIMARY KEY \(rowid>\?\)/)
+    b.close()
+
+    // A mark above the log's highest id does not describe this log: it is read whole.
+    const raw2 = new Database(join(dir, 'l.log.db'))
+    raw2.prepare("UPDATE __strata_log_meta SET value = 1000 WHERE key = 'seqReadTo'").run()
+    raw2.prepare("UPDATE __strata_log_meta SET value = 0 WHERE key = 'lastSeq'").run()
+    raw2.close()
+    const c = await openMe()
+    expect(c.sync.lastSeq()).toBe(8)
+    expect(maxSeqFrom()).toEqual([0, 5, 0])
+    c.close()
+  })
+
+  it('boot.logSize is counted when first read, not at boot', async () => {
+    const { sqls, adapter } = recordingAdapter()
+    const a = await createStore({ schema, storeId: 'l', adapter })
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    a.close()
+    const b = await createStore({ schema, storeId: 'l', adapter })
+    const counts = () => sqls.filter((q) => /count\(\*\).*__strata_events/i.test(q)).length
+    expect(counts()).toBe(0)
+    expect(b.boot.logSize).toBe(1)
+    expect(JSON.parse(JSON.stringify(b.boot))).toMatchObject({ mode: 'opened', logSize: 1 })
+    expect(counts()).toBe(1)
     b.close()
   })
 })

@@ -156,7 +156,7 @@ describe('exactly-once through the client', () => {
     expect(ids(restored)).toEqual(['b1', 'r1'])
   })
 
-  it('an edit made on a restored store before it synced is not taken for the event the server has under its seq', async () => {
+  it('edits made on a restored store before it synced are not taken for the events the server has under their seqs, and arrive in order', async () => {
     const server = await startServerProcess()
     const { dir, backup } = await syncedBackup(server.wsUrl)
     const later = await openDevice(server.wsUrl, { dir })
@@ -164,28 +164,38 @@ describe('exactly-once through the client', () => {
     await later.client.whenSynced()
     later.close()
 
-    // Restored and edited offline: the edit gets seq 2, which the server has for "l1".
+    // Restored and edited offline: the first edit gets seq 2, which the server has for
+    // "l1"; the rename (seq 3) depends on it and must not reach the server first.
     const offline = await createStore({
       schema,
       adapter: nodeAdapter({ directory: backup }),
       storeId: 'team:e2e',
     })
     offline.commit(events.todoCreated({ id: 'o1', title: 'offline after the restore' }))
-    expect(offline.sync.pending().map((e) => e.seq)).toEqual([2])
+    offline.commit(events.todoRenamed({ id: 'o1', title: 'renamed offline' }))
+    offline.commit(events.todoCreated({ id: 'o2', title: 'second offline' }))
+    expect(offline.sync.pending().map((e) => e.seq)).toEqual([2, 3, 4])
     offline.close()
 
     const restored = await openDevice(server.wsUrl, { dir: backup })
     await restored.client.whenSynced()
     expect(restored.store.sync.pending()).toEqual([])
     const log = await serverLog(server.url, 'team:e2e')
-    expect(log.map((e) => [e.seq, e.args.id])).toEqual([
-      [1, 'b1'],
-      [2, 'l1'],
-      [3, 'o1'],
+    expect(log.map((e) => [e.seq, e.name, e.args.id])).toEqual([
+      [1, 'v1.TodoCreated', 'b1'],
+      [2, 'v1.TodoCreated', 'l1'],
+      [3, 'v1.TodoCreated', 'o1'],
+      [4, 'v1.TodoRenamed', 'o1'],
+      [5, 'v1.TodoCreated', 'o2'],
     ])
     const other = await openDevice(server.wsUrl)
     await other.client.whenSynced()
-    expect(ids(other)).toEqual(['b1', 'l1', 'o1'])
-    expect(ids(restored)).toEqual(ids(other))
+    expect(titles(other)).toEqual([
+      'b1:in the backup',
+      'l1:after the backup',
+      'o1:renamed offline',
+      'o2:second offline',
+    ])
+    expect(titles(restored)).toEqual(titles(other))
   })
 })

@@ -189,6 +189,28 @@ describe('highest own seq', () => {
     c.close()
   })
 
+  it('ids are never given out twice, so a refused top row cannot make the boot mark hide a seq', async () => {
+    const { adapter } = recordingAdapter()
+    const openMe = () => createStore({ schema, storeId: 'l', adapter, clientId: 'me' })
+    const a = await openMe()
+    a.commit(events.todoCreated({ id: 'p', title: 'P' })) // id 1, seq 1
+    a.commit(events.todoCreated({ id: 'e1', title: 'E1' })) // id 2, seq 2
+    a.sync.reject(2, 'refused') // deletes the top row
+    a.close()
+    const b = await openMe()
+    b.commit(events.todoCreated({ id: 'e2', title: 'E2' }))
+    b.close()
+    const c = await openMe()
+    c.commit(events.todoCreated({ id: 'e3', title: 'E3' }))
+    // Before: e2 reused id 2 at or below the mark, so c's boot did not see its seq 3.
+    expect(c.sync.pending().map((e) => [e.seq, (e.args as { id: string }).id])).toEqual([
+      [1, 'p'],
+      [3, 'e2'],
+      [4, 'e3'],
+    ])
+    c.close()
+  })
+
   it('boot.logSize is counted when first read, not at boot', async () => {
     const { sqls, adapter } = recordingAdapter()
     const a = await createStore({ schema, storeId: 'l', adapter })

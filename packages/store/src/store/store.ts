@@ -647,17 +647,11 @@ export class Store<S extends StoreSchema = StoreSchema> {
         let result: UpstreamResult | undefined
         engine.tx(() => {
           const lastId = engine.maxId
-          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events, {
-            suspectTo: store.#suspectTo,
-            next: nextSeq,
-          })
+          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events, store.#suspectTo)
           result = r
           // renumbered rows may lie below the boot mark (`seqReadTo`): keep `lastSeq` above them
           if (r.renumbered)
-            engine.log.setMeta(
-              'lastSeq',
-              Math.max(nextSeq + r.renumbered - 1, Number(engine.log.meta('lastSeq') ?? 0)),
-            )
+            engine.log.setMeta('lastSeq', Math.max(r.renumbered.last, Number(engine.log.meta('lastSeq') ?? 0)))
           if (r.head !== store.#confirmedHead) engine.log.setMeta('confirmedHead', r.head)
           // Boot replays a crash-lost state tail in log id order; that is only right while
           // nothing was rebased (a rebase bumps the epoch, and boot then rebuilds).
@@ -666,9 +660,10 @@ export class Store<S extends StoreSchema = StoreSchema> {
         })
         if (!result) return
         store.#confirmedHead = result.head
-        store.#nextSeq = nextSeq + result.renumbered
+        const renumbered = result.renumbered
+        store.#nextSeq = renumbered ? renumbered.last + 1 : nextSeq
         // pending events that got new seqs are new to the server: push them (once durable)
-        if (result.renumbered) store.#committedSeqs(nextSeq)
+        if (renumbered) store.#committedSeqs(renumbered.first)
         store.#afterWrite(w.touched)
         if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
       },
@@ -683,6 +678,9 @@ export class Store<S extends StoreSchema = StoreSchema> {
           const pending = engine.log.pendingRows()
           rollbackPending(engine, pending)
           removed = engine.log.removePending(store.#clientId, seq)
+          // Ids are never given out twice (the boot mark of 0066 and the pending floor count
+          // on it): a removed top row must not lower the log's highest id at the next boot.
+          if (removed) engine.log.setMeta('idFloor', engine.maxId)
           failures = replayPending(engine, engine.log.pendingRows())
           store.#bumpEpoch()
         })

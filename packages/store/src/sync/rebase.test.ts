@@ -256,6 +256,48 @@ describe('sync seam', () => {
     expect(a.sync.pending().map((e) => e.seq)).toEqual([4])
   })
 
+  it('every pending event from the first collided one on gets a new seq, in commit order', async () => {
+    // A restored file whose log ends at seq 1, edited offline three times (seqs 2–4); the
+    // server has this client's seqs up to 3, other events. Renumbering only the two that
+    // collide would put the completion (seq 4) on the server before the create of o1.
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'b1', title: 'backed up' }))
+    a.sync.applyUpstream([{ ...(a.sync.pending()[0] as EventRecord), gseq: 1 }])
+    a.commit(events.todoCreated({ id: 'o1', title: 'offline' }))
+    a.commit(events.todoRenamed({ id: 'o1', title: 'offline, renamed' }))
+    a.commit(events.todoCompleted({ id: 'o1' }))
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([2, 3, 4])
+    a.sync.advanceSeq(3) // welcome: lastSeq 3, below ours (4): the counter stays
+    expect(a.sync.lastSeq()).toBe(4)
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'l1', title: 'lost' }, clientId: 'A', seq: 2, gseq: 2 },
+      { name: 'v1.TodoRenamed', args: { id: 'b1', title: 'lost rename' }, clientId: 'A', seq: 3, gseq: 3 },
+    ])
+    expect(a.sync.pending().map((e) => [e.seq, e.name])).toEqual([
+      [4, 'v1.TodoCreated'],
+      [5, 'v1.TodoRenamed'],
+      [6, 'v1.TodoCompleted'],
+    ])
+    expect(a.sync.lastSeq()).toBe(6)
+    expect(rows(a).map((r) => [r.id, r.title, r.done])).toEqual([
+      ['b1', 'lost rename', false],
+      ['l1', 'lost', false],
+      ['o1', 'offline, renamed', true],
+    ])
+  })
+
+  it("the same edit made again by hand is not the server's event: its commit time differs", async () => {
+    const a = await client('A')
+    a.commit(events.todoCompleted({ id: 'x' }))
+    a.sync.advanceSeq(1)
+    const [mine] = a.sync.pending()
+    a.sync.applyUpstream([{ ...(mine as EventRecord), ts: (mine?.ts ?? 0) - 60_000, gseq: 1 }])
+    expect(a.sync.pending().map((e) => [e.seq, e.name])).toEqual([[2, 'v1.TodoCompleted']])
+    // a re-push carries the row's own ts: that one is confirmed
+    a.sync.applyUpstream([{ ...(a.sync.pending()[0] as EventRecord), gseq: 2 }])
+    expect(a.sync.pending()).toEqual([])
+  })
+
   it('a re-pushed event the server has (lost ack) is confirmed, not renumbered, even with its keys reordered', async () => {
     const a = await client('A')
     a.commit(events.todoCreated({ id: 'e', title: 'E' }), events.todoCreated({ id: 'f', title: 'F' }))

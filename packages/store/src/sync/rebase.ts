@@ -71,19 +71,13 @@ export interface UpstreamResult {
    */
   readonly reordered: boolean
   /**
-   * How many pending events of ours got new seqs, `seqs.next` on, because the server had
-   * given theirs to a *different* event of ours (a store file restored from a backup, then
-   * edited before it synced; decision 0065). They stay pending.
+   * New seqs `first..last` given, in commit order, to every pending event from the first
+   * one whose seq the server had given to a *different* event of ours (a store file
+   * restored from a backup, then edited before it synced; decision 0065). They stay
+   * pending; none of them was pushed yet (the sync client holds pushes until it has
+   * caught up whenever a pending seq is at or below the server's lastSeq).
    */
-  readonly renumbered: number
-}
-
-/** Seqs for {@link applyUpstreamInTx}'s collision check (decision 0065). */
-export interface SeqContext {
-  /** The server's lastSeq for this client when the session began (0: none known). */
-  readonly suspectTo: number
-  /** The next free seq of this client, for a pending event that needs a new one. */
-  readonly next: number
+  readonly renumbered: { readonly first: number; readonly last: number } | undefined
 }
 
 /** Whether two JSON values are equal (object key order aside, which `jsonb` may change). */
@@ -100,10 +94,15 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   return true
 }
 
-/** Whether the upstream event `ev` is the pending event `row` (same name and args). */
+/**
+ * Whether the upstream event `ev` is the pending event `row`: same name, args and commit
+ * time (a re-push carries the row's `ts`; an edit repeated by hand has its own).
+ */
 function sameEvent(row: LogRow, ev: EventRecord): boolean {
   return (
-    row.name === ev.name && (row.args === JSON.stringify(ev.args) || jsonEqual(JSON.parse(row.args), ev.args))
+    row.name === ev.name &&
+    (row.ts === null || ev.ts == null || row.ts === ev.ts) &&
+    (row.args === JSON.stringify(ev.args) || jsonEqual(JSON.parse(row.args), ev.args))
   )
 }
 
@@ -121,7 +120,7 @@ export function applyUpstreamInTx(
   clientId: string,
   confirmedHead: number,
   events: readonly EventRecord[],
-  seqs: SeqContext = { suspectTo: 0, next: 0 },
+  suspectTo = 0,
 ): UpstreamResult {
   const log = engine.log
   const pending = log.pendingRows()
@@ -137,7 +136,8 @@ export function applyUpstreamInTx(
   // An own event with the seq of a pending one is normally that event. Up to the seq the
   // server had processed when this session began (`suspectTo`), it may be another event
   // that had the seq first (a restored backup): only there is the content compared.
-  const mine = (row: LogRow, ev: EventRecord) => (row.seq as number) > seqs.suspectTo || sameEvent(row, ev)
+  const mine = (row: LogRow, ev: EventRecord) => (row.seq as number) > suspectTo || sameEvent(row, ev)
+  let ownMax = 0 // highest seq of ours upstream: new seqs go above it
   for (const ev of events) {
     const gseq = ev.gseq as number
     if (gseq <= head || (gseq <= known && log.hasGseq(gseq))) continue
@@ -161,6 +161,7 @@ export function applyUpstreamInTx(
       for (const r of rest) if (r.client_id === clientId) ownPending.set(r.seq, r)
       engine.writer.undo = null
     }
+    if (ev.clientId === clientId && ev.seq > ownMax) ownMax = ev.seq
     const own = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
     if (own) ownPending.delete(ev.seq)
     if (own && mine(own, ev)) log.confirm(own.id, gseq)
@@ -183,12 +184,19 @@ export function applyUpstreamInTx(
   }
   if (!rest) {
     if (next > 0) log.setPendingFloor(pending[next]?.id ?? engine.maxId + 1)
-    return { head, failures: [], reordered: false, renumbered: 0 }
+    return { head, failures: [], reordered: false, renumbered: undefined }
   }
-  // new seqs in commit order, before the replay (its failures name the new ones)
-  collided.sort((a, b) => a.id - b.id)
-  let seq = seqs.next
-  for (const row of collided) log.setSeq(row.id, seq++)
+  let renumbered: UpstreamResult['renumbered']
+  if (collided.length > 0) {
+    // The collided events and every pending one committed after them take the seqs after
+    // the server's, in commit order, so the server applies them in the order they were
+    // made (before the replay, whose failures then name the new seqs).
+    const fromId = Math.min(...collided.map((r) => r.id))
+    const first = Math.max(suspectTo, ownMax) + 1
+    let seq = first
+    for (const row of log.pendingRows()) if (row.id >= fromId) log.setSeq(row.id, seq++)
+    renumbered = { first, last: seq - 1 }
+  }
   const failures = replayPending(engine, rest.length === 0 ? rest : log.pendingRows())
-  return { head, failures, reordered: rest.length > 0, renumbered: collided.length }
+  return { head, failures, reordered: rest.length > 0, renumbered }
 }

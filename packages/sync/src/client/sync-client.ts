@@ -35,7 +35,7 @@ import {
   type WelcomeMessage,
 } from '../protocol/index.js'
 import { type BackoffOptions, createReconnector, validateBackoffOptions } from './backoff.js'
-import { type Clock, type TimerHandle, systemClock } from './clock.js'
+import { type Clock, systemClock, type TimerHandle } from './clock.js'
 import { httpTransport } from './http-transport.js'
 import { createPushWindow, type PushWindow } from './push-window.js'
 import { createSyncStatus, type SyncStatus, type SyncStatusSnapshot } from './status.js'
@@ -194,6 +194,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let connectAttempt = 0
   let welcomed = false
   let catchingUp = false
+  /** Pushes wait until caught up (a pending seq at or below `welcome.lastSeq`, see onWelcome). */
+  let holding = false
   let cursor = 0
   /** Highest gseq received on this connection (≥ cursor while catch-up pages are held). */
   let received = 0
@@ -387,6 +389,11 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       window.reset(lastSeq)
     }
     catchingUp = message.head > cursor
+    // A pending event at or below the server's lastSeq may turn out, once the server's
+    // events come in, to share its seq with another event of ours (a restored store file):
+    // the store then renumbers it and every later one (decision 0065). Push nothing until
+    // caught up, so the server gets them in the order they were made.
+    holding = catchingUp && seam.pending().some((e) => e.seq <= lastSeq)
     if (!catchingUp) settleProcessed()
     flushPushes()
     refreshStatus({ online: true, error: null })
@@ -440,6 +447,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (catchingUp && !message.more) {
       catchingUp = false
       settleProcessed()
+      if (holding) {
+        holding = false
+        flushPushes()
+      }
     }
     // Only our own events can confirm (remove) pending ones; other replicas' events leave
     // the count as it was. No push is due here: new pushes follow commits and acks.
@@ -540,7 +551,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   }
 
   function flushPushes() {
-    if (!conn || !welcomed) return
+    if (!conn || !welcomed || holding) return
     const batches = window.take(readPending())
     for (const batch of batches) conn.send({ t: 'push', id: batch.id, events: batch.events.map(toPushed) })
   }

@@ -211,6 +211,18 @@ describe('highest own seq', () => {
     c.close()
   })
 
+  it('a commit after a refused top row and a rebuild is still pending for sync', async () => {
+    const { adapter } = recordingAdapter()
+    const a = await createStore({ schema, storeId: 'l', adapter })
+    a.commit(events.todoCreated({ id: 'e1', title: 'E1' }))
+    a.sync.reject(1, 'refused')
+    a.rebuild()
+    a.commit(events.todoCreated({ id: 'e2', title: 'E2' }))
+    // Before: e2 got the refused row's id, below the pending floor, and was never pushed.
+    expect(a.sync.pending().map((e) => [e.seq, (e.args as { id: string }).id])).toEqual([[2, 'e2']])
+    a.close()
+  })
+
   it('boot.logSize is counted when first read, not at boot', async () => {
     const { sqls, adapter } = recordingAdapter()
     const a = await createStore({ schema, storeId: 'l', adapter })

@@ -142,6 +142,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
    * event up to it may share its seq with another event of ours the server has (0065).
    */
   #suspectTo = 0
+  /** The highest seq of ours the server is known to have (`welcome`, upstream events). */
+  #serverTop = 0
   /** Log ids up to this one were read for own seqs (`#afterExternalChange` reads only newer rows). */
   #seqReadTo: number
   #confirmedHead: number
@@ -612,6 +614,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
         if (!Number.isSafeInteger(lastSeq) || lastSeq < 0)
           throw new StoreError('argument_invalid', `advanceSeq needs a seq ≥ 0, got ${String(lastSeq)}`)
         store.#suspectTo = Math.max(store.#suspectTo, lastSeq)
+        store.#serverTop = Math.max(store.#serverTop, lastSeq)
         if (lastSeq < store.#nextSeq) return
         store.flush()
         engine.tx(() =>
@@ -639,19 +642,29 @@ export class Store<S extends StoreSchema = StoreSchema> {
         // restored from a backup, or a new file given an existing client id): later
         // commits must not reuse their seqs, or the server would take them for re-pushes.
         let nextSeq = store.#nextSeq
+        let serverTop = store.#serverTop
         for (const ev of events)
-          if (ev.clientId === store.#clientId && ev.seq >= nextSeq) nextSeq = ev.seq + 1
+          if (ev.clientId === store.#clientId) {
+            if (ev.seq >= nextSeq) nextSeq = ev.seq + 1
+            if (ev.seq > serverTop) serverTop = ev.seq
+          }
         store.flush()
         const w = engine.writer
         w.touched = new Map()
         let result: UpstreamResult | undefined
         engine.tx(() => {
           const lastId = engine.maxId
-          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events, store.#suspectTo)
+          const r = applyUpstreamInTx(engine, store.#clientId, store.#confirmedHead, events, {
+            suspectTo: store.#suspectTo,
+            serverTop,
+          })
           result = r
           // renumbered rows may lie below the boot mark (`seqReadTo`): keep `lastSeq` above them
           if (r.renumbered)
-            engine.log.setMeta('lastSeq', Math.max(r.renumbered.last, Number(engine.log.meta('lastSeq') ?? 0)))
+            engine.log.setMeta(
+              'lastSeq',
+              Math.max(r.renumbered.last, Number(engine.log.meta('lastSeq') ?? 0)),
+            )
           if (r.head !== store.#confirmedHead) engine.log.setMeta('confirmedHead', r.head)
           // Boot replays a crash-lost state tail in log id order; that is only right while
           // nothing was rebased (a rebase bumps the epoch, and boot then rebuilds).
@@ -660,6 +673,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
         })
         if (!result) return
         store.#confirmedHead = result.head
+        store.#serverTop = serverTop
         const renumbered = result.renumbered
         store.#nextSeq = renumbered ? renumbered.last + 1 : nextSeq
         // pending events that got new seqs are new to the server: push them (once durable)

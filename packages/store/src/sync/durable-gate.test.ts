@@ -82,6 +82,32 @@ describe('DurableGate', () => {
     expect(gate.visible(rows)).toBe(rows)
   })
 
+  it('renumbered seqs (at or below ones given before) are held again, even from a wait under way', async () => {
+    const writes: ReturnType<typeof deferred>[] = []
+    const gate = new DurableGate(
+      () => {
+        const d = deferred()
+        writes.push(d)
+        return d.promise
+      },
+      () => {},
+    )
+    const rows = [{ seq: 4 }, { seq: 5 }, { seq: 6 }, { seq: 7 }]
+    gate.committed(5, 5) // a commit whose write is under way
+    // A collision renumbers pending events 2–5 to 4–7 (decision 0065) during that wait.
+    gate.committed(4, 7)
+    expect(seqs(gate.visible(rows))).toEqual([])
+    writes[0]!.resolve() // the write of seq 5 landed; the renumbering's write came later
+    await writes[0]!.promise
+    await Promise.resolve()
+    expect(seqs(gate.visible(rows))).toEqual([])
+    expect(writes).toHaveLength(2) // it waits again
+    writes[1]!.resolve()
+    await writes[1]!.promise
+    await Promise.resolve()
+    expect(gate.visible(rows)).toBe(rows)
+  })
+
   it('keeps events held after a failed write; the next commit retries', async () => {
     let fail = true
     let durable = 0

@@ -10,6 +10,8 @@
  * order, so what is not yet durable is always a suffix of seqs: the gate keeps its first
  * seq. Events it did not see committed (loaded from storage, or committed by another tab
  * before this one took the database over, which then made them durable) are not held.
+ * Renumbered pending events (decision 0065) take the top seqs too, so that still holds;
+ * only a wait already under way when they were renumbered does not cover them.
  */
 
 /**
@@ -36,6 +38,11 @@ export class DurableGate {
   #from = Number.POSITIVE_INFINITY
   /** Highest seq committed here. */
   #last = 0
+  /**
+   * Counts calls that gave seqs at or below `#last` again (pending events renumbered,
+   * decision 0065): a wait already under way does not cover them.
+   */
+  #rewound = 0
   #waiting = false
   #closed = false
   readonly #firstRetryMs: number
@@ -61,7 +68,8 @@ export class DurableGate {
    */
   committed(first: number, last: number): void {
     if (last < first) return
-    if (this.#from === Number.POSITIVE_INFINITY) this.#from = first
+    if (first <= this.#last) this.#rewound++
+    this.#from = Math.min(this.#from, first)
     this.#last = Math.max(this.#last, last)
     if (!this.#waiting && !this.#closed) void this.#wait()
   }
@@ -87,6 +95,7 @@ export class DurableGate {
     try {
       while (this.#from !== Number.POSITIVE_INFINITY && !this.#closed) {
         const upTo = this.#last
+        const rewound = this.#rewound
         try {
           await this.#durable()
         } catch {
@@ -102,6 +111,8 @@ export class DurableGate {
         }
         this.#retryMs = 0
         if (this.#closed) return
+        // renumbered during the wait: those writes came after it, wait again
+        if (this.#rewound !== rewound) continue
         this.#from = this.#last > upTo ? upTo + 1 : Number.POSITIVE_INFINITY
         try {
           this.#onDurable()

@@ -80,6 +80,14 @@ export interface UpstreamResult {
   readonly renumbered: { readonly first: number; readonly last: number } | undefined
 }
 
+/** What {@link applyUpstreamInTx} needs to know of this client's seqs (decision 0065). */
+export interface SeqBounds {
+  /** The server's lastSeq for us when the session began: pending seqs up to it are checked. */
+  readonly suspectTo: number
+  /** The highest seq of ours the server is known to have (this batch included). */
+  readonly serverTop: number
+}
+
 /** Whether two JSON values are equal (object key order aside, which `jsonb` may change). */
 function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true
@@ -120,8 +128,9 @@ export function applyUpstreamInTx(
   clientId: string,
   confirmedHead: number,
   events: readonly EventRecord[],
-  suspectTo = 0,
+  seqs: SeqBounds = { suspectTo: 0, serverTop: 0 },
 ): UpstreamResult {
+  const { suspectTo } = seqs
   const log = engine.log
   const pending = log.pendingRows()
   // Upstream events arrive in gseq order, almost always above everything in the log
@@ -137,7 +146,6 @@ export function applyUpstreamInTx(
   // server had processed when this session began (`suspectTo`), it may be another event
   // that had the seq first (a restored backup): only there is the content compared.
   const mine = (row: LogRow, ev: EventRecord) => (row.seq as number) > suspectTo || sameEvent(row, ev)
-  let ownMax = 0 // highest seq of ours upstream: new seqs go above it
   for (const ev of events) {
     const gseq = ev.gseq as number
     if (gseq <= head || (gseq <= known && log.hasGseq(gseq))) continue
@@ -161,7 +169,6 @@ export function applyUpstreamInTx(
       for (const r of rest) if (r.client_id === clientId) ownPending.set(r.seq, r)
       engine.writer.undo = null
     }
-    if (ev.clientId === clientId && ev.seq > ownMax) ownMax = ev.seq
     const own = ev.clientId === clientId ? ownPending.get(ev.seq) : undefined
     if (own) ownPending.delete(ev.seq)
     if (own && mine(own, ev)) log.confirm(own.id, gseq)
@@ -192,7 +199,7 @@ export function applyUpstreamInTx(
     // the server's, in commit order, so the server applies them in the order they were
     // made (before the replay, whose failures then name the new seqs).
     const fromId = Math.min(...collided.map((r) => r.id))
-    const first = Math.max(suspectTo, ownMax) + 1
+    const first = Math.max(suspectTo, seqs.serverTop) + 1
     let seq = first
     for (const row of log.pendingRows()) if (row.id >= fromId) log.setSeq(row.id, seq++)
     renumbered = { first, last: seq - 1 }

@@ -180,6 +180,24 @@ describe('createSyncClient against a scripted peer', () => {
     expect(seen[seen.length - 1]).toBe('true/false/0')
   })
 
+  it('holds pushes until caught up while a pending event is not listed yet (not durable: its seq is unknown)', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.Add', { i: 0 })
+    // one more event committed whose write has not landed (a browser store): counted only
+    store.sync.pendingCount = () => store.sync.pending().length + 1
+    track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send({ t: 'welcome', v: 1, head: 2, lastSeq: 0 })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(peers[0]!.frames).toHaveLength(1)
+    const other = (gseq: number): ConfirmedEvent =>
+      ({ name: 'v1.Add', args: {}, clientId: 'c2', seq: gseq, gseq }) as ConfirmedEvent
+    peers[0]!.send({ t: 'events', events: [other(1), other(2)], head: 2 })
+    await until(() => peers[0]!.frames.length === 2, 'the push once caught up')
+    expect((peers[0]!.frames[1]!.events as SyncEventRecord[]).map((e) => e.seq)).toEqual([1])
+  })
+
   it('removes a refused event, tells the app with a typed rejection, and keeps the rest', async () => {
     const { url, peers } = await scriptedServer()
     const store = memoryStore()

@@ -393,7 +393,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     // events come in, to share its seq with another event of ours (a restored store file):
     // the store then renumbers it and every later one (decision 0065). Push nothing until
     // caught up, so the server gets them in the order they were made.
-    holding = catchingUp && seam.pending().some((e) => e.seq <= lastSeq)
+    // Events not yet durable (a browser store) are not listed yet: their seqs are unknown.
+    const listed = seam.pending()
+    holding = catchingUp && (listed.some((e) => e.seq <= lastSeq) || countPending(seam) > listed.length)
     if (!catchingUp) settleProcessed()
     flushPushes()
     refreshStatus({ online: true, error: null })

@@ -33,6 +33,14 @@ const ids = (d: Device) =>
     .map((t) => t.id)
     .sort()
 
+/** A new device syncs from `url` and shows `expected` todos, and so does `device`. */
+async function expectOnAFreshDevice(url: string, device: Device, expected: string[]): Promise<void> {
+  const other = await openDevice(url)
+  await other.client.whenSynced()
+  expect(titles(other)).toEqual(expected)
+  expect(titles(device)).toEqual(expected)
+}
+
 /** A device commits "b1", syncs and closes; its store directory is then copied aside. */
 async function syncedBackup(url: string): Promise<{ dir: string; backup: string }> {
   const a = await openDevice(url)
@@ -123,14 +131,11 @@ describe('exactly-once through the client', () => {
       [3, 'v1.TodoRenamed'],
       [4, 'v1.TodoCreated'],
     ])
-    const other = await openDevice(server.wsUrl)
-    await other.client.whenSynced()
-    expect(titles(other)).toEqual([
+    await expectOnAFreshDevice(server.wsUrl, restored, [
       'b1:renamed after the backup',
       'l1:after the backup',
       'r1:after the restore',
     ])
-    expect(titles(restored)).toEqual(titles(other))
   })
 
   it("a restored store skips a seq the server refused after the backup (welcome's lastSeq, not the events)", async () => {
@@ -188,14 +193,11 @@ describe('exactly-once through the client', () => {
       [4, 'v1.TodoRenamed', 'o1'],
       [5, 'v1.TodoCreated', 'o2'],
     ])
-    const other = await openDevice(server.wsUrl)
-    await other.client.whenSynced()
-    expect(titles(other)).toEqual([
+    await expectOnAFreshDevice(server.wsUrl, restored, [
       'b1:in the backup',
       'l1:after the backup',
       'o1:renamed offline',
       'o2:second offline',
     ])
-    expect(titles(restored)).toEqual(titles(other))
   })
 })

@@ -71,8 +71,12 @@ export interface SyncState {
    * that is above {@link lastSeq}, this log lacks some of its own history (a store file
    * restored from a backup, or a new file given an existing client id), so later
    * commits start after `lastSeq` instead of reusing seqs the server would take for
-   * re-pushes. Persisted. A `lastSeq` at or below ours changes nothing.
+   * re-pushes (persisted). For the rest of the session, a pending event with a seq at or
+   * below `lastSeq` is compared with the server's event of that seq before it counts as
+   * confirmed; if they differ it is renumbered, with every later pending event (0065).
    * @throws StoreError `argument_invalid` unless `lastSeq` is an integer ≥ 0
+   * @example
+   * store.sync.advanceSeq(welcome.lastSeq) // what @strata/sync does on every welcome
    */
   advanceSeq(lastSeq: number): void
   /**

@@ -49,7 +49,8 @@ export interface StoreSyncSeam {
    * Optional: the server has processed this client's events up to `lastSeq` (from its
    * `welcome`). A store whose own history is shorter (restored from a backup, or a new
    * file given an existing client id) starts its next commits after it, so they are not
-   * mistaken for re-pushes of events the server already has.
+   * mistaken for re-pushes of events the server already has, and checks pending events
+   * at or below it against the server's events of their seqs (decision 0065).
    */
   advanceSeq?(lastSeq: number): void
   /** Optional fast path: number of pending events without reading them. */

@@ -2,6 +2,7 @@ import { setUnmountDelay } from '@strata/core'
 import { describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
 import { memoryAdapter } from '../adapters/node.js'
+import { StoreClosedError } from '../errors.js'
 import { createStore } from '../store/create-store.js'
 import type { CommitInfo } from './devtools.js'
 
@@ -36,5 +37,20 @@ describe('store.devtools', () => {
     ])
     expect(store.devtools.stats()).toMatchObject({ commits: 2, events: 2, logSize: 2 })
     store.close()
+  })
+
+  it('reading the database through devtools after close() throws StoreClosedError', async () => {
+    const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'dev-closed' })
+    store.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    store.close()
+    for (const read of [
+      () => store.devtools.events(),
+      () => store.devtools.tables(),
+      () => store.devtools.tableRows('todos'),
+      () => store.devtools.stats(),
+    ]) {
+      expect(read).toThrow(StoreClosedError)
+    }
+    expect(store.devtools.liveQueries()).toEqual([])
   })
 })

@@ -35,7 +35,8 @@ export interface CommitInfo {
 }
 
 /**
- * `store.devtools`.
+ * `store.devtools`. The methods that read the database (`events`, `tables`, `tableRows`,
+ * `stats`) throw StoreClosedError after `store.close()`.
  * @example
  * store.devtools.events({ limit: 20 })
  * store.devtools.tables() // [{ name: 'todos', rows: 3 }]
@@ -68,6 +69,8 @@ export interface StoreDevtools {
 /** @internal */
 export interface DevtoolsSource {
   readonly engine: Engine
+  /** Throws StoreClosedError after `close()`. */
+  assertOpen(): void
   liveInfo(): LiveQueryInfo[]
   readonly commitListeners: Set<(info: CommitInfo) => void>
   counters(): { commits: number; events: number }
@@ -78,6 +81,7 @@ export function createDevtools(src: DevtoolsSource): StoreDevtools {
   const { engine } = src
   return {
     events({ limit = 100, offset = 0 } = {}) {
+      src.assertOpen()
       return engine.log.page(limit, offset).map((row) => ({
         ...toRecord(row),
         id: row.id,
@@ -86,12 +90,14 @@ export function createDevtools(src: DevtoolsSource): StoreDevtools {
       }))
     },
     tables() {
+      src.assertOpen()
       return [...engine.schema.tablesByName.keys()].map((name) => ({
         name,
         rows: Number(engine.stmts.get(`SELECT count(*) AS c FROM ${ident(name)}`).get()?.c ?? 0),
       }))
     },
     tableRows(name, { limit = 100, offset = 0 } = {}) {
+      src.assertOpen()
       if (!engine.schema.tablesByName.has(name)) return []
       return engine.stmts.get(`SELECT * FROM ${ident(name)} LIMIT ? OFFSET ?`).all([limit, offset])
     },
@@ -101,6 +107,7 @@ export function createDevtools(src: DevtoolsSource): StoreDevtools {
       return () => src.commitListeners.delete(fn)
     },
     stats() {
+      src.assertOpen()
       return { ...src.counters(), preparedStatements: engine.stmts.size, logSize: engine.log.count() }
     },
   }

@@ -5,6 +5,7 @@
  * interrupted rebuild, log reordered since).
  */
 import type { DriverRecovery } from '../adapters/adapter.js'
+import { StoreClosedError } from '../errors.js'
 import type { Engine } from './engine.js'
 import type { RebuildFailure } from './rebuild.js'
 import { rebuildState } from './rebuild.js'
@@ -36,7 +37,8 @@ export interface BootReport {
   /**
    * Events in the log, counted when first read (then kept): counting reads every page of
    * the log, which a boot should not pay for (~60 ms cold at 100k events). Read it
-   * while the store is open.
+   * while the store is open: a first read after `close()` throws StoreClosedError (a
+   * value read before stays readable).
    */
   readonly logSize: number
   /** Boot duration (ms). */
@@ -48,7 +50,10 @@ export interface BootReport {
 }
 
 /** Open or repair materialized state. @internal */
-export function bootEngine(engine: Engine, opts: { rebuild: boolean; now: () => number }): BootReport {
+export function bootEngine(
+  engine: Engine,
+  opts: { storeId: string; rebuild: boolean; now: () => number },
+): BootReport {
   const t0 = opts.now()
   const { log } = engine
   const logEpoch = Number(log.meta('epoch') ?? 0)
@@ -63,7 +68,10 @@ export function bootEngine(engine: Engine, opts: { rebuild: boolean; now: () => 
   const report = (r: Omit<BootReport, 'logSize'>): BootReport =>
     Object.defineProperty(r, 'logSize', {
       enumerable: true,
-      get: () => (logSize ??= log.count()),
+      get: () => {
+        if (logSize === undefined && engine.closed) throw new StoreClosedError(opts.storeId)
+        return (logSize ??= log.count())
+      },
     }) as BootReport
 
   let reason: RebuildReason | undefined

@@ -57,7 +57,7 @@ export async function createStore<S extends StoreSchema>(options: CreateStoreOpt
       clientId = options.clientId ?? newClientId()
       engine.tx(() => engine.log.setMeta('clientId', clientId))
     }
-    const boot = bootEngine(engine, { rebuild: options.rebuild === true, now })
+    const boot = bootEngine(engine, { storeId: options.storeId, rebuild: options.rebuild === true, now })
     return new Store(options.schema, {
       storeId: options.storeId,
       clientId: clientId as string,

@@ -30,6 +30,8 @@ export class Engine {
   maxId = 0
   /** Open transaction depth: 0 none, 1 BEGIN, >1 savepoints. */
   depth = 0
+  /** Set by `Store.close()` before the driver closes (lazy readers check it). */
+  closed = false
 
   constructor(driver: SqliteDriver, schema: StoreSchema) {
     this.driver = driver

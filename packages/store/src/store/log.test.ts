@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
 import type { StoreAdapter } from '../adapters/adapter.js'
 import { nodeAdapter } from '../adapters/node.js'
+import { StoreClosedError } from '../errors.js'
 import { createStore } from './create-store.js'
 
 let dir: string
@@ -235,5 +236,16 @@ describe('highest own seq', () => {
     expect(JSON.parse(JSON.stringify(b.boot))).toMatchObject({ mode: 'opened', logSize: 1 })
     expect(counts()).toBe(1)
     b.close()
+  })
+
+  it('boot.logSize first read after close() throws StoreClosedError; a value read before stays', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    a.close()
+    expect(() => a.boot.logSize).toThrow(StoreClosedError)
+    const b = await open()
+    expect(b.boot.logSize).toBe(1)
+    b.close()
+    expect(b.boot.logSize).toBe(1)
   })
 })

@@ -196,6 +196,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
     )
     this.devtools = createDevtools({
       engine: init.engine,
+      assertOpen: () => this.#assertOpen(),
       liveInfo: () => this.#live.info(),
       commitListeners: this.#commitListeners,
       counters: () => ({ commits: this.#commits, events: this.#events }),
@@ -553,6 +554,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
     this.flush()
     this.#markSeqs()
     this.#closed = true
+    this.#engine.closed = true
     this.#gate?.close()
     this.#stopExternal?.()
     this.#engine.driver.close()

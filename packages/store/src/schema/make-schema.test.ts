@@ -4,7 +4,7 @@ import { SchemaError } from '../errors.js'
 import { Events } from '../events/define.js'
 import { Column } from '../tables/columns.js'
 import { table } from '../tables/table.js'
-import { makeSchema } from './make-schema.js'
+import { fnv1a, makeSchema } from './make-schema.js'
 
 const t = table('t', { id: Column.text({ primaryKey: true }) })
 const e = Events.synced({ name: 'v1.E', schema: z.object({}) })
@@ -19,6 +19,28 @@ describe('makeSchema', () => {
     expect(b.ddl[0]).toBe(
       'CREATE TABLE IF NOT EXISTS "t" ("id" TEXT PRIMARY KEY NOT NULL, "x" INTEGER NOT NULL DEFAULT 1)',
     )
+  })
+  it('hashes stateVersion with the DDL; leaving it out keeps the DDL-only hash', () => {
+    const at = (stateVersion?: number | string) =>
+      makeSchema({
+        events: { e },
+        tables: { t },
+        materializers: { 'v1.E': () => undefined },
+        ...(stateVersion === undefined ? {} : { stateVersion }),
+      }).hash
+    expect(at()).toBe(
+      fnv1a(
+        makeSchema({ events: { e }, tables: { t }, materializers: { 'v1.E': () => undefined } }).ddl.join(
+          ';\n',
+        ),
+      ),
+    )
+    expect(new Set([at(), at(1), at(2), at('1'), at('v2')]).size).toBe(5)
+    expect(at(2)).toBe(at(2))
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '', null, {}]) {
+      expect(() => at(bad as never)).toThrow(SchemaError)
+    }
+    expect(() => at('')).toThrow(/stateVersion must be a finite number or a non-empty string/)
   })
   it('refuses missing materializers, orphans, duplicates and bad names', () => {
     expect(() => makeSchema({ events: { e }, tables: { t }, materializers: {} as never })).toThrow(

@@ -1,7 +1,8 @@
 /**
  * The store schema: events, tables and materializers (plus what client documents and
  * collections contribute), checked for consistency and hashed. The hash of the table
- * DDL decides at boot whether materialized state can be reused or must be rebuilt.
+ * DDL (and of `stateVersion`, which users bump when a materializer changes) decides at
+ * boot whether materialized state can be reused or must be rebuilt.
  */
 
 import { SchemaError } from '../errors.js'
@@ -32,13 +33,21 @@ export interface SchemaInput<E extends Record<string, AnyEventDef>, T extends Re
   readonly materializers: NoInfer<MaterializersFor<E>>
   /** Client documents and collections (anything with a `module`). */
   readonly modules?: readonly { readonly module: SchemaModule }[]
+  /**
+   * Bump it when a materializer changes what it writes while no table changes: it is
+   * part of `hash`, so the next boot rebuilds state from the log with the new
+   * materializers (reason `'schema-changed'`). Function code is not hashed (a bundler
+   * rewrites it on every build, which would rebuild for nothing; decision 0067).
+   * A finite number or a non-empty string; leaving it out keeps the DDL-only hash.
+   */
+  readonly stateVersion?: number | string
 }
 
 /**
  * A checked store schema.
  * @example
  * const schema = makeSchema({ events, tables, materializers })
- * schema.hash // changes when any table's DDL changes
+ * schema.hash // changes when any table's DDL (or the `stateVersion` given) changes
  */
 export interface StoreSchema<
   E extends Record<string, AnyEventDef> = Record<string, AnyEventDef>,
@@ -50,7 +59,7 @@ export interface StoreSchema<
   readonly materializers: ReadonlyMap<string, AnyMaterializer>
   /** Every DDL statement of the state database, in order. */
   readonly ddl: readonly string[]
-  /** Hash of `ddl`; a change rebuilds state from the log. */
+  /** Hash of `ddl` and `stateVersion`; a change rebuilds state from the log. */
   readonly hash: string
 }
 
@@ -66,7 +75,8 @@ export function fnv1a(text: string): string {
 
 /**
  * Build and check a store schema.
- * @param input events, tables, one materializer per event name, optional modules
+ * @param input events, tables, one materializer per event name, optional modules and
+ *   `stateVersion`
  * @returns the schema used by `createStore`
  * @example
  * const schema = makeSchema({
@@ -105,6 +115,16 @@ export function makeSchema<
   for (const name of eventsByName.keys())
     if (!materializers.has(name)) throw new SchemaError(`Event "${name}" has no materializer`)
   const ddl = [...tablesByName.values()].flatMap((t) => t.ddl())
+  const version = input.stateVersion
+  if (
+    version !== undefined &&
+    !(typeof version === 'number' ? Number.isFinite(version) : typeof version === 'string' && version !== '')
+  ) {
+    throw new SchemaError(
+      `stateVersion must be a finite number or a non-empty string, got ${String(version)}`,
+    )
+  }
+  const hashed = version === undefined ? ddl : [...ddl, `-- state version ${typeof version} ${version}`]
   return {
     events: input.events,
     tables: input.tables,
@@ -112,6 +132,6 @@ export function makeSchema<
     tablesByName,
     materializers,
     ddl,
-    hash: fnv1a(ddl.join(';\n')),
+    hash: fnv1a(hashed.join(';\n')),
   }
 }

@@ -87,6 +87,45 @@ describe('durability and boot', () => {
     b.close()
   })
 
+  it('rebuilds when stateVersion is bumped for a changed materializer, not before', async () => {
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'lower' }))
+    a.close()
+    const materializers = Object.fromEntries(schema.materializers) as Record<
+      string,
+      (...args: never[]) => unknown
+    >
+    const created = materializers['v1.TodoCreated']!
+    // the new materializer upper-cases titles; the tables are unchanged
+    const upper = (version?: number) =>
+      makeSchema({
+        events: schema.events,
+        tables: schema.tables,
+        materializers: {
+          ...materializers,
+          'v1.TodoCreated': ((args: { id: string; title: string }, db: never) =>
+            (created as (a: unknown, d: unknown) => unknown)(
+              { ...args, title: args.title.toUpperCase() },
+              db,
+            )) as never,
+        } as never,
+        ...(version === undefined ? {} : { stateVersion: version }),
+      })
+    const openWith = (s: ReturnType<typeof upper>) =>
+      createStore({ schema: s, adapter: nodeAdapter({ directory: dir }), storeId: 'app' })
+    const b = await openWith(upper())
+    expect(b.boot.mode).toBe('opened') // function code is not hashed: state reused as is
+    expect(b.query(todos.first())).toMatchObject({ title: 'lower' })
+    b.close()
+    const c = await openWith(upper(2))
+    expect(c.boot).toMatchObject({ mode: 'rebuilt', reason: 'schema-changed' })
+    expect(c.query(todos.first())).toMatchObject({ title: 'LOWER' })
+    c.close()
+    const d = await openWith(upper(2))
+    expect(d.boot.mode).toBe('opened')
+    d.close()
+  })
+
   it('redoes an interrupted rebuild (marker row left behind)', async () => {
     const a = await open()
     a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))

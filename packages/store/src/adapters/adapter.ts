@@ -57,6 +57,13 @@ export interface SqliteDriver {
   readonly recovery?: DriverRecovery
   /** File path or URL, for devtools and error messages. */
   readonly location?: string
+  /**
+   * Optional: make every committed transaction survive a power cut before returning (a
+   * driver that commits with relaxed syncing, such as WAL with `synchronous=NORMAL`).
+   * The store calls it only on rare paths whose loss after a push would duplicate
+   * events on the server: after it renumbered pending events (decision 0065).
+   */
+  durableNow?(): void
 }
 
 /**

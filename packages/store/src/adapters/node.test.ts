@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -78,6 +78,23 @@ describe('nodeAdapter page size (decision 0060)', () => {
     expect(error).toBeInstanceOf(StoreError)
     expect(error).toMatchObject({ code: 'option_invalid' })
     expect(String((error as Error).message)).toContain('power of two from 512 to 65536')
+  })
+})
+
+describe('durableNow (decision 0065)', () => {
+  it('checkpoints both files: what was committed is in the database files, not only in their WALs', async () => {
+    const s = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'app' })
+    s.commit(events.todoCreated({ id: 'a', title: 'marker-7Q2' }))
+    const inFile = (name: string) => readFileSync(join(dir, name)).includes('marker-7Q2')
+    expect([inFile('app.db'), inFile('app.log.db')]).toEqual([false, false])
+    expect([inFile('app.db-wal'), inFile('app.log.db-wal')]).toEqual([true, true])
+    s.driver.durableNow?.()
+    expect([inFile('app.db'), inFile('app.log.db')]).toEqual([true, true])
+    s.close()
+    const m = await createStore({ schema, adapter: memoryAdapter(), storeId: 'm' })
+    m.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    expect(() => m.driver.durableNow?.()).not.toThrow()
+    m.close()
   })
 })
 

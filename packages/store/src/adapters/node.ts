@@ -67,6 +67,12 @@ class BetterSqliteDriver implements SqliteDriver {
     return this.#db.transaction(fn).immediate()
   }
 
+  /** A full WAL checkpoint: it syncs the WAL, copies it into the files and syncs them. */
+  durableNow(): void {
+    if (this.#db.memory) return
+    this.#db.pragma('wal_checkpoint(FULL)')
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close()
   }

@@ -682,8 +682,13 @@ export class Store<S extends StoreSchema = StoreSchema> {
         store.#serverTop = serverTop
         const renumbered = result.renumbered
         store.#nextSeq = renumbered ? renumbered.last + 1 : nextSeq
-        // pending events that got new seqs are new to the server: push them (once durable)
-        if (renumbered) store.#committedSeqs(renumbered.first)
+        if (renumbered) {
+          // A renumbering undone by a power cut after its push would be renumbered again
+          // next session and reach the server twice: make it durable first (0065).
+          engine.driver.durableNow?.()
+          // pending events that got new seqs are new to the server: push them (once durable)
+          store.#committedSeqs(renumbered.first)
+        }
         store.#afterWrite(w.touched)
         if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
       },

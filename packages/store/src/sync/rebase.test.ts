@@ -256,6 +256,42 @@ describe('sync seam', () => {
     expect(a.sync.pending().map((e) => e.seq)).toEqual([4])
   })
 
+  it('a renumbering is made durable (driver.durableNow) before its events can be pushed', async () => {
+    let calls = 0
+    const base = memoryAdapter()
+    const a = await createStore({
+      schema,
+      storeId: 'durable',
+      clientId: 'A',
+      adapter: {
+        open: async (o) => {
+          const d = await base.open(o)
+          d.durableNow = () => void calls++
+          return d
+        },
+      },
+    })
+    open.push(a)
+    let seenAtPending = -1
+    a.sync.onPending(() => {
+      seenAtPending = calls
+    })
+    a.commit(events.todoCreated({ id: 'mine', title: 'offline' }))
+    a.sync.advanceSeq(1)
+    // an upstream event that renumbers nothing does not pay for a checkpoint
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'o', title: 'other' }, clientId: 'B', seq: 1, gseq: 1 },
+    ])
+    expect(calls).toBe(0)
+    seenAtPending = -1
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'x1', title: 'first' }, clientId: 'A', seq: 1, gseq: 2 },
+    ])
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([2])
+    expect(calls).toBe(1)
+    expect(seenAtPending).toBe(1) // the push signal came after the checkpoint
+  })
+
   it('every pending event from the first collided one on gets a new seq, in commit order', async () => {
     // A restored file whose log ends at seq 1, edited offline three times (seqs 2–4); the
     // server has this client's seqs up to 3, other events. Renumbering only the two that

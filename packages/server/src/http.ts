@@ -250,10 +250,12 @@ export function httpHandler(
     }
     if (action === 'status') {
       const clientId = url.searchParams.get('clientId')
-      const [head, lastSeq] = await Promise.all([
-        ctx.storage.head(storeId),
-        clientId ? ctx.storage.lastSeq(storeId, clientId) : 0,
-      ])
+      // lastSeq before head, as the WebSocket session reads them: every event of this
+      // client counted in lastSeq was then accepted with a gseq at or below head, so a
+      // client that has caught up to head and still misses one of its seqs knows the
+      // server refused it (decision 0065)
+      const lastSeq = clientId ? await ctx.storage.lastSeq(storeId, clientId) : 0
+      const head = await ctx.storage.head(storeId)
       return reply(res, 200, {
         t: 'welcome',
         v: PROTOCOL_VERSION,

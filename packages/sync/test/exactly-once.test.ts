@@ -3,7 +3,7 @@
 // event exists exactly once — on the server and in every store. Also: a store file
 // restored from a backup learns from `welcome` which of its seqs the server already has.
 import { cpSync } from 'node:fs'
-import { createStore } from '@strata/store'
+import { createStore, type Store } from '@strata/store'
 import { afterEach, describe, expect, it } from 'vitest'
 import { nodeAdapter } from '../../store/src/node.js'
 import { cleanup, type Device, openDevice, startServerProcess, tempDir, until } from './harness.js'
@@ -50,6 +50,25 @@ async function syncedBackup(url: string): Promise<{ dir: string; backup: string 
   const backup = tempDir()
   cpSync(a.dir, backup, { recursive: true })
   return { dir: a.dir, backup }
+}
+
+/** After the backup the device commits an event the (strict) server refuses: seq 2. */
+async function refusedAfterBackup(url: string, dir: string): Promise<void> {
+  const later = await openDevice(url, { dir })
+  const refused: number[] = []
+  later.client.onRejection((r) => refused.push(r.event.seq))
+  later.store.commit(events.todoCreated({ id: 'x', title: 'a title that is far too long for the server' }))
+  await until(() => refused.length === 1, 'the refusal of seq 2')
+  later.close()
+}
+
+/** The restored store, opened without a sync client, commits `edit` and closes. */
+async function editOffline(dir: string, edit: (store: Store<typeof schema>) => void): Promise<number[]> {
+  const offline = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'team:e2e' })
+  edit(offline)
+  const seqs = offline.sync.pending().map((e) => e.seq)
+  offline.close()
+  return seqs
 }
 
 describe('exactly-once through the client', () => {
@@ -141,12 +160,7 @@ describe('exactly-once through the client', () => {
   it("a restored store skips a seq the server refused after the backup (welcome's lastSeq, not the events)", async () => {
     const server = await startServerProcess({ strict: true })
     const { dir, backup } = await syncedBackup(server.wsUrl)
-    const later = await openDevice(server.wsUrl, { dir })
-    const refused: number[] = []
-    later.client.onRejection((r) => refused.push(r.event.seq))
-    later.store.commit(events.todoCreated({ id: 'x', title: 'a title that is far too long for the server' }))
-    await until(() => refused.length === 1, 'the refusal of seq 2')
-    later.close()
+    await refusedAfterBackup(server.wsUrl, dir)
 
     // Seq 2 was refused, so no event carries it back: only `welcome` says the server has it.
     const restored = await openDevice(server.wsUrl, { dir: backup })
@@ -161,6 +175,54 @@ describe('exactly-once through the client', () => {
     expect(ids(restored)).toEqual(['b1', 'r1'])
   })
 
+  it('an edit made on a restored store before it synced, under a seq the server refused for another event, is pushed, not given that old refusal', async () => {
+    const server = await startServerProcess({ strict: true })
+    const { dir, backup } = await syncedBackup(server.wsUrl)
+    await refusedAfterBackup(server.wsUrl, dir)
+
+    // Restored and edited offline: the edit gets seq 2, which the server refused for "x".
+    const seqs = await editOffline(backup, (offline) => {
+      offline.commit(events.todoCreated({ id: 'o1', title: 'offline' }))
+      offline.commit(events.todoRenamed({ id: 'o1', title: 'renamed' }))
+    })
+    expect(seqs).toEqual([2, 3])
+
+    const restored = await openDevice(server.wsUrl, { dir: backup })
+    const rejections: string[] = []
+    restored.client.onRejection((r) => rejections.push(r.reason))
+    await restored.client.whenSynced()
+    expect(rejections).toEqual([])
+    expect(restored.store.sync.pending()).toEqual([])
+    const log = await serverLog(server.url, 'team:e2e')
+    expect(log.map((e) => [e.seq, e.name, e.args.id])).toEqual([
+      [1, 'v1.TodoCreated', 'b1'],
+      [3, 'v1.TodoCreated', 'o1'],
+      [4, 'v1.TodoRenamed', 'o1'],
+    ])
+    await expectOnAFreshDevice(server.wsUrl, restored, ['b1:in the backup', 'o1:renamed'])
+  })
+
+  it('an event refused while its ack was lost is judged again under a new seq: refused again, reported once', async () => {
+    const server = await startServerProcess({ strict: true })
+    const relay = await startRelay(server.wsUrl)
+    const a = await openDevice(relay.url)
+    await a.client.whenSynced()
+    const rejections: Array<[number, string]> = []
+    a.client.onRejection((r) => rejections.push([r.event.seq, r.event.name]))
+    relay.dropAfterNextPush()
+    a.store.commit(events.todoCreated({ id: 'x', title: 'a title that is far too long for the server' }))
+    await until(() => relay.swallowed.length === 1, 'the relay to cut the line after the push')
+    await until(() => rejections.length === 1, 'the refusal, after the reconnect')
+    expect(rejections).toEqual([[2, 'v1.TodoCreated']])
+    expect(a.store.sync.pending()).toEqual([])
+    expect(ids(a)).toEqual([])
+    a.store.commit(events.todoCreated({ id: 'ok', title: 'short' }))
+    await a.client.whenSynced()
+    expect(rejections).toHaveLength(1)
+    const log = await serverLog(server.url, 'team:e2e')
+    expect(log.map((e) => [e.seq, e.args.id])).toEqual([[3, 'ok']])
+  })
+
   it('edits made on a restored store before it synced are not taken for the events the server has under their seqs, and arrive in order', async () => {
     const server = await startServerProcess()
     const { dir, backup } = await syncedBackup(server.wsUrl)
@@ -171,16 +233,12 @@ describe('exactly-once through the client', () => {
 
     // Restored and edited offline: the first edit gets seq 2, which the server has for
     // "l1"; the rename (seq 3) depends on it and must not reach the server first.
-    const offline = await createStore({
-      schema,
-      adapter: nodeAdapter({ directory: backup }),
-      storeId: 'team:e2e',
+    const seqs = await editOffline(backup, (offline) => {
+      offline.commit(events.todoCreated({ id: 'o1', title: 'offline after the restore' }))
+      offline.commit(events.todoRenamed({ id: 'o1', title: 'renamed offline' }))
+      offline.commit(events.todoCreated({ id: 'o2', title: 'second offline' }))
     })
-    offline.commit(events.todoCreated({ id: 'o1', title: 'offline after the restore' }))
-    offline.commit(events.todoRenamed({ id: 'o1', title: 'renamed offline' }))
-    offline.commit(events.todoCreated({ id: 'o2', title: 'second offline' }))
-    expect(offline.sync.pending().map((e) => e.seq)).toEqual([2, 3, 4])
-    offline.close()
+    expect(seqs).toEqual([2, 3, 4])
 
     const restored = await openDevice(server.wsUrl, { dir: backup })
     await restored.client.whenSynced()

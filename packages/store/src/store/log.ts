@@ -184,9 +184,22 @@ export class EventLog {
     return this.#stmts.get(`SELECT 1 AS x FROM ${this.#t} WHERE gseq = ?`).get([gseq]) !== undefined
   }
 
-  /** Give a pending row a new seq (one whose seq the server had given another event). */
-  setSeq(id: number, seq: number): void {
-    this.#stmts.get(`UPDATE ${this.#t} SET seq = ? WHERE id = ?`).run([seq, id])
+  /**
+   * Give the pending rows from the first one `from` matches on, in commit order, the seqs
+   * `first`, `first + 1`, … (their seqs were the server's for other events, decision 0065).
+   * @returns the seqs given, or undefined when no pending row matched
+   */
+  renumberPendingFrom(
+    from: (row: LogRow) => boolean,
+    first: number,
+  ): { first: number; last: number } | undefined {
+    const rows = this.pendingRows()
+    const start = rows.findIndex(from)
+    if (start < 0) return undefined
+    let seq = first
+    const set = this.#stmts.get(`UPDATE ${this.#t} SET seq = ? WHERE id = ?`)
+    for (const row of rows.slice(start)) set.run([seq++, row.id])
+    return { first, last: seq - 1 }
   }
 
   /** Replace the undo entries of a pending row. */

@@ -80,6 +80,19 @@ export interface SyncState {
    */
   advanceSeq(lastSeq: number): void
   /**
+   * The sync client has applied every server event up to the head the server announced
+   * when this session began. A pending event still at or below that session's `lastSeq`
+   * (see {@link advanceSeq}) was not sent back, so the server refused the event it took
+   * under that seq: this event, whose refusal was lost with the connection, or another
+   * event of ours that had the seq first (a restored store file). The server would
+   * answer a push of it with that old refusal, so it gets a seq after the server's, with
+   * every later pending event, in commit order, and the server judges it afresh
+   * (decision 0065). Ends the session's check of pending seqs.
+   * @example
+   * store.sync.caughtUp() // what @strata/sync does once its catch-up is complete
+   */
+  caughtUp(): void
+  /**
    * Apply server-ordered events (with gseq; may include our own) in ONE transaction:
    * roll back pending, apply upstream, confirm ours, rebase the rest, advance the head.
    * Live queries are notified once. Already-applied gseqs are skipped.
@@ -400,6 +413,16 @@ export class Store<S extends StoreSchema = StoreSchema> {
    * with a driver persisting in the background they become pushable later (the gate calls
    * back), otherwise they are durable already.
    */
+  /** Pending events got the seqs `first`…`last` (0065): they are new to the server. */
+  #renumbered({ first, last }: { first: number; last: number }): void {
+    this.#nextSeq = Math.max(this.#nextSeq, last + 1)
+    // A renumbering undone by a power cut after its push would be renumbered again next
+    // session and reach the server twice: make it durable first.
+    this.#engine.driver.durableNow?.()
+    // push them (once durable)
+    this.#committedSeqs(first)
+  }
+
   #committedSeqs(first: number): void {
     this.#gate?.committed(first, this.#nextSeq - 1)
     this.#notifyPending()
@@ -628,6 +651,23 @@ export class Store<S extends StoreSchema = StoreSchema> {
         )
         store.#nextSeq = lastSeq + 1
       },
+      caughtUp() {
+        store.#assertOpen()
+        const suspectTo = store.#suspectTo
+        if (suspectTo === 0) return
+        store.flush()
+        let renumbered: { first: number; last: number } | undefined
+        engine.tx(() => {
+          renumbered = engine.log.renumberPendingFrom(
+            (row) => (row.seq as number) <= suspectTo,
+            Math.max(suspectTo, store.#serverTop) + 1,
+          )
+          if (renumbered)
+            engine.log.setMeta('lastSeq', Math.max(renumbered.last, Number(engine.log.meta('lastSeq') ?? 0)))
+        })
+        store.#suspectTo = 0
+        if (renumbered) store.#renumbered(renumbered)
+      },
       applyUpstream(events) {
         store.#assertOpen()
         if (events.length === 0) return
@@ -681,14 +721,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
         store.#confirmedHead = result.head
         store.#serverTop = serverTop
         const renumbered = result.renumbered
-        store.#nextSeq = renumbered ? renumbered.last + 1 : nextSeq
-        if (renumbered) {
-          // A renumbering undone by a power cut after its push would be renumbered again
-          // next session and reach the server twice: make it durable first (0065).
-          engine.driver.durableNow?.()
-          // pending events that got new seqs are new to the server: push them (once durable)
-          store.#committedSeqs(renumbered.first)
-        }
+        store.#nextSeq = nextSeq
+        if (renumbered) store.#renumbered(renumbered)
         store.#afterWrite(w.touched)
         if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
       },

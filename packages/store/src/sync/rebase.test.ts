@@ -292,6 +292,53 @@ describe('sync seam', () => {
     expect(seenAtPending).toBe(1) // the push signal came after the checkpoint
   })
 
+  it('caughtUp(): a pending event still at or below the welcome lastSeq (refused under that seq) is renumbered, with every later one', async () => {
+    // The server took A's seq 2 from an earlier life of this client id and refused it (no
+    // event carries it back); this file's own seq 2 is another edit.
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'b1', title: 'synced' }))
+    a.sync.applyUpstream([{ ...(a.sync.pending()[0] as EventRecord), gseq: 1 }])
+    a.commit(events.todoCreated({ id: 'o1', title: 'offline' }))
+    a.commit(events.todoRenamed({ id: 'o1', title: 'offline, renamed' }))
+    a.sync.advanceSeq(2) // welcome: lastSeq 2
+    a.commit(events.todoCompleted({ id: 'o1' })) // after the welcome: seq 4
+    a.sync.applyUpstream([
+      { name: 'v1.TodoCreated', args: { id: 'x', title: 'other' }, clientId: 'B', seq: 1, gseq: 2 },
+    ])
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([2, 3, 4])
+    a.sync.caughtUp()
+    expect(a.sync.pending().map((e) => [e.seq, e.name])).toEqual([
+      [3, 'v1.TodoCreated'],
+      [4, 'v1.TodoRenamed'],
+      [5, 'v1.TodoCompleted'],
+    ])
+    expect(a.sync.lastSeq()).toBe(5)
+    a.commit(events.todoCreated({ id: 'n', title: 'next' }))
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([3, 4, 5, 6])
+    // once per session: nothing is renumbered again until the next welcome
+    a.sync.caughtUp()
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([3, 4, 5, 6])
+    expect(rows(a).map((r) => [r.id, r.title, r.done])).toEqual([
+      ['b1', 'synced', false],
+      ['n', 'next', false],
+      ['o1', 'offline, renamed', true],
+      ['x', 'other', false],
+    ])
+  })
+
+  it('caughtUp() leaves alone pending events the catch-up confirmed, and everything without a welcome', async () => {
+    const a = await client('A')
+    a.commit(events.todoCreated({ id: 'p', title: 'pushed, ack lost' }))
+    a.commit(events.todoCreated({ id: 'q', title: 'not pushed' }))
+    a.sync.caughtUp() // no welcome this session: nothing is suspect
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([1, 2])
+    a.sync.advanceSeq(1)
+    a.sync.applyUpstream([{ ...(a.sync.pending()[0] as EventRecord), gseq: 1 }])
+    a.sync.caughtUp()
+    expect(a.sync.pending().map((e) => e.seq)).toEqual([2])
+    expect(a.sync.lastSeq()).toBe(2)
+  })
+
   it('every pending event from the first collided one on gets a new seq, in commit order', async () => {
     // A restored file whose log ends at seq 1, edited offline three times (seqs 2–4); the
     // server has this client's seqs up to 3, other events. Renumbering only the two that

@@ -199,10 +199,7 @@ export function applyUpstreamInTx(
     // the server's, in commit order, so the server applies them in the order they were
     // made (before the replay, whose failures then name the new seqs).
     const fromId = Math.min(...collided.map((r) => r.id))
-    const first = Math.max(suspectTo, seqs.serverTop) + 1
-    let seq = first
-    for (const row of log.pendingRows()) if (row.id >= fromId) log.setSeq(row.id, seq++)
-    renumbered = { first, last: seq - 1 }
+    renumbered = log.renumberPendingFrom((row) => row.id >= fromId, Math.max(suspectTo, seqs.serverTop) + 1)
   }
   const failures = replayPending(engine, rest.length === 0 ? rest : log.pendingRows())
   return { head, failures, reordered: rest.length > 0, renumbered }

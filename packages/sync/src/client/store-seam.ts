@@ -53,6 +53,14 @@ export interface StoreSyncSeam {
    * at or below it against the server's events of their seqs (decision 0065).
    */
   advanceSeq?(lastSeq: number): void
+  /**
+   * Optional: this session's catch-up is complete (every server event up to the head its
+   * `welcome` announced is applied). A pending event still at or below the welcome's
+   * `lastSeq` was refused under that seq, possibly as another event of ours (a restored
+   * store file): the store gives it and every later pending event new seqs after the
+   * server's, so the server judges it afresh (decision 0065).
+   */
+  caughtUp?(): void
   /** Optional fast path: number of pending events without reading them. */
   pendingCount?(): number
   /**

@@ -198,6 +198,40 @@ describe('createSyncClient against a scripted peer', () => {
     expect((peers[0]!.frames[1]!.events as SyncEventRecord[]).map((e) => e.seq)).toEqual([1])
   })
 
+  it('tells the store when the catch-up is complete (or not needed), before pushing what it held', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.Add', { i: 0 })
+    const calls: number[] = []
+    // a store that renumbers its pending events at or below the welcome's lastSeq
+    const renumbering = (to: number) => () => {
+      calls.push(peers.at(-1)!.frames.length)
+      for (const e of store.sync.pending()) (e as { seq: number }).seq = to
+    }
+    store.sync.caughtUp = renumbering(3)
+    track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send({ t: 'welcome', v: 1, head: 2, lastSeq: 2 })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(calls).toEqual([]) // still catching up: nothing pushed, no call
+    expect(peers[0]!.frames).toHaveLength(1)
+    const other = (gseq: number): ConfirmedEvent =>
+      ({ name: 'v1.Add', args: {}, clientId: 'c2', seq: gseq, gseq }) as ConfirmedEvent
+    peers[0]!.send({ t: 'events', events: [other(1), other(2)], head: 2 })
+    await until(() => peers[0]!.frames.length === 2, 'the push once caught up')
+    expect(calls).toEqual([1]) // called before the push
+    expect((peers[0]!.frames[1]!.events as SyncEventRecord[]).map((e) => e.seq)).toEqual([3])
+
+    // Next session: nothing to catch up, a pending seq at or below lastSeq: called at welcome.
+    store.sync.caughtUp = renumbering(5)
+    peers[0]!.socket.terminate()
+    await until(() => peers[1]?.frames.length === 1, 'hello again')
+    peers[1]!.send({ t: 'welcome', v: 1, head: 2, lastSeq: 4 })
+    await until(() => peers[1]!.frames.length === 2, 'the push of the renumbered event')
+    expect(calls).toEqual([1, 1])
+    expect((peers[1]!.frames[1]!.events as SyncEventRecord[]).map((e) => e.seq)).toEqual([5])
+  })
+
   it('removes a refused event, tells the app with a typed rejection, and keeps the rest', async () => {
     const { url, peers } = await scriptedServer()
     const store = memoryStore()

@@ -396,7 +396,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     // Events not yet durable (a browser store) are not listed yet: their seqs are unknown.
     const listed = seam.pending()
     holding = catchingUp && (listed.some((e) => e.seq <= lastSeq) || countPending(seam) > listed.length)
-    if (!catchingUp) settleProcessed()
+    if (!catchingUp && !caughtUp()) return
     flushPushes()
     refreshStatus({ online: true, error: null })
   }
@@ -448,7 +448,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     }
     if (catchingUp && !message.more) {
       catchingUp = false
-      settleProcessed()
+      if (!caughtUp()) return
       if (holding) {
         holding = false
         flushPushes()
@@ -507,6 +507,30 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
    * once we have caught up were refused while we were not listening (the ack was lost).
    * Re-pushing them returns their recorded outcome (`duplicate: true`), never applies twice.
    */
+  /**
+   * The session's catch-up is complete (or was not needed): the store renumbers pending
+   * events the server refused under their seqs (0065); what stays at or below lastSeq
+   * (a store without that step) is re-pushed for its recorded outcome. @returns false
+   * when the store failed and the session was dropped
+   */
+  function caughtUp(): boolean {
+    try {
+      seam.caughtUp?.()
+    } catch (error) {
+      if (isStoreClosed(error)) throw error
+      patch({
+        error: new SyncClientError('apply', `renumbering refused pending events failed: ${String(error)}`, {
+          cause: error,
+        }),
+      })
+      dropConnection('caughtUp failed')
+      reconnector.schedule()
+      return false
+    }
+    settleProcessed()
+    return true
+  }
+
   function settleProcessed() {
     const stale = seam.pending().filter((e) => e.seq <= lastSeq)
     if (stale.length === 0 || !conn) return

@@ -242,4 +242,27 @@ describe('transaction', () => {
     })
     expect(a.peek()).toBe(5)
   })
+
+  it('a listener that throws at commit: the commit stands, no compensation runs, the error is re-thrown', async () => {
+    const balance = signal(100)
+    const listenerError = new Error('unrelated UI listener failed')
+    balance.listen(() => {
+      throw listenerError
+    })
+    let compensated = false
+    const err = await transaction(async (tx) => {
+      await tx.set(balance, 0)
+      tx.onRollback(() => {
+        compensated = true // e.g. a refund: must not run for a transfer that stands
+      })
+    }).catch((e: unknown) => e)
+    expect(err).toBe(listenerError) // as `balance.set(0)` would throw it (decision 0003)
+    expect(balance.peek()).toBe(0)
+    expect(compensated).toBe(false)
+    expect(isLocked(balance)).toBe(false)
+    await transaction(async (tx) => {
+      await tx.set(balance, 5)
+    }).catch(() => {})
+    expect(balance.peek()).toBe(5)
+  })
 })

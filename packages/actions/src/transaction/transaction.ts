@@ -13,6 +13,10 @@
  * written store is checked against its base (a write from outside any transaction is a
  * `TransactionConflictError`, nothing applied) and then all buffers are applied in one
  * core `batch`, so each observer runs once with the committed result.
+ *
+ * Compensations (`tx.onRollback`) run if and only if the writes were undone. An observer
+ * that throws while the batch ends (decision 0003) does not undo anything: the commit
+ * stands, and its error is re-thrown to the caller as `store.set` would throw it.
  */
 import { batch, type ReadableStore, type WritableStore } from '@strata/core'
 import {
@@ -83,7 +87,11 @@ interface Written {
  * @returns what `fn` returns, after commit
  * @throws whatever `fn` threw (after rollback), `TransactionAbortedError`,
  *   `TransactionConflictError`, `TransactionDeadlockError`, or `CompensationError` when
- *   compensation steps failed too (its `cause` is the original failure)
+ *   compensation steps failed too (its `cause` is the original failure). Also, AFTER a
+ *   successful commit, the error of a store observer (listener, effect) that threw when
+ *   woken by it — unwrapped, or core's `AggregateError` if several threw, exactly as
+ *   `store.set` throws it (decision 0003): the stores keep the committed values, the locks
+ *   are free and no compensation runs (they run only when the writes were undone).
  * @example
  * ```ts
  * await transaction(async (tx) => {
@@ -98,13 +106,17 @@ export async function transaction<T>(
   options: TransactionOptions = {},
 ): Promise<T> {
   const run = new TransactionRun(options.signal)
+  let result: T
+  let observerFailure: { error: unknown } | undefined
   try {
-    const result = await fn(run)
-    await run.commit()
-    return result
+    result = await fn(run)
+    observerFailure = await run.commit()
   } catch (error) {
     return run.rollback(error)
   }
+  // Committed: an observer's error is re-thrown to the writer (decision 0003), nothing undone.
+  if (observerFailure) throw observerFailure.error
+  return result
 }
 
 /**
@@ -160,14 +172,33 @@ class TransactionRun implements Tx, LockOwner {
     throw this.#aborted()
   }
 
-  async commit(): Promise<void> {
+  /**
+   * Check and apply every buffer, then release the locks.
+   * @returns the error of an observer that threw once everything was applied (decision 0003)
+   *   — the commit stands; a throw means nothing was applied
+   */
+  async commit(): Promise<{ error: unknown } | undefined> {
     while (this.#pending?.size) await Promise.all(this.#pending)
     if (this.#failure) throw this.#failure.error
     if (this.#token.aborted) throw this.#aborted()
     for (const entry of this.#written.values())
       if (!Object.is(entry.store.peek(), entry.base)) throw new TransactionConflictError(entry.label)
-    applyAll([...this.#written.values()])
+    const entries = [...this.#written.values()]
+    let applied = false
+    let observerFailure: { error: unknown } | undefined
+    try {
+      // Observers run when the batch ends, after every buffer is set; if one throws, the
+      // batch re-throws with the values kept (decision 0003): that is not a failed commit.
+      batch(() => {
+        applyAll(entries)
+        applied = true
+      })
+    } catch (error) {
+      if (!applied) throw error
+      observerFailure = { error }
+    }
     this.#releaseAll()
+    return observerFailure
   }
 
   async rollback(error: unknown): Promise<never> {
@@ -287,18 +318,16 @@ class TransactionRun implements Tx, LockOwner {
   }
 }
 
-/** Apply every buffer in one batch; if a store refuses its value, put back the ones already set. */
+/** Set every buffer (inside the commit's batch); if a store refuses its value, put back the ones already set. */
 function applyAll(entries: readonly Written[]): void {
-  batch(() => {
-    const applied: Written[] = []
-    try {
-      for (const entry of entries) {
-        entry.store.set(entry.value)
-        applied.push(entry)
-      }
-    } catch (error) {
-      for (const entry of applied.reverse()) entry.store.set(entry.base)
-      throw error
+  const applied: Written[] = []
+  try {
+    for (const entry of entries) {
+      entry.store.set(entry.value)
+      applied.push(entry)
     }
-  })
+  } catch (error) {
+    for (const entry of applied.reverse()) entry.store.set(entry.base)
+    throw error
+  }
 }

@@ -26,7 +26,7 @@ const stateOf = (key: object): LockState => {
 
 /**
  * Result of {@link acquire}: already granted, queued (with a promise and a cancel), or refused
- * because waiting would deadlock.
+ * because waiting would deadlock. `cancel` also releases the lock if it was granted already.
  */
 export type Acquisition =
   | { readonly status: 'granted' }
@@ -70,9 +70,12 @@ export function acquire(key: object, owner: LockOwner): Acquisition {
     }
   })
   state.queue.push(entry)
+  // Giving up a wait: leave the queue, or, if the lock was already handed over (its
+  // `granted` not yet seen by the owner), hand it straight on.
   const cancel = () => {
     const i = state.queue.indexOf(entry)
     if (i >= 0) state.queue.splice(i, 1)
+    else release(key, owner)
     owner.waitingFor = undefined
   }
   return { status: 'queued', granted, cancel }

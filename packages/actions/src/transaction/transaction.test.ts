@@ -11,6 +11,10 @@ import { isLocked } from './locks.js'
 import { type Tx, transaction } from './transaction.js'
 
 const tick = () => new Promise((r) => setTimeout(r, 1))
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** `p`, or 'TIMEOUT' if it has not settled within `ms`. */
+const within = <T>(p: Promise<T>, ms = 200) =>
+  Promise.race([p, new Promise<'TIMEOUT'>((r) => setTimeout(() => r('TIMEOUT'), ms))])
 
 function watched<T>(initial: T) {
   const store = signal(initial)
@@ -264,5 +268,29 @@ describe('transaction', () => {
       await tx.set(balance, 5)
     }).catch(() => {})
     expect(balance.peek()).toBe(5)
+  })
+
+  it('a waiter aborted in the tick its lock is handed to it passes the lock on', async () => {
+    const s = signal(0)
+    const ac = new AbortController()
+    const a = transaction(async (tx) => {
+      await tx.set(s, 1)
+      await sleep(5)
+      tx.onRollback(() => ac.abort('cancelled by A')) // runs right after A released s to B
+      throw new Error('A failed')
+    }).catch(() => 'A rejected')
+    const b = transaction(
+      async (tx) => {
+        await tx.set(s, 2)
+      },
+      { signal: ac.signal },
+    ).catch(() => 'B rejected')
+    expect([await a, await b]).toEqual(['A rejected', 'B rejected'])
+    expect(isLocked(s)).toBe(false)
+    const c = transaction(async (tx) => {
+      await tx.set(s, 3)
+    })
+    expect(await within(c)).not.toBe('TIMEOUT')
+    expect(s.peek()).toBe(3)
   })
 })

@@ -293,4 +293,20 @@ describe('transaction', () => {
     expect(await within(c)).not.toBe('TIMEOUT')
     expect(s.peek()).toBe(3)
   })
+
+  it('several un-awaited writes to a store another transaction holds apply in order once it is free', async () => {
+    const s = signal(0)
+    const a = transaction(async (tx) => {
+      await tx.set(s, 1)
+      await sleep(5)
+    })
+    const b = transaction((tx) => {
+      void tx.update(s, (v) => v + 10)
+      void tx.update(s, (v) => v + 100)
+    })
+    await a
+    expect(await within(b)).not.toBe('TIMEOUT')
+    expect(s.peek()).toBe(111)
+    expect(isLocked(s)).toBe(false)
+  })
 })

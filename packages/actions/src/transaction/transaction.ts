@@ -129,6 +129,8 @@ class TransactionRun implements Tx, LockOwner {
   readonly #written = new Map<WritableStore<unknown>, Written>()
   #compensations: Array<() => void | Promise<void>> | undefined
   #pending: Set<Promise<void>> | undefined
+  /** Lock waits of this transaction, by store (at most one per store). */
+  #waits: Map<WritableStore<unknown>, Promise<void>> | undefined
   // A plain token, not an AbortController: those cost ~15 µs each on Node 20 (decision 0010);
   // `tx.signal` creates a real AbortSignal only when the body asks for one.
   readonly #token = new Cancellation()
@@ -234,15 +236,21 @@ class TransactionRun implements Tx, LockOwner {
         entry.value = next(entry.value)
         return RESOLVED
       }
-      const got = acquire(store, this)
-      if (got.status === 'granted') {
-        this.#firstWrite(store, next)
-        return RESOLVED
+      // A store this transaction already waits for: queue behind that wait (same lock
+      // request; its writes apply in call order once granted), not a second request.
+      let wait = this.#waits?.get(store)
+      if (!wait) {
+        const got = acquire(store, this)
+        if (got.status === 'granted') {
+          this.#firstWrite(store, next)
+          return RESOLVED
+        }
+        if (got.status === 'deadlock')
+          return this.#fail(new TransactionDeadlockError(`#${this.#written.size + 1}`))
+        ;(this.#waits ??= new Map()).set(store, (wait = this.#waitFor(got, store)))
       }
-      if (got.status === 'deadlock')
-        return this.#fail(new TransactionDeadlockError(`#${this.#written.size + 1}`))
       return this.#track(
-        this.#waitFor(got, store).then(() => {
+        wait.then(() => {
           const existing = this.#written.get(store)
           if (existing) existing.value = next(existing.value)
           else this.#firstWrite(store, next)

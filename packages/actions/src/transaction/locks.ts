@@ -1,14 +1,15 @@
 /**
  * Per-store write locks for transactions: FIFO queue per store, keyed by the store object
  * (WeakMap, so stores are not kept alive). Deadlock is detected when a wait would close a
- * cycle in the wait-for graph (each waiter waits on exactly one store, so the graph is a
- * chain we can walk). Knows nothing of stores' values — only identities.
+ * cycle in the wait-for graph. A transaction may wait on several stores at once
+ * (`Promise.all` of writes), so the graph is walked along every wait, not as a chain.
+ * Knows nothing of stores' values — only identities.
  */
 
 /** A lock owner (one transaction). */
 export interface LockOwner {
-  /** The lock this owner is currently queued for, if any. */
-  waitingFor: object | undefined
+  /** The locks this owner is currently queued for (created on its first wait). */
+  waitingFor: Set<object> | undefined
 }
 
 interface LockState {
@@ -50,21 +51,25 @@ export function acquire(key: object, owner: LockOwner): Acquisition {
     state.holder = owner
     return { status: 'granted' }
   }
-  // Walk holder → the lock it waits for → that lock's holder …; reaching `owner` means a cycle.
-  let next: LockOwner | undefined = state.holder
+  // Walk holder → every lock it waits for → their holders …; reaching `owner` means a cycle.
+  const todo: LockOwner[] = [state.holder]
   const seen = new Set<LockOwner>()
-  while (next && !seen.has(next)) {
+  for (let next: LockOwner | undefined; (next = todo.pop()); ) {
     if (next === owner) return { status: 'deadlock' }
+    if (seen.has(next)) continue
     seen.add(next)
-    next = next.waitingFor ? locks.get(next.waitingFor)?.holder : undefined
+    for (const waited of next.waitingFor ?? []) {
+      const holder = locks.get(waited)?.holder
+      if (holder) todo.push(holder)
+    }
   }
-  owner.waitingFor = key
+  ;(owner.waitingFor ??= new Set()).add(key)
   let entry!: { owner: LockOwner; grant: () => void }
   const granted = new Promise<void>((resolve) => {
     entry = {
       owner,
       grant: () => {
-        owner.waitingFor = undefined
+        owner.waitingFor?.delete(key)
         resolve()
       },
     }
@@ -76,7 +81,7 @@ export function acquire(key: object, owner: LockOwner): Acquisition {
     const i = state.queue.indexOf(entry)
     if (i >= 0) state.queue.splice(i, 1)
     else release(key, owner)
-    owner.waitingFor = undefined
+    owner.waitingFor?.delete(key)
   }
   return { status: 'queued', granted, cancel }
 }

@@ -309,4 +309,34 @@ describe('transaction', () => {
     expect(s.peek()).toBe(111)
     expect(isLocked(s)).toBe(false)
   })
+
+  it('a deadlock is detected when the other transaction waits on two stores at once', async () => {
+    const s1 = signal(0)
+    const s2 = signal(0)
+    const s3 = signal(0)
+    let open!: () => void
+    const gate = new Promise<void>((r) => (open = r))
+    const b = transaction(async (tx) => {
+      await tx.set(s2, 1)
+      await gate
+      await tx.set(s1, 1) // waits for A, which waits for s2 (held here) and s3
+    }).catch((e: Error) => e)
+    const c = transaction(async (tx) => {
+      await tx.set(s3, 1)
+      await sleep(20)
+    })
+    const a = transaction(async (tx) => {
+      await tx.set(s1, 2)
+      open()
+      await Promise.all([tx.set(s2, 2), tx.set(s3, 2)])
+      return 'A committed'
+    })
+    await c
+    const settled = await within(Promise.all([a, b]), 300)
+    expect(settled).not.toBe('TIMEOUT')
+    const [ra, rb] = settled as [string, unknown]
+    expect(ra).toBe('A committed')
+    expect(rb).toBeInstanceOf(TransactionDeadlockError)
+    expect([s1.peek(), s2.peek(), s3.peek()]).toEqual([2, 2, 2])
+  })
 })

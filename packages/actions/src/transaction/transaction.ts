@@ -125,7 +125,7 @@ export async function transaction<T>(
  * per transaction showed up as GC time in bench/actions. It is also its own lock owner.
  */
 class TransactionRun implements Tx, LockOwner {
-  waitingFor: object | undefined = undefined
+  waitingFor: Set<object> | undefined = undefined
   readonly #written = new Map<WritableStore<unknown>, Written>()
   #compensations: Array<() => void | Promise<void>> | undefined
   #pending: Set<Promise<void>> | undefined

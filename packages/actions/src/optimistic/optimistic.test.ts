@@ -92,3 +92,55 @@ describe('optimistic', () => {
     expect(n.peek()).toBe(11)
   })
 })
+
+describe('optimistic: a change that fails to show', () => {
+  it('an apply that throws rejects its mutate, sends no request and leaves later mutations working', async () => {
+    const n = signal(0)
+    const opt = optimistic(n)
+    let requested = false
+    const bad = await opt
+      .mutate({
+        apply: () => {
+          throw new Error('bad apply')
+        },
+        request: async () => {
+          requested = true
+          return 1
+        },
+      })
+      .catch((e: Error) => e.message)
+    expect([bad, requested, opt.pending.peek()]).toEqual(['bad apply', false, []])
+    await expect(opt.mutate({ apply: (v) => v + 1, request: async () => 'ok' })).resolves.toBe('ok')
+    expect(n.peek()).toBe(1)
+    opt.setConfirmed((v) => v + 10)
+    expect(n.peek()).toBe(11)
+  })
+
+  it('a listener throwing on the optimistic render rolls the change back and sends no request', async () => {
+    const n = signal(0)
+    const opt = optimistic(n)
+    let calls = 0
+    const off = n.listen(() => {
+      if (calls++ === 0) throw new Error('listener failed once')
+    })
+    let requested = false
+    const failed = await opt
+      .mutate({
+        apply: (v) => v + 1,
+        request: async () => {
+          requested = true
+          return 'x'
+        },
+      })
+      .catch((e: Error) => e.message)
+    off()
+    expect([failed, requested, opt.pending.peek().length, n.peek()]).toEqual([
+      'listener failed once',
+      false,
+      0,
+      0,
+    ])
+    await expect(opt.mutate({ apply: (v) => v + 2, request: async () => 'ok' })).resolves.toBe('ok')
+    expect(n.peek()).toBe(2)
+  })
+})

@@ -54,7 +54,12 @@ export interface Mutation<T, R> {
 export interface Optimistic<T> {
   /** The operations still waiting for the server. */
   readonly pending: ReadableStore<readonly PendingOperation[]>
-  /** Apply, call the server, then confirm or roll back. Rejects with the request's error after rolling back. */
+  /**
+   * Apply, call the server, then confirm or roll back. Rejects with the request's error
+   * after rolling back. If `apply` or a store listener throws while the change is first
+   * shown, the change is removed again, the request is not sent and `mutate` rejects with
+   * that error.
+   */
   mutate<R>(mutation: Mutation<T, R>): Promise<R>
   /** Change the confirmed value directly (e.g. a server push); pending ops are replayed on top. */
   setConfirmed(fn: (confirmed: T) => T): void
@@ -121,7 +126,15 @@ export function optimistic<T>(store: WritableStore<T>): Optimistic<T> {
         apply: mutation.apply,
       }
       ops = [...ops, op]
-      render()
+      try {
+        render()
+      } catch (error) {
+        // `apply` threw (nothing written) or a listener threw (written): either way the
+        // change did not start — drop the op, restore the view, send no request.
+        ops = ops.filter((o) => o !== op)
+        render()
+        throw error
+      }
       try {
         const result = await mutation.request()
         adoptOutsideWrite()

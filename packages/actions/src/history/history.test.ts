@@ -1,4 +1,4 @@
-import { signal } from '@strata/core'
+import { batch, signal } from '@strata/core'
 import { describe, expect, it } from 'vitest'
 import { history } from './history.js'
 
@@ -73,5 +73,97 @@ describe('history', () => {
     h.dispose()
     n.set(1)
     expect(h.undo()).toBe(false)
+  })
+})
+
+describe('history inside a batch and with throwing listeners', () => {
+  it('undo() inside a batch is not recorded as a new change and keeps redo', () => {
+    const text = signal('a')
+    const h = history(text)
+    text.set('b')
+    batch(() => {
+      h.undo()
+    })
+    expect(text.peek()).toBe('a')
+    expect([h.canUndo.peek(), h.canRedo.peek()]).toEqual([false, true])
+    expect(h.redo()).toBe(true)
+    expect(text.peek()).toBe('b')
+    batch(() => h.undo())
+    batch(() => h.redo())
+    expect([text.peek(), h.canUndo.peek(), h.canRedo.peek()]).toEqual(['b', true, false])
+  })
+
+  it('group() inside a batch records one step, not an extra empty one', () => {
+    const text = signal('a')
+    const h = history(text)
+    batch(() =>
+      h.group(() => {
+        text.set('b')
+        text.set('c')
+      }),
+    )
+    expect(h.undo()).toBe(true)
+    expect(text.peek()).toBe('a')
+    expect(h.canUndo.peek()).toBe(false)
+    expect(h.undo()).toBe(false)
+  })
+
+  it('a write and an undo in the same batch: the write is a step of its own', () => {
+    const text = signal('a')
+    const h = history(text)
+    text.set('b')
+    batch(() => {
+      text.set('c')
+      h.undo()
+    })
+    expect(text.peek()).toBe('b')
+    expect(h.undo()).toBe(true)
+    expect(text.peek()).toBe('a')
+    expect(h.redo()).toBe(true)
+    expect(h.redo()).toBe(true)
+    expect(text.peek()).toBe('c')
+  })
+
+  it('an undo whose listener throws still happened: the error is rethrown and canUndo/canRedo match', () => {
+    const t = signal('a')
+    const h = history(t)
+    t.set('b')
+    let fail = true
+    t.listen(() => {
+      if (fail) {
+        fail = false
+        throw new Error('listener')
+      }
+    })
+    expect(() => h.undo()).toThrow('listener')
+    expect(t.peek()).toBe('a')
+    expect([h.canUndo.peek(), h.canRedo.peek()]).toEqual([false, true])
+    expect(h.redo()).toBe(true)
+    expect(t.peek()).toBe('b')
+  })
+
+  it('an undo whose write does not happen leaves the stacks as they were', () => {
+    const inner = signal('a')
+    let refuse = false
+    const guarded = {
+      ...inner,
+      get: () => inner.get(),
+      peek: () => inner.peek(),
+      listen: inner.listen.bind(inner),
+      subscribe: inner.subscribe.bind(inner),
+      update: inner.update.bind(inner),
+      set: (v: string) => {
+        if (refuse) throw new Error('read-only now')
+        inner.set(v)
+      },
+    }
+    const h = history(guarded)
+    guarded.set('b')
+    refuse = true
+    expect(() => h.undo()).toThrow('read-only now')
+    expect([inner.peek(), h.canUndo.peek(), h.canRedo.peek()]).toEqual(['b', true, false])
+    refuse = false
+    expect(h.undo()).toBe(true)
+    expect(inner.peek()).toBe('a')
   })
 })

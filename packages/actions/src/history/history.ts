@@ -30,11 +30,16 @@ export interface History {
   readonly canUndo: ReadableStore<boolean>
   /** Whether {@link History.redo} would do something. */
   readonly canRedo: ReadableStore<boolean>
-  /** Restore the value before the last step. Returns false when there is nothing to undo. */
+  /**
+   * Restore the value before the last step. Returns false when there is nothing to undo.
+   * Works inside a core `batch` too (it is not recorded as a new change). If a listener of
+   * the store throws, the undo still happened (the store keeps the value, `canUndo` /
+   * `canRedo` say so) and the error is rethrown.
+   */
   undo(): boolean
   /** Re-apply the last undone step. Returns false when there is nothing to redo. */
   redo(): boolean
-  /** Run `fn` (sync or async); every change it makes becomes ONE undo step. */
+  /** Run `fn` (sync or async); every change it makes becomes ONE undo step (also inside a `batch`). */
   group<R>(fn: () => R): R
   /** Forget all steps. */
   clear(): void
@@ -65,46 +70,60 @@ export function history<T>(store: WritableStore<T>, options: HistoryOptions = {}
   const future: T[] = []
   const canUndo = signal(false)
   const canRedo = signal(false)
-  let replaying = false
+  // The value the stacks describe. A change is recorded by comparing the store with it,
+  // not by flags around our own writes: inside a core `batch` listeners run only at the
+  // end of the batch, long after a flag set around `undo()` or `group()` was cleared.
+  let current = store.peek()
   let grouping = 0
-  let groupStart: T = store.peek()
 
   const sync = () => {
     canUndo.set(past.length > 0)
     canRedo.set(future.length > 0)
   }
-  const record = (before: T) => {
-    past.push(before)
+  // Record the store's value as a new step if it differs from `current` (not while grouping).
+  const commit = () => {
+    const value = store.peek()
+    if (grouping || Object.is(value, current)) return
+    past.push(current)
     if (past.length > limit) past.splice(0, past.length - limit)
     future.length = 0
+    current = value
     sync()
   }
-  const stop = store.listen((_value, oldValue) => {
-    if (!replaying && grouping === 0) record(oldValue)
-  })
+  const stop = store.listen(commit)
   const endGroup = () => {
-    if (--grouping === 0 && !Object.is(store.peek(), groupStart)) record(groupStart)
+    grouping--
+    commit()
   }
+  // The undo/redo happened when the store holds the value afterwards — also when a
+  // listener then threw (core keeps the write and rethrows): the stacks say so, the error
+  // reaches the caller. A write that did not happen leaves the stacks as they were.
   const replay = (from: T[], to: T[]) => {
+    commit()
+    if (!from.length) return false
     const value = from.pop() as T
-    to.push(store.peek())
-    replaying = true
+    to.push(current)
+    current = value
     try {
       store.set(value)
     } finally {
-      replaying = false
+      if (!Object.is(store.peek(), value)) {
+        current = to.pop() as T
+        from.push(value)
+      }
+      sync()
     }
-    sync()
     return true
   }
 
   return {
     canUndo,
     canRedo,
-    undo: () => past.length > 0 && replay(past, future),
-    redo: () => future.length > 0 && replay(future, past),
+    undo: () => replay(past, future),
+    redo: () => replay(future, past),
     group<R>(fn: () => R): R {
-      if (grouping++ === 0) groupStart = store.peek()
+      commit()
+      grouping++
       let result: R
       try {
         result = fn()
@@ -119,8 +138,13 @@ export function history<T>(store: WritableStore<T>, options: HistoryOptions = {}
     clear() {
       past.length = 0
       future.length = 0
+      current = store.peek()
       sync()
     },
-    dispose: stop,
+    dispose() {
+      stop()
+      // a disposed history is a group that never ends: commit() records nothing more
+      grouping = Number.POSITIVE_INFINITY
+    },
   }
 }

@@ -27,8 +27,12 @@ export interface PipelineState<P> {
 export interface Entry<P> {
   readonly id: string
   readonly blocking: boolean
-  /** Whether the entry should run for this payload (condition, once-claim, removal). */
-  claim(payload: P): boolean
+  /**
+   * Whether the entry should run for this payload (condition, once-claim, removal); an
+   * `Error` when deciding failed (e.g. the condition threw) — reported as that entry's
+   * failure, the entry does not run.
+   */
+  claim(payload: P): boolean | Error
 }
 
 /**
@@ -97,7 +101,9 @@ export async function runSequential<P, E extends Entry<P>>(
   const background: Promise<void>[] = []
   for (const entry of entries) {
     if (stopped(state) || cancelled()) break
-    if (!entry.claim(state.payload)) continue
+    const claimed = entry.claim(state.payload)
+    if (claimed instanceof Error) state.errors.push(claimed)
+    if (claimed !== true) continue
     state.handlersRun.push(entry.id)
     const running = start(entry)
     if (entry.blocking) apply(state, await running)
@@ -113,7 +119,9 @@ function startAll<P, E extends Entry<P>>(
 ): Promise<Outcome>[] {
   const running: Promise<Outcome>[] = []
   for (const entry of entries) {
-    if (!entry.claim(state.payload)) continue
+    const claimed = entry.claim(state.payload)
+    if (claimed instanceof Error) running.push(Promise.resolve({ kind: 'failed', error: claimed }))
+    if (claimed !== true) continue
     state.handlersRun.push(entry.id)
     running.push(start(entry))
   }

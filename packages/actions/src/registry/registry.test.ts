@@ -254,6 +254,110 @@ describe('debounce, throttle, cancellation', () => {
   })
 })
 
+describe('a cancelled dispatch never costs another dispatch its turn', () => {
+  it('an already-aborted dispatch does not supersede a waiting debounced one', async () => {
+    const a = createActions<Acts>({ actions: { search: { debounce: 10 } } })
+    const ran: string[] = []
+    a.register('search', (p) => void ran.push(p.q))
+    const first = a.dispatchWithResult('search', { q: 'kept' })
+    const ac = new AbortController()
+    ac.abort('user navigated away')
+    const second = a.dispatchWithResult('search', { q: 'cancelled' }, { signal: ac.signal })
+    const [r1, r2] = await Promise.all([first, second])
+    expect(r2).toMatchObject({ aborted: true, abortReason: 'user navigated away', handlersRun: [] })
+    expect(r1.success).toBe(true)
+    expect(ran).toEqual(['kept'])
+  })
+
+  it('a debounced dispatch cancelled during its wait hands the turn back to the one it superseded', async () => {
+    const a = createActions<Acts>({ actions: { search: { debounce: 10 } } })
+    const ran: string[] = []
+    a.register('search', (p) => void ran.push(p.q))
+    const first = a.dispatchWithResult('search', { q: 'kept' })
+    const ac = new AbortController()
+    const second = a.dispatchWithResult('search', { q: 'cancelled' }, { signal: ac.signal })
+    setTimeout(() => ac.abort('user navigated away'), 5)
+    const [r1, r2] = await Promise.all([first, second])
+    expect(r2).toMatchObject({ aborted: true, abortReason: 'user navigated away' })
+    expect(r1.success).toBe(true)
+    expect(ran).toEqual(['kept'])
+  })
+
+  it('a cancelled dispatch that was not the last one leaves the last one waiting', async () => {
+    const a = createActions<Acts>({ actions: { search: { debounce: 10 } } })
+    const ran: string[] = []
+    a.register('search', (p) => void ran.push(p.q))
+    const ac = new AbortController()
+    const first = a.dispatchWithResult('search', { q: 'cancelled' }, { signal: ac.signal })
+    const second = a.dispatchWithResult('search', { q: 'last' })
+    ac.abort('gone')
+    const [r1, r2] = await Promise.all([first, second])
+    expect(r1).toMatchObject({ aborted: true, abortReason: 'gone' })
+    expect(r2.success).toBe(true)
+    expect(ran).toEqual(['last'])
+  })
+
+  it('an already-aborted dispatch does not use up the throttle window', async () => {
+    const a = createActions<Acts>({ actions: { search: { throttle: 60_000 } } })
+    const ran: string[] = []
+    a.register('search', (p) => void ran.push(p.q))
+    const ac = new AbortController()
+    ac.abort()
+    expect((await a.dispatchWithResult('search', { q: 'x' }, { signal: ac.signal })).aborted).toBe(true)
+    const r = await a.dispatchWithResult('search', { q: 'real' })
+    expect(r.success).toBe(true)
+    expect(ran).toEqual(['real'])
+  })
+})
+
+describe('dispatchWithResult never rejects', () => {
+  it('a condition that throws is reported as that handler failing (ActionHandlerError), not a rejection', async () => {
+    const a = createActions<{ go: { n: number } | null }>()
+    const ran: string[] = []
+    a.register('go', () => void ran.push('guarded'), { id: 'guarded', condition: (p) => p!.n > 0 })
+    a.register('go', () => void ran.push('after'), { id: 'after' })
+    const r = await a.dispatchWithResult('go', null)
+    expect(r.success).toBe(false)
+    expect(r.error).toBeInstanceOf(ActionHandlerError)
+    expect((r.error as ActionHandlerError).handlerId).toBe('guarded')
+    expect(r.error?.cause).toBeInstanceOf(TypeError)
+    expect([ran, r.handlersRun]).toEqual([[], []])
+    await expect(a.dispatch('go', null)).rejects.toBeInstanceOf(ActionHandlerError)
+  })
+
+  it('in parallel mode a throwing condition is one failure among the others; the rest still run', async () => {
+    const a = createActions<{ go: { n: number } | null }>({ mode: 'parallel' })
+    const ran: string[] = []
+    a.register('go', () => void ran.push('guarded'), { id: 'guarded', condition: (p) => p!.n > 0 })
+    a.register('go', () => void ran.push('other'), { id: 'other' })
+    const r = await a.dispatchWithResult('go', null)
+    expect(ran).toEqual(['other'])
+    expect(r.errors.map((e) => e.constructor)).toEqual([ActionHandlerError])
+  })
+
+  it('a Standard Schema whose validate() throws is an ActionValidationError in the result, no handler runs', async () => {
+    const crash = new Error('schema crashed')
+    const schema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'x',
+        validate: () => {
+          throw crash
+        },
+      },
+    }
+    const a = createActions<{ go: number }>({ actions: { go: { schema } } })
+    const ran: number[] = []
+    a.register('go', (n) => void ran.push(n))
+    const r = await a.dispatchWithResult('go', 1)
+    expect(r.error).toBeInstanceOf(ActionValidationError)
+    expect(r.error?.message).toContain('schema crashed')
+    expect(r.error?.cause).toBe(crash)
+    expect(ran).toEqual([])
+    await expect(a.dispatch('go', 1)).rejects.toBeInstanceOf(ActionValidationError)
+  })
+})
+
 describe('bad input: typed errors naming action and cause, state unchanged', () => {
   it('unknown action', async () => {
     const a = createActions<Acts>()

@@ -69,7 +69,11 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
   readonly #handlers = new Map<string, Registration<unknown>[]>()
   readonly #options: RegistryOptions<A>
   readonly #lastRun = new Map<string, number>()
-  readonly #debounced = new Map<string, { timer: ReturnType<typeof setTimeout>; supersede: () => void }>()
+  /** Per action, the dispatches waiting out their debounce (oldest first) and the one timer. */
+  readonly #debounced = new Map<
+    string,
+    { timer: ReturnType<typeof setTimeout> | undefined; queue: Array<(superseded: boolean) => void> }
+  >()
   #seq = 0
   readonly #nested = (action: string, payload: unknown, options: DispatchOptions, chain: readonly string[]) =>
     this.#run(action, payload, options, chain).then((r) => {
@@ -122,7 +126,12 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
       removed: false,
       claim(payload) {
         if (this.removed) return false
-        if (this.condition && !this.condition(payload)) return false
+        try {
+          if (this.condition && !this.condition(payload)) return false
+        } catch (cause) {
+          // a condition that throws is its handler failing, not a rejected dispatch
+          return new ActionHandlerError(action, id, cause)
+        }
         if (this.once) remove()
         return true
       },
@@ -220,10 +229,23 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
       action
     ]
     if (config?.schema) {
-      const checked = await validateWith(config.schema, input)
+      let checked: Awaited<ReturnType<typeof validateWith>>
+      try {
+        checked = await validateWith(config.schema, input)
+      } catch (cause) {
+        // The schema itself threw: the payload could not be validated. Reported, never rejected.
+        const error = new ActionValidationError(action, [
+          { message: `the schema threw: ${reasonText(cause)}` },
+        ])
+        error.cause = cause
+        return fail(error)
+      }
       if (!checked.ok) return fail(new ActionValidationError(action, checked.issues))
       state.payload = checked.value
     }
+    // An aborted dispatch stops here: it must not use up the throttle window nor
+    // supersede a debounced dispatch that is waiting.
+    if (options.signal?.aborted) return drop(reasonText(options.signal.reason))
     if (config?.throttle !== undefined) {
       const last = this.#lastRun.get(action)
       if (last !== undefined && now() - last < config.throttle)
@@ -278,20 +300,39 @@ export class ActionRegistry<A extends object, RM extends object = Record<never, 
     return finish()
   }
 
-  /** Resolves `true` when this dispatch was superseded (or cancelled) during its wait. */
+  /**
+   * Resolves `true` when this dispatch was superseded (or cancelled) during its wait.
+   * The last waiting dispatch runs `ms` after it came; the earlier ones are superseded
+   * only then. One cancelled while it was the last hands the turn back to the one
+   * before it, which waits `ms` again — a cancelled dispatch never loses another's work.
+   */
   #debounce(action: string, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-    this.#debounced.get(action)?.supersede()
+    const wait = this.#debounced.get(action) ?? { timer: undefined, queue: [] }
+    this.#debounced.set(action, wait)
+    const arm = () => {
+      clearTimeout(wait.timer)
+      wait.timer = setTimeout(() => {
+        const queue = wait.queue
+        wait.queue = []
+        const last = queue.pop()
+        for (const leave of queue) leave(true)
+        last?.(false)
+      }, ms)
+    }
     return new Promise((resolve) => {
-      const settle = (superseded: boolean) => {
-        clearTimeout(timer)
+      const leave = (superseded: boolean) => {
         signal?.removeEventListener('abort', onAbort)
-        if (this.#debounced.get(action)?.timer === timer) this.#debounced.delete(action)
         resolve(superseded)
       }
-      const onAbort = () => settle(true)
-      const timer = setTimeout(() => settle(false), ms)
+      const onAbort = () => {
+        const last = wait.queue.at(-1) === leave
+        wait.queue.splice(wait.queue.indexOf(leave), 1)
+        leave(true)
+        if (last && wait.queue.length) arm()
+      }
+      wait.queue.push(leave)
       signal?.addEventListener('abort', onAbort, { once: true })
-      this.#debounced.set(action, { timer, supersede: () => settle(true) })
+      arm()
     })
   }
 

@@ -56,7 +56,10 @@ export type PayloadArgs<P> = undefined extends P
  * ```
  */
 export interface DispatchOptions {
-  /** Cancels the dispatch: no further handler starts; the report says `aborted`. */
+  /**
+   * Cancels the dispatch: no further handler starts; the report says `aborted`. An
+   * already-aborted dispatch uses up no throttle window and supersedes no debounced one.
+   */
   readonly signal?: AbortSignal
 }
 
@@ -133,7 +136,10 @@ export interface HandlerOptions<P> {
    * the dispatch settles).
    */
   readonly blocking?: boolean
-  /** Skip this handler for payloads where this returns false. */
+  /**
+   * Skip this handler for payloads where this returns false. If it throws, the handler
+   * does not run and counts as failed (`ActionHandlerError`, `cause` = what it threw).
+   */
   readonly condition?: (payload: P) => boolean
   /** Per-handler timeout in ms (overrides the action's and the registry's). */
   readonly timeout?: number

@@ -97,3 +97,32 @@ describe('createMachine', () => {
     expect(title.get()).toBe('ada: loading')
   })
 })
+
+describe('untrusted events named after Object.prototype members', () => {
+  const make = () =>
+    createMachine<'idle' | 'busy', { type: 'GO' }, null>({
+      initial: 'idle',
+      context: null,
+      states: { idle: { on: { GO: 'busy' } }, busy: {} },
+    })
+
+  it('send({ type: "toString" }) is refused with InvalidTransitionError; the machine keeps working', () => {
+    const m = make()
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const ev = JSON.parse(`{"type":"${type}"}`) as { type: 'GO' }
+      expect(() => m.send(ev)).toThrow(InvalidTransitionError)
+      expect(m.get().state).toBe('idle')
+    }
+    m.send({ type: 'GO' })
+    expect(m.get().state).toBe('busy')
+  })
+
+  it('can({ type: "constructor" }) is false, not a TypeError', () => {
+    const m = make()
+    expect(m.can(JSON.parse('{"type":"constructor"}'))).toBe(false)
+    expect(m.can(JSON.parse('{"type":"toString"}'))).toBe(false)
+    m.send({ type: 'GO' })
+    // a state with no `on` table at all
+    expect(m.can(JSON.parse('{"type":"toString"}'))).toBe(false)
+  })
+})

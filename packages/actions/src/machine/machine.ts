@@ -126,7 +126,8 @@ export function createMachine<S extends string, E extends MachineEvent, C>(
   ): { ok: true; next: MachineSnapshot<S, C> } | { ok: false; error: InvalidTransitionError } => {
     const { state, context } = node.peek()
     const table = config.states[state].on as Record<string, Transition<S, E, C> | undefined> | undefined
-    const transition = table?.[event.type]
+    // own keys only: an untrusted `{ type: 'toString' }` must not find Object.prototype's
+    const transition = table && Object.hasOwn(table, event.type) ? table[event.type] : undefined
     if (transition === undefined)
       return { ok: false, error: new InvalidTransitionError(name, state, event.type, 'no-transition') }
     if (typeof transition === 'string') return { ok: true, next: { state: transition, context } }

@@ -50,7 +50,11 @@ export interface CoordinatedReset<K extends string> {
   readonly running: ReadableStore<boolean>
   /** The resolved step order. */
   readonly order: readonly K[]
-  /** Run every step in order. Rejects with ResetInProgressError on re-entry, ResetError if steps failed. */
+  /**
+   * Run every step in order; every target and `run` of every step is attempted. Rejects
+   * with ResetInProgressError on re-entry, ResetError if steps failed (a step with several
+   * failures: one AggregateError), or a `running` listener's error thrown at the start.
+   */
   run(): Promise<void>
 }
 
@@ -86,21 +90,38 @@ export function coordinatedReset<K extends string>(options: CoordinatedResetOpti
     order,
     async run() {
       if (running.peek()) throw new ResetInProgressError(name)
-      running.set(true)
       const failures: Array<{ step: string; error: unknown }> = []
       try {
+        // Inside the try: a `running` listener that throws must not leave the flag stuck
+        // at true (every later run refused). Its error rejects this run before any step.
+        running.set(true)
         for (const key of order) {
           const step = steps[key]
+          // Every target and the step's `run` are attempted even if one of them throws
+          // (a failed cache clear must not skip the server logout).
+          const errors: unknown[] = []
+          const attempt = (fn: () => void) => {
+            try {
+              fn()
+            } catch (error) {
+              errors.push(error)
+            }
+          }
+          attempt(() =>
+            batch(() => {
+              for (const target of step.reset ?? []) attempt(() => target.reset())
+            }),
+          )
           try {
-            const targets = step.reset
-            if (targets)
-              batch(() => {
-                for (const target of targets) target.reset()
-              })
             await step.run?.()
           } catch (error) {
-            failures.push({ step: key, error })
+            errors.push(error)
           }
+          if (errors.length)
+            failures.push({
+              step: key,
+              error: errors.length > 1 ? new AggregateError(errors, `${errors.length} failures`) : errors[0],
+            })
         }
       } finally {
         running.set(false)

@@ -79,6 +79,73 @@ describe('coordinatedReset', () => {
     expect(r.running.peek()).toBe(false)
   })
 
+  it('a throwing target does not skip the rest of its step: every store is reset and the run still runs', async () => {
+    const curUser = resettable<string | null>(null)
+    const token = resettable<string | null>(null)
+    curUser.set('ada')
+    token.set('secret')
+    let serverLogout = false
+    const boom = new Error('cache clear failed')
+    const flaky = {
+      reset: () => {
+        throw boom
+      },
+    }
+    const logout = coordinatedReset({
+      name: 'logout',
+      steps: {
+        auth: {
+          reset: [flaky, curUser, token],
+          run: () => {
+            serverLogout = true
+          },
+        },
+      },
+    })
+    const err = await logout.run().catch((e: unknown) => e)
+    expect([curUser.peek(), token.peek(), serverLogout]).toEqual([null, null, true])
+    expect(err).toBeInstanceOf(ResetError)
+    expect((err as ResetError).failures).toEqual([{ step: 'auth', error: boom }])
+  })
+
+  it('several failures in one step are reported together for that step (AggregateError)', async () => {
+    const user = resettable<string | null>(null)
+    user.set('ada')
+    const flaky = (m: string) => ({
+      reset: () => {
+        throw new Error(m)
+      },
+    })
+    const logout = coordinatedReset({
+      steps: {
+        auth: {
+          reset: [flaky('a'), user, flaky('b')],
+          run: () => Promise.reject(new Error('503')),
+        },
+      },
+    })
+    const err = (await logout.run().catch((e: unknown) => e)) as ResetError
+    expect(user.peek()).toBe(null)
+    expect(err.failures.map((f) => f.step)).toEqual(['auth'])
+    const agg = err.failures[0]?.error as AggregateError
+    expect(agg).toBeInstanceOf(AggregateError)
+    expect(agg.errors.map((e: Error) => e.message)).toEqual(['a', 'b', '503'])
+  })
+
+  it('a listener on `running` that throws does not lock the reset out', async () => {
+    const u = resettable<string | null>(null)
+    u.set('ada')
+    const logout = coordinatedReset({ steps: { auth: { reset: [u] } } })
+    let n = 0
+    logout.running.listen(() => {
+      if (n++ === 0) throw new Error('ui glitch')
+    })
+    await expect(logout.run()).rejects.toThrow('ui glitch')
+    expect(logout.running.peek()).toBe(false)
+    await expect(logout.run()).resolves.toBeUndefined()
+    expect([u.peek(), logout.running.peek()]).toEqual([null, false])
+  })
+
   it('unknown or cyclic dependencies are refused when declared', () => {
     expect(() => coordinatedReset({ steps: { a: { dependsOn: ['nope'] } } })).toThrow(ResetCycleError)
     expect(() => coordinatedReset({ steps: { a: { dependsOn: ['b'] }, b: { dependsOn: ['a'] } } })).toThrow(

@@ -34,11 +34,44 @@ export interface FileEngineOptions {
   durable?: boolean
 }
 
-const TMP = '.tmp'
 // Keys may contain "/" or be "."; percent-encode and prefix so every key is one safe name.
-const fileName = (key: string) => `k${encodeURIComponent(key).replace(/\*/g, '%2A')}`
-const keyOf = (name: string) =>
-  name.startsWith('k') && !name.endsWith(TMP) ? decodeURIComponent(name.slice(1)) : null
+const encoded = (key: string) => `k${encodeURIComponent(key).replace(/\*/g, '%2A')}`
+// Temp files start with "t", key files with "k", so no key is ever mistaken for a temp file.
+// Earlier releases named temp files `k<key>.<pid>.<n>.tmp`: a crash may have left some, so
+// names of that shape are still not keys. A key of that shape (rare: "b.2024.1.tmp") is
+// stored with its last "." escaped, so its file is listed; a file an earlier release wrote
+// for it under the plain name is still read (and removed with it).
+const OLD_TMP = /\.\d+\.\d+\.tmp$/
+const fileName = (key: string) => {
+  const name = encoded(key)
+  return OLD_TMP.test(name) ? `${name.slice(0, -4)}%2Etmp` : name
+}
+const keyOf = (name: string): string | null => {
+  if (!name.startsWith('k') || OLD_TMP.test(name)) return null
+  try {
+    return decodeURIComponent(name.slice(1))
+  } catch {
+    return null // not a name this engine wrote (undecodable): not a key
+  }
+}
+const read = (path: string): string | null => {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return null
+    throw e
+  }
+}
+/** Unlink `path`; false if it did not exist. */
+const unlink = (path: string): boolean => {
+  try {
+    unlinkSync(path)
+    return true
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return false
+    throw e
+  }
+}
 let tmpCounter = 0
 
 function fsyncDir(dir: string): void {
@@ -73,16 +106,13 @@ export function fileEngine(options: FileEngineOptions): SyncEngine {
     name: 'file',
     sync: true,
     getItem(key) {
-      try {
-        return readFileSync(join(dir, fileName(key)), 'utf8')
-      } catch (e) {
-        if ((e as { code?: unknown }).code === 'ENOENT') return null
-        throw e
-      }
+      const name = fileName(key)
+      const value = read(join(dir, name))
+      return value === null && name !== encoded(key) ? read(join(dir, encoded(key))) : value
     },
     setItem(key, value) {
-      const target = join(dir, fileName(key))
-      const tmp = `${target}.${process.pid}.${++tmpCounter}${TMP}`
+      const name = fileName(key)
+      const tmp = join(dir, `t${name.slice(1)}.${process.pid}.${++tmpCounter}`)
       const fd = openSync(tmp, 'w')
       try {
         writeSync(fd, value)
@@ -95,17 +125,14 @@ export function fileEngine(options: FileEngineOptions): SyncEngine {
         throw e
       }
       closeSync(fd)
-      renameSync(tmp, target)
+      renameSync(tmp, join(dir, name))
       if (durable) fsyncDir(dir)
     },
     removeItem(key) {
-      try {
-        unlinkSync(join(dir, fileName(key)))
-      } catch (e) {
-        if ((e as { code?: unknown }).code !== 'ENOENT') throw e
-        return
-      }
-      if (durable) fsyncDir(dir)
+      const name = fileName(key)
+      const removed = unlink(join(dir, name))
+      const removedOld = name !== encoded(key) && unlink(join(dir, encoded(key)))
+      if (durable && (removed || removedOld)) fsyncDir(dir)
     },
     keys(prefix) {
       const out: string[] = []

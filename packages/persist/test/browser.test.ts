@@ -294,6 +294,28 @@ describe('@strata/persist in Chromium', () => {
     await b.close()
   })
 
+  it('IndexedDB: engines of several stores opening one new database at once, in two tabs, all work', async () => {
+    await resetOrigin()
+    const a = await open()
+    const b = await open()
+    const run = (tab: string) => {
+      const { S } = globalThis as unknown as Win
+      const engines = ['a', 'b', 'c'].map((store) =>
+        S.indexedDBEngine({ database: 'many', store: `${tab}-${store}` }),
+      )
+      return Promise.all(engines.map((e, i) => e.setItem('k', `${tab}${i}`))).then(async () => {
+        const got = await Promise.all(engines.map((e) => e.getItem('k')))
+        for (const e of engines) e.close()
+        return got
+      })
+    }
+    const [inA, inB] = await Promise.all([a.evaluate(run, 'x'), b.evaluate(run, 'y')])
+    expect(inA).toEqual(['x0', 'x1', 'x2'])
+    expect(inB).toEqual(['y0', 'y1', 'y2'])
+    await a.close()
+    await b.close()
+  })
+
   it('IndexedDB: the product cache shows the cached list after a reload even when offline', async () => {
     await resetOrigin()
     const page = await open()

@@ -71,6 +71,43 @@ describe('indexedDBEngine (fake-indexeddb; real IndexedDB runs in test/browser.t
     b.close()
   })
 
+  it('three engines opening one new database for three stores: every engine works, also on retry', async () => {
+    const database = `three-${Date.now()}`
+    const engines = ['a', 'b', 'c'].map((store) => indexedDBEngine({ database, store }))
+    const settled = (ps: Promise<unknown>[]) =>
+      Promise.allSettled(ps).then((rs) =>
+        rs.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
+      )
+    expect(await settled(engines.map((e, i) => e.setItem('k', `v${i}`)))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ])
+    // again: no engine keeps a handle to a database without its store
+    expect(await settled(engines.map((e, i) => e.setItem('k', `w${i}`)))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ])
+    expect(await settled(engines.map((e) => e.getItem('k')))).toEqual(['w0', 'w1', 'w2'])
+    expect(await settled(engines.map((e) => e.keys('')))).toEqual([['k'], ['k'], ['k']])
+    for (const e of engines) e.close()
+  })
+
+  it('five engines on one existing database, each adding its store in the same tick, all work', async () => {
+    const database = `five-${Date.now()}`
+    const first = indexedDBEngine({ database, store: 'first' })
+    await first.setItem('k', 'kept')
+    const engines = ['a', 'b', 'c', 'd', 'e'].map((store) => indexedDBEngine({ database, store }))
+    await Promise.all(engines.map((e, i) => e.setItem('k', `v${i}`)))
+    expect(await Promise.all(engines.map((e) => e.getItem('k')))).toEqual(['v0', 'v1', 'v2', 'v3', 'v4'])
+    // the engine whose connection was closed by the upgrades reopens and still sees its data
+    expect(await first.getItem('k')).toBe('kept')
+    await first.setItem('k', 'again')
+    expect(await first.getItem('k')).toBe('again')
+    for (const e of [first, ...engines]) e.close()
+  })
+
   it('tells another engine instance (another tab) about writes over BroadcastChannel', async () => {
     const db = `bc-${Date.now()}`
     const a = indexedDBEngine({ database: db })

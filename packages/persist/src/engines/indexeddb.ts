@@ -65,36 +65,60 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
   let dbPromise: Promise<IDBDatabase> | null = null
   let queue: { ops: Op[]; done: Promise<void> } | null = null
 
+  // Open the database and make sure it has our store. Engines of other stores (in this tab
+  // or another) may be adding theirs at the same moment: each wants "current version + 1",
+  // so an upgrade can find its version already taken by someone else's upgrade, which
+  // created their store, not ours. So: check the store after every open; if it is missing,
+  // close and ask for the version after the one we saw, until it is there. A database
+  // without our store is never cached. The connection kept closes as soon as another one
+  // wants to upgrade (`versionchange`; the others are closed at once), so upgrades between
+  // Strata engines are never blocked for long; one blocked by a foreign connection waits
+  // until that connection closes.
   const db = (): Promise<IDBDatabase> => {
-    dbPromise ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const open = factory.open(dbName)
-      open.onupgradeneeded = () => {
-        if (!open.result.objectStoreNames.contains(storeName)) open.result.createObjectStore(storeName)
+    if (dbPromise) return dbPromise
+    const p: Promise<IDBDatabase> = (async () => {
+      let version: number | undefined
+      for (let tries = 0; ; tries++) {
+        const d = await new Promise<IDBDatabase | null>((resolve, reject) => {
+          const open = version ? factory.open(dbName, version) : factory.open(dbName)
+          open.onupgradeneeded = () => {
+            if (!open.result.objectStoreNames.contains(storeName)) open.result.createObjectStore(storeName)
+          }
+          open.onsuccess = () => resolve(open.result)
+          // Someone else got past `version` first: look at the database again.
+          open.onerror = () => (open.error?.name === 'VersionError' ? resolve(null) : reject(open.error))
+        })
+        if (d?.objectStoreNames.contains(storeName)) {
+          d.onversionchange = () => {
+            d.close()
+            if (dbPromise === p) dbPromise = null
+          }
+          return d
+        }
+        if (tries > 20)
+          throw new DOMException(`cannot add object store ${storeName} to ${dbName}`, 'NotFoundError')
+        d?.close()
+        version = d ? d.version + 1 : undefined
       }
-      open.onsuccess = () => {
-        const d = open.result
-        if (d.objectStoreNames.contains(storeName)) return resolve(d)
-        // The database exists without our store (another store name): upgrade once.
-        const version = d.version + 1
-        d.close()
-        const up = factory.open(dbName, version)
-        up.onupgradeneeded = () => up.result.createObjectStore(storeName)
-        up.onsuccess = () => resolve(up.result)
-        up.onerror = () => reject(up.error)
-      }
-      open.onerror = () => reject(open.error)
-    }).then((d) => {
-      // Another tab upgrading the database must not be blocked by us.
-      d.onversionchange = () => {
-        d.close()
-        dbPromise = null
-      }
-      return d
+    })()
+    dbPromise = p
+    p.catch(() => {
+      if (dbPromise === p) dbPromise = null
     })
-    dbPromise.catch(() => {
-      dbPromise = null
-    })
-    return dbPromise
+    return p
+  }
+
+  // A connection closed by another engine's upgrade (`versionchange`) cannot start
+  // transactions any more: open again, once.
+  const transaction = async (mode: IDBTransactionMode): Promise<IDBTransaction> => {
+    const p = db()
+    try {
+      return (await p).transaction(storeName, mode)
+    } catch (e) {
+      if ((e as Error).name !== 'InvalidStateError') throw e
+      if (dbPromise === p) dbPromise = null
+      return (await db()).transaction(storeName, mode)
+    }
   }
 
   // Reads in the same tick share one readonly transaction (hydrating 1,000 entries costs
@@ -105,13 +129,12 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
     if (!reads) {
       queue = null
       const keys: string[] = []
-      const done = Promise.resolve()
-        .then(db)
+      const done = Promise.resolve('readonly' as const)
+        .then(transaction)
         .then(
-          (d) =>
+          (tx) =>
             new Promise<unknown[]>((resolve, reject) => {
               if (reads?.keys === keys) reads = null
-              const tx = d.transaction(storeName, 'readonly')
               const os = tx.objectStore(storeName)
               const out: unknown[] = new Array(keys.length)
               keys.forEach((k, i) => {
@@ -140,13 +163,12 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
     reads = null
     if (!queue) {
       const ops: Op[] = []
-      const done = Promise.resolve()
-        .then(db)
+      const done = Promise.resolve('readwrite' as const)
+        .then(transaction)
         .then(
-          (d) =>
+          (tx) =>
             new Promise<void>((resolve, reject) => {
               if (queue?.ops === ops) queue = null
-              const tx = d.transaction(storeName, 'readwrite')
               const os = tx.objectStore(storeName)
               for (const o of ops) {
                 if (o.kind === 'put') os.put(o.value, o.key)
@@ -179,17 +201,15 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
     setItem: (key, value) => enqueue({ kind: 'put', key, value }),
     removeItem: (key) => enqueue({ kind: 'delete', key }),
     async keys(prefix) {
-      const d = await db()
       const keys = await request(
-        d.transaction(storeName, 'readonly').objectStore(storeName).getAllKeys(range(prefix)),
+        (await transaction('readonly')).objectStore(storeName).getAllKeys(range(prefix)),
       )
       return keys.filter((k): k is string => typeof k === 'string')
     },
     async entries(prefix) {
       // One readonly transaction, two requests: far cheaper than one get() per key.
-      const d = await db()
       const r = range(prefix)
-      const os = d.transaction(storeName, 'readonly').objectStore(storeName)
+      const os = (await transaction('readonly')).objectStore(storeName)
       const [keys, values] = await Promise.all([request(os.getAllKeys(r)), request(os.getAll(r))])
       const out: [string, string][] = []
       keys.forEach((k, i) => {

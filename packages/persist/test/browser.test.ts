@@ -381,6 +381,33 @@ describe('@strata/persist in Chromium', () => {
     await b.close()
   })
 
+  it('encryption: two tabs writing on first use at the same moment share one salt (Web Locks)', async () => {
+    await resetOrigin()
+    const tabs = [await open(), await open()]
+    const start = Date.now() + 300
+    const write = async ([tab, at]: [string, number]) => {
+      const { S } = globalThis as unknown as Win
+      const engines = [1, 2, 3].map(() =>
+        S.encryptedEngine(S.indexedDBEngine({ database: 'enc' }), { passphrase: 'pw', iterations: 1000 }),
+      )
+      while (Date.now() < at) await new Promise((r) => setTimeout(r, 1))
+      await Promise.all(engines.map((e, i) => e.setItem(`${tab}${i}`, `${tab}${i}!`)))
+    }
+    await Promise.all(tabs.map((t, i) => t.evaluate(write, [`t${i}`, start] as [string, number])))
+    await reload(tabs[0] as Page)
+    const read = await (tabs[0] as Page).evaluate(async () => {
+      const { S } = globalThis as unknown as Win
+      const e = S.encryptedEngine(S.indexedDBEngine({ database: 'enc' }), {
+        passphrase: 'pw',
+        iterations: 1000,
+      })
+      const keys = (await e.keys('t')).sort()
+      return Promise.all(keys.map((k) => e.getItem(k).catch((err: Error) => err.name)))
+    })
+    expect(read).toEqual(['t00!', 't01!', 't02!', 't10!', 't11!', 't12!'])
+    for (const t of tabs) await t.close()
+  })
+
   it('encryption: ciphertext at rest, round-trip after reload, cross-tab, wrong passphrase is a clear error', async () => {
     await resetOrigin()
     const a = await open()

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DecryptError } from '../errors.js'
 import { deriveKey, encryptedEngine } from './encrypted.js'
-import { memoryEngine } from './memory.js'
+import { MemoryArea, memoryEngine } from './memory.js'
+import type { AsyncEngine, SyncEngine } from './types.js'
 
 const fast = { iterations: 1000 }
 
@@ -62,5 +63,55 @@ describe('encryptedEngine (WebCrypto AES-GCM)', () => {
     const inner = memoryEngine()
     await encryptedEngine(inner, { key }).setItem('k', 'v')
     await expect(encryptedEngine(inner, { key: other }).getItem('k')).rejects.toBeInstanceOf(DecryptError)
+  })
+
+  it('two engines with one passphrase writing on first use: both values readable after reload', async () => {
+    const inner = memoryEngine()
+    const e1 = encryptedEngine(inner, { passphrase: 'pw', ...fast })
+    const e2 = encryptedEngine(inner, { passphrase: 'pw', ...fast })
+    await Promise.all([e1.setItem('a', 'A'), e2.setItem('b', 'B')])
+    const reload = encryptedEngine(inner, { passphrase: 'pw', ...fast })
+    expect(await reload.getItem('b')).toBe('B')
+    expect(await reload.getItem('a')).toBe('A')
+  })
+
+  it('a salt something was encrypted with is never replaced, however slow the first writer is', async () => {
+    const area = new MemoryArea()
+    // Two "tabs" on one storage; the first one's salt write lands late.
+    const slow = (engine: SyncEngine, ms: number): AsyncEngine => ({
+      ...engine,
+      sync: false,
+      getItem: async (k) => engine.getItem(k),
+      setItem: (k, v) => new Promise((r) => setTimeout(() => r(engine.setItem(k, v)), ms)),
+      removeItem: async (k) => engine.removeItem(k),
+      keys: async (prefix) => engine.keys(prefix),
+    })
+    const e1 = encryptedEngine(slow(memoryEngine({ area }), 30), { passphrase: 'pw', ...fast })
+    const e2 = encryptedEngine(slow(memoryEngine({ area }), 0), { passphrase: 'pw', ...fast })
+    await Promise.all([e1.setItem('a', 'A'), e2.setItem('b', 'B'), e2.setItem('c', 'C')])
+    const reload = encryptedEngine(memoryEngine({ area }), { passphrase: 'pw', ...fast })
+    expect(await Promise.all(['a', 'b', 'c'].map((k) => reload.getItem(k)))).toEqual(['A', 'B', 'C'])
+  })
+
+  it('adopts the salt that is stored when another writer replaced its own before it was used', async () => {
+    const area = new MemoryArea()
+    const tab = memoryEngine({ area })
+    let raced = false
+    // A writer this page cannot lock out (another process) stores its salt right after ours.
+    const racing: SyncEngine = {
+      ...tab,
+      setItem(k, v) {
+        tab.setItem(k, v)
+        if (k === 'strata-enc:salt' && !raced) {
+          raced = true
+          tab.setItem(k, 'AAAAAAAAAAAAAAAAAAAAAA==')
+        }
+      },
+    }
+    await encryptedEngine(racing, { passphrase: 'pw', ...fast }).setItem('a', 'A')
+    expect(area.data.get('strata-enc:salt')).toBe('AAAAAAAAAAAAAAAAAAAAAA==')
+    expect(await encryptedEngine(memoryEngine({ area }), { passphrase: 'pw', ...fast }).getItem('a')).toBe(
+      'A',
+    )
   })
 })

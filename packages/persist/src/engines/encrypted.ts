@@ -83,6 +83,18 @@ export async function deriveKey(
   )
 }
 
+// Creating a salt is exclusive: across tabs through the Web Locks API where there is one,
+// within this page always. The first engine to get the lock stores its salt; every later
+// one reads and uses it, so no value is ever encrypted with a salt that is then replaced.
+let saltChain: Promise<unknown> = Promise.resolve()
+function exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+  if (locks) return locks.request(name, fn) as Promise<T> // resolves to what fn resolves to
+  const run = saltChain.then(fn)
+  saltChain = run.catch(() => {})
+  return run
+}
+
 /**
  * Wrap an engine so values are encrypted at rest with AES-GCM.
  *
@@ -101,16 +113,23 @@ export function encryptedEngine(inner: StorageEngine, options: EncryptionOptions
   const key = (): Promise<CryptoKey> => {
     if ('key' in options) return Promise.resolve(options.key)
     keyPromise ??= (async () => {
-      let salt: Uint8Array | string | undefined = options.salt
-      if (salt === undefined) {
-        const stored = await inner.getItem(saltKey as string)
-        if (stored) salt = fromBase64(stored)
-        else {
-          const fresh = crypto.getRandomValues(new Uint8Array(16))
-          await inner.setItem(saltKey as string, toBase64(fresh))
-          salt = fresh
-        }
-      }
+      const at = saltKey as string
+      const salt =
+        options.salt ??
+        fromBase64(
+          await exclusive(`strata-enc:${at}`, async () => {
+            let stored = await inner.getItem(at)
+            if (!stored) {
+              await inner.setItem(at, toBase64(crypto.getRandomValues(new Uint8Array(16))))
+              // Use what is stored now, not what we wrote: a writer no lock reaches (another
+              // process) may have replaced ours, and its salt is the one that stays. What
+              // remains: such a writer replacing ours after this read (no compare-and-set).
+              stored = await inner.getItem(at)
+              if (!stored) throw new Error(`the salt written to "${at}" could not be read back`)
+            }
+            return stored
+          }),
+        )
       return deriveKey(options.passphrase, salt, options.iterations)
     })()
     keyPromise.catch(() => {

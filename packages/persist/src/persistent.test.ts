@@ -1,4 +1,4 @@
-import { computed, signal } from '@strata/core'
+import { batch, computed, signal } from '@strata/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { flakyEngine, gatedEngine } from '../test/doubles.js'
@@ -105,6 +105,41 @@ describe('persistent with a sync engine', () => {
     a.set(2)
     expect(engine.getItem('d')).toBeNull()
     expect(a.hydration.get()).toBe('idle')
+  })
+})
+
+describe('setting a value back is written', () => {
+  it('a stored value equal to the initial value: toggling away and back is persisted', () => {
+    const engine = memoryEngine()
+    engine.setItem('theme', envelope(0, 'light'))
+    const theme = persistent<'light' | 'dark'>('light', 'theme', { engine })
+    theme.set('dark')
+    expect(engine.getItem('theme')).toBe(envelope(0, 'dark'))
+    theme.set('light')
+    expect(engine.getItem('theme')).toBe(envelope(0, 'light'))
+    // a reload shows what the user sees now
+    expect(persistent<'light' | 'dark'>('light', 'theme', { engine }).get()).toBe('light')
+  })
+
+  it('clear() while the value is already initial, then away and back is persisted', async () => {
+    const engine = memoryEngine()
+    const theme = persistent<'light' | 'dark'>('light', 'theme', { engine })
+    await theme.clear()
+    theme.set('dark')
+    theme.set('light')
+    expect(engine.getItem('theme')).toBe(envelope(0, 'light'))
+  })
+
+  it('a value from another tab applied inside a batch is not written back (its echo is recognised)', () => {
+    const area = new MemoryArea()
+    const engineB = flakyEngine(area)
+    const b = persistent('initial', 'k', { engine: engineB })
+    // spaced differently from what this tab would write: an echo taken for a change would rewrite it
+    batch(() => memoryEngine({ area }).setItem('k', '{"v":0, "d":"from A"}'))
+    expect(b.get()).toBe('from A')
+    expect(engineB.writes).toEqual([])
+    b.set('initial')
+    expect(area.data.get('k')).toBe(envelope(0, 'initial'))
   })
 })
 

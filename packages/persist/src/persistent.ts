@@ -141,13 +141,18 @@ export function persistent<T>(
   let current: Promise<void> = Promise.resolve()
   let disposed = false
 
+  // `marker` recognises the echo of a hydration when the store notifies later (inside a
+  // batch). If set() did not change the store, no echo will come: forget the marker now,
+  // or the user's next set() of that value would be taken for the echo and not written.
   const apply = (value: T) => {
+    const before = store.peek()
     applying = true
     marker = value
     try {
       store.set(value)
     } finally {
       applying = false
+      if (store.peek() === before) marker = NONE
     }
   }
 
@@ -279,10 +284,10 @@ export function persistent<T>(
   }
 
   const offListen = store.listen((value) => {
-    if (applying || value === marker) {
-      marker = NONE
-      return
-    }
+    // Any notification after apply() settles it: the echo, or a later value it merged into.
+    const echo = applying || value === marker
+    marker = NONE
+    if (echo) return
     localSeq++
     dirty = true
     schedule()

@@ -87,7 +87,11 @@ export interface PersistControls {
   flush(): Promise<void>
   /** Read storage again (e.g. after fixing a read error). */
   rehydrate(): Promise<void>
-  /** Remove the stored value(s) and reset to the initial value. */
+  /**
+   * Remove the stored value(s) and reset to the initial value. The removal waits for a
+   * write in flight; a change made before the returned promise settles is kept (not
+   * reset) and written after the removal.
+   */
   clear(): Promise<void>
   /** Stop persisting and listening to other tabs (pending writes are flushed first). */
   dispose(): void

@@ -2,6 +2,7 @@ import { batch, computed, signal } from '@strata/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { flakyEngine, gatedEngine } from '../test/doubles.js'
+import { asAsync } from './engines/as-async.js'
 import { MemoryArea, memoryEngine } from './engines/memory.js'
 import {
   ConfigError,
@@ -96,6 +97,32 @@ describe('persistent with a sync engine', () => {
     await a.clear()
     expect(engine.getItem('c')).toBeNull()
     expect(a.get()).toBe('x')
+  })
+
+  it('a set() right after a clear() that was not awaited is kept in memory and storage alike', async () => {
+    const engine = memoryEngine()
+    const s = persistent('init', 'k', { engine })
+    s.set('old')
+    const done = s.clear()
+    s.set('after clear')
+    await done
+    await s.flush()
+    expect(s.get()).toBe('after clear')
+    expect(engine.getItem('k')).toBe(envelope(0, 'after clear'))
+    expect(persistent('init', 'k', { engine }).get()).toBe('after clear')
+  })
+
+  it('clear() with an async engine removes after a write in flight, and a later set() lands after it', async () => {
+    const inner = memoryEngine()
+    const s = persistent('init', 'k', { engine: asAsync(inner) })
+    await s.ready
+    s.set('in flight')
+    const done = s.clear()
+    s.set('after clear')
+    await done
+    await s.flush()
+    expect(s.get()).toBe('after clear')
+    expect(inner.getItem('k')).toBe(envelope(0, 'after clear'))
   })
 
   it('dispose() stops persisting', () => {

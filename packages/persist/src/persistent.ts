@@ -327,13 +327,23 @@ export function persistent<T>(
       blocked = null
       readGen++
       hydrating = false
-      try {
-        await engine.removeItem(key)
-        lastRaw = null
-      } catch (e) {
-        reporter.report(new WriteError(key, e))
-      }
-      apply(initial)
+      const seq = localSeq
+      // The removal queues behind a write in flight, and writes of changes made meanwhile
+      // queue behind it, so storage ends with the last change. Such a change is kept:
+      // only an untouched store returns to its initial value.
+      const p: Promise<void> = (async () => {
+        try {
+          await writing
+          await engine.removeItem(key)
+          lastRaw = null
+        } catch (e) {
+          reporter.report(new WriteError(key, e))
+        }
+        if (writing === p) writing = null
+      })()
+      writing = p
+      await p
+      if (localSeq === seq) apply(initial)
       status.set('ready')
     },
     dispose() {

@@ -152,4 +152,18 @@ describe('persistentMap: one storage entry per key', () => {
     expect(engine.keys('p:')).toEqual([])
     expect(m.get()).toEqual({ z: 0 })
   })
+
+  it('a setKey right after a clear() that was not awaited survives in memory and storage', async () => {
+    const engine = memoryEngine()
+    const m = persistentMap<Record<string, number>>({ keep: 0 }, 'p:', { engine })
+    m.setKey('a', 1)
+    m.setKey('b', 1)
+    const done = m.clear()
+    m.setKey('a', 2)
+    await done
+    await m.flush()
+    expect(m.get()).toEqual({ keep: 0, a: 2 })
+    expect(engine.getItem('p:a')).toBe(env(0, 2))
+    expect(engine.getItem('p:b')).toBeNull()
+  })
 })

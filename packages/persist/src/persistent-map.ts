@@ -371,16 +371,33 @@ export function persistentMap<T extends Record<string, unknown>>(
       clearTimeout(timer)
       dirty.clear()
       blocked.clear()
-      try {
-        const keys = await engine.keys(prefix)
-        await Promise.all(keys.filter((k) => !k.includes('.quarantine.')).map((k) => engine.removeItem(k)))
-        for (const k of keys) lastRaw.set(k.slice(prefix.length), null)
-      } catch (e) {
-        reporter.report(new WriteError(prefix, e))
+      const since = ++seq
+      // As in persistent(): the removal queues behind a write in flight and later writes
+      // queue behind it; entries changed meanwhile keep their new value.
+      const p: Promise<void> = (async () => {
+        try {
+          await writing
+          const keys = await engine.keys(prefix)
+          await Promise.all(keys.filter((k) => !k.includes('.quarantine.')).map((k) => engine.removeItem(k)))
+          for (const k of keys) lastRaw.set(k.slice(prefix.length), null)
+        } catch (e) {
+          reporter.report(new WriteError(prefix, e))
+        }
+        if (writing === p) writing = null
+      })()
+      writing = p
+      await p
+      const now = store.peek() as Record<string, unknown>
+      let next = initial as Record<string, unknown>
+      for (const [e, s] of touched) {
+        if (s <= since) continue
+        next = { ...next }
+        if (now[e] === undefined) delete next[e]
+        else next[e] = now[e]
       }
       applying++
       try {
-        store.set(initial)
+        store.set(next as T)
       } finally {
         applying--
       }

@@ -93,6 +93,11 @@ export interface PersistControls {
    * reset) and written after the removal.
    */
   clear(): Promise<void>
-  /** Stop persisting and listening to other tabs (pending writes are flushed first). */
+  /**
+   * Stop persisting and listening to other tabs. Changes made before still reach
+   * storage: a debounced write is started at once, and a write held by a hydration in
+   * flight or queued behind a write in flight runs when they end. Later changes stay in
+   * memory only.
+   */
   dispose(): void
 }

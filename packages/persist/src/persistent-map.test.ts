@@ -2,12 +2,17 @@ import { map } from '@strata/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { flakyEngine, gatedEngine } from '../test/doubles.js'
+import { asAsync } from './engines/as-async.js'
 import { MemoryArea, memoryEngine } from './engines/memory.js'
 import { DecodeError, SchemaError, VersionError, WriteError } from './errors.js'
 import { persistentMap } from './persistent-map.js'
 
 type Panel = { x: number; open: boolean }
 const env = (v: number, d: unknown) => JSON.stringify({ v, d })
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 2))
+  expect(cond()).toBe(true)
+}
 
 describe('persistentMap: one storage entry per key', () => {
   it('setKey writes only that entry; undefined removes it', () => {
@@ -165,5 +170,23 @@ describe('persistentMap: one storage entry per key', () => {
     expect(m.get()).toEqual({ keep: 0, a: 2 })
     expect(engine.getItem('p:a')).toBe(env(0, 2))
     expect(engine.getItem('p:b')).toBeNull()
+  })
+
+  it('dispose() flushes a change queued behind an async write in flight', async () => {
+    const inner = memoryEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine: asAsync(inner) })
+    await m.ready
+    m.setKey('a', 1)
+    m.setKey('a', 2)
+    m.dispose()
+    await until(() => inner.getItem('p:a') === env(0, 2))
+  })
+
+  it('dispose() during async hydration still writes a change made before it', async () => {
+    const inner = memoryEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine: asAsync(inner) })
+    m.setKey('a', 5)
+    m.dispose()
+    await until(() => inner.getItem('p:a') === env(0, 5))
   })
 })

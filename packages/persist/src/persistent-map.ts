@@ -103,7 +103,8 @@ export function persistentMap<T extends Record<string, unknown>>(
     timer = undefined
     offLastChance?.()
     offLastChance = null
-    if (dirty.size === 0 || hydrating || disposed) return
+    // Not stopped by dispose(): changes made before it still reach storage.
+    if (dirty.size === 0 || hydrating) return
     if (writing) return writing.then(write)
     const value = store.peek() as Record<string, unknown>
     const jobs: MaybePromise<void>[] = []
@@ -151,9 +152,10 @@ export function persistentMap<T extends Record<string, unknown>>(
     return p
   }
 
+  // After dispose() only changes made before it are left: write them without delay.
   const schedule = () => {
-    if (disposed || hydrating) return
-    if (debounce > 0) {
+    if (hydrating) return
+    if (debounce > 0 && !disposed) {
       clearTimeout(timer)
       timer = setTimeout(() => void write(), debounce)
       ;(timer as { unref?: () => void }).unref?.()

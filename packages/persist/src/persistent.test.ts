@@ -403,6 +403,36 @@ describe('async engines: hydration without races', () => {
   })
 })
 
+describe('dispose() keeps the changes made before it', () => {
+  it('flushes a change queued behind an async write in flight', async () => {
+    const inner = memoryEngine()
+    const s = persistent(0, 'n', { engine: asAsync(inner) })
+    await s.ready
+    s.set(1)
+    s.set(2)
+    s.dispose()
+    await until(() => inner.getItem('n') === envelope(0, 2))
+  })
+
+  it('writes a change made during async hydration once the hydration ends', async () => {
+    const inner = memoryEngine()
+    const s = persistent(0, 'n', { engine: asAsync(inner) })
+    s.set(5)
+    s.dispose()
+    await until(() => inner.getItem('n') === envelope(0, 5))
+  })
+
+  it('writes a debounced change at once; later changes are not persisted', () => {
+    const engine = memoryEngine()
+    const s = persistent(0, 'n', { engine, debounce: 60_000 })
+    s.set(1)
+    s.dispose()
+    expect(engine.getItem('n')).toBe(envelope(0, 1))
+    s.set(2)
+    expect(engine.getItem('n')).toBe(envelope(0, 1))
+  })
+})
+
 describe('cross-tab', () => {
   it('a write in one tab is seen in the other; removal and clear reset to initial; no echo', () => {
     const area = new MemoryArea()

@@ -169,7 +169,8 @@ export function persistent<T>(
     timer = undefined
     offLastChance?.()
     offLastChance = null
-    if (!dirty || blocked || hydrating || disposed) return
+    // Not stopped by dispose(): changes made before it still reach storage.
+    if (!dirty || blocked || hydrating) return
     if (writing) return writing.then(write)
     dirty = false
     let raw: string
@@ -202,9 +203,10 @@ export function persistent<T>(
     }
   }
 
+  // After dispose() only changes made before it are left: write them without delay.
   const schedule = () => {
-    if (disposed || hydrating || blocked) return
-    if (debounce > 0) {
+    if (hydrating || blocked) return
+    if (debounce > 0 && !disposed) {
       clearTimeout(timer)
       timer = setTimeout(() => void write(), debounce)
       ;(timer as { unref?: () => void }).unref?.()

@@ -131,7 +131,8 @@ export class VersionError extends PersistError {
 
 /**
  * The engine failed to read. Writes to the key are held back so data that could not be
- * read is never overwritten blindly.
+ * read is never overwritten blindly. Edits made meanwhile stay in memory; after
+ * `rehydrate()` (or another tab's change) reads the key, they win and are written.
  *
  * @example
  * ```ts

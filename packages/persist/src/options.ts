@@ -85,7 +85,12 @@ export interface PersistControls {
   onError(fn: (error: PersistError) => void): () => void
   /** Write pending (debounced or held) changes now; resolves when stored. */
   flush(): Promise<void>
-  /** Read storage again (e.g. after fixing a read error). */
+  /**
+   * Read storage again (e.g. after a read error). Edits made while writes were held
+   * (read error, newer-version value, failed quarantine) win: the value read is checked
+   * (a newer version keeps holding them, damaged text is quarantined) but not applied,
+   * and the edits are written.
+   */
   rehydrate(): Promise<void>
   /**
    * Remove the stored value(s) and reset to the initial value. The removal waits for a

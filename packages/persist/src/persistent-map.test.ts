@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { flakyEngine, gatedEngine } from '../test/doubles.js'
 import { asAsync } from './engines/as-async.js'
 import { MemoryArea, memoryEngine } from './engines/memory.js'
+import type { SyncEngine } from './engines/types.js'
 import { DecodeError, SchemaError, VersionError, WriteError } from './errors.js'
 import { persistentMap } from './persistent-map.js'
 
@@ -188,5 +189,40 @@ describe('persistentMap: one storage entry per key', () => {
     m.setKey('a', 5)
     m.dispose()
     await until(() => inner.getItem('p:a') === env(0, 5))
+  })
+
+  it('after a newer-version entry is removed elsewhere, edits to it are written', async () => {
+    const area = new MemoryArea()
+    const other = memoryEngine({ area })
+    other.setItem('p:a', env(5, 'future'))
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine: memoryEngine({ area }), version: 1 })
+    expect(m.errors.get()[0]?.code).toBe('E_VERSION_NEWER')
+    other.removeItem('p:a')
+    m.setKey('a', 'edited')
+    await m.flush()
+    expect(area.data.get('p:a')).toBe(env(1, 'edited'))
+  })
+
+  it('rehydrate() after a read error keeps an entry edited meanwhile and writes it', async () => {
+    const inner = memoryEngine()
+    inner.setItem('p:a', env(0, 'stored a'))
+    inner.setItem('p:b', env(0, 'stored b'))
+    let failReads = true
+    const engine: SyncEngine = {
+      ...inner,
+      getItem(key) {
+        if (failReads) throw new Error('EIO')
+        return inner.getItem(key)
+      },
+    }
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine })
+    expect(m.errors.get()[0]?.code).toBe('E_READ')
+    m.setKey('a', 'typed while unreadable')
+    expect(inner.getItem('p:a')).toBe(env(0, 'stored a'))
+    failReads = false
+    await m.rehydrate()
+    await m.flush()
+    expect(m.get()).toEqual({ a: 'typed while unreadable', b: 'stored b' })
+    expect(inner.getItem('p:a')).toBe(env(0, 'typed while unreadable'))
   })
 })

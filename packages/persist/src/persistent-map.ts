@@ -184,6 +184,8 @@ export function persistentMap<T extends Record<string, unknown>>(
     if (gen !== readGen) return 'ready' as HydrationStatus
     if (raw === lastRaw.get(entry)) return blocked.has(entry) ? 'error' : 'ready'
     if (raw === null) {
+      // Nothing left to protect (a newer-version or unreadable entry was removed).
+      blocked.delete(entry)
       lastRaw.set(entry, null)
       if (external && !overtaken()) {
         dirty.delete(entry)
@@ -208,6 +210,7 @@ export function persistentMap<T extends Record<string, unknown>>(
         () =>
           andThen(quarantine(engine, prefix + entry, raw), (qk): HydrationStatus => {
             verdict.error.quarantineKey = qk
+            blocked.delete(entry)
             return fail(verdict.error, null)
           }),
         (e) => {
@@ -233,7 +236,14 @@ export function persistentMap<T extends Record<string, unknown>>(
       (e) => fail(toReadError(prefix + entry, e), entry),
     )
 
+  // As in persistent(): edits to an entry made while its writes were held win over what the
+  // next read of it finds (checked, not applied): mark them touched for that read.
+  const hold = () => {
+    for (const e of blocked) if (dirty.has(e)) touched.set(e, seq + 1)
+  }
+
   const hydrate = (external: boolean, only: string | null): MaybePromise<void> => {
+    hold()
     // A one-entry reload (another tab changed one key) must not cancel a full hydration
     // in flight, so only full hydrations take a new generation and hold writes.
     const full = only === null
@@ -362,6 +372,7 @@ export function persistentMap<T extends Record<string, unknown>>(
       if (writing) await writing
     },
     async rehydrate() {
+      hold()
       blocked.clear()
       lastRaw.clear()
       current = Promise.resolve(hydrate(false, null))

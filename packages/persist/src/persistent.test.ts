@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { flakyEngine, gatedEngine } from '../test/doubles.js'
 import { asAsync } from './engines/as-async.js'
 import { MemoryArea, memoryEngine } from './engines/memory.js'
+import type { SyncEngine } from './engines/types.js'
 import {
   ConfigError,
   DecodeError,
@@ -228,6 +229,96 @@ describe('versions and migrations', () => {
     expect(s.get()).toEqual({ shape: 'edited here' })
     expect(engine.getItem('s')).toBe(stored)
     expect(engine.keys('s.quarantine')).toEqual([])
+  })
+})
+
+describe('writes held by a stored value this code must not overwrite', () => {
+  it('after the newer-version value is removed elsewhere, later edits are persisted again', async () => {
+    const area = new MemoryArea()
+    const other = memoryEngine({ area })
+    other.setItem('s', envelope(5, 'future'))
+    const s = persistent('now', 's', { engine: memoryEngine({ area }), version: 1 })
+    expect(s.errors.get()[0]).toBeInstanceOf(VersionError)
+    other.removeItem('s') // the newer tab cleared the key
+    expect(s.get()).toBe('now')
+    s.set('edited')
+    await s.flush()
+    expect(area.data.get('s')).toBe(envelope(1, 'edited'))
+  })
+
+  it('edits held by a newer-version value are kept and written once that value is removed elsewhere', async () => {
+    const area = new MemoryArea()
+    const other = memoryEngine({ area })
+    other.setItem('s', envelope(5, 'future'))
+    const s = persistent('now', 's', { engine: memoryEngine({ area }), version: 1 })
+    s.set('edited while held')
+    expect(area.data.get('s')).toBe(envelope(5, 'future'))
+    other.removeItem('s')
+    await s.flush()
+    expect(s.get()).toBe('edited while held')
+    expect(area.data.get('s')).toBe(envelope(1, 'edited while held'))
+  })
+
+  it('rehydrate() after a transient read error keeps the edits made meanwhile and writes them', async () => {
+    const inner = memoryEngine()
+    inner.setItem('k', envelope(0, 'stored'))
+    let failReads = true
+    const engine: SyncEngine = {
+      ...inner,
+      getItem(key) {
+        if (failReads) throw new Error('EIO')
+        return inner.getItem(key)
+      },
+    }
+    const s = persistent('initial', 'k', { engine })
+    expect(s.errors.get()[0]?.code).toBe('E_READ')
+    s.set('typed while storage was unreadable') // held: writes are blocked
+    expect(inner.getItem('k')).toBe(envelope(0, 'stored'))
+    failReads = false
+    await s.rehydrate() // what ReadError's docs say to do
+    await s.flush()
+    expect(s.get()).toBe('typed while storage was unreadable')
+    expect(inner.getItem('k')).toBe(envelope(0, 'typed while storage was unreadable'))
+  })
+
+  it('rehydrate() after a read error without edits loads the stored value', async () => {
+    const inner = memoryEngine()
+    inner.setItem('k', envelope(0, 'stored'))
+    let failReads = true
+    const engine: SyncEngine = {
+      ...inner,
+      getItem(key) {
+        if (failReads) throw new Error('EIO')
+        return inner.getItem(key)
+      },
+    }
+    const s = persistent('initial', 'k', { engine })
+    failReads = false
+    await s.rehydrate()
+    expect(s.get()).toBe('stored')
+    expect(s.hydration.get()).toBe('ready')
+  })
+
+  it('rehydrate() still holds edits when the value read is from a newer version', async () => {
+    const inner = memoryEngine()
+    const future = envelope(9, 'future')
+    inner.setItem('k', future)
+    let failReads = true
+    const engine: SyncEngine = {
+      ...inner,
+      getItem(key) {
+        if (failReads) throw new Error('EIO')
+        return inner.getItem(key)
+      },
+    }
+    const s = persistent('initial', 'k', { engine, version: 1 })
+    s.set('typed')
+    failReads = false
+    await s.rehydrate()
+    await s.flush()
+    expect(s.get()).toBe('typed')
+    expect(s.errors.get().at(-1)).toBeInstanceOf(VersionError)
+    expect(inner.getItem('k')).toBe(future)
   })
 })
 

@@ -13,7 +13,9 @@
  * - lastRaw: the text this tab last read or wrote; a change event carrying it is our own
  *   echo and is ignored.
  * - blocked: set when the stored value must be kept untouched (newer version, read
- *   failure, quarantine failure); writes stay in memory until `clear()`/`rehydrate()`.
+ *   failure, quarantine failure); writes stay in memory until a read finds the key
+ *   readable or gone (`rehydrate()`, another tab's change) or `clear()`. Edits held so
+ *   win over what that read finds: it is checked, not applied, and the edits are written.
  */
 import { isStore, type Signal, signal, type WritableStore } from '@strata/core'
 import { localStorageEngine } from './engines/web-storage.js'
@@ -215,7 +217,7 @@ export function persistent<T>(
   }
 
   const fail = (error: PersistError, block: boolean): HydrationStatus => {
-    if (block) blocked = error
+    blocked = block ? error : null
     reporter.report(error)
     return 'error'
   }
@@ -232,6 +234,8 @@ export function persistent<T>(
     if (gen !== readGen) return 'ready'
     if (raw === lastRaw) return status.peek() === 'error' ? 'error' : 'ready'
     if (raw === null) {
+      // Nothing left to protect (a newer-version or unreadable value was removed).
+      blocked = null
       lastRaw = null
       if (external && localSeq === seq) {
         cancelPending()
@@ -266,9 +270,11 @@ export function persistent<T>(
     })
   }
 
-  const hydrate = (external: boolean): MaybePromise<void> => {
+  // Edits made while writes were held (`blocked`) win over the value this read finds: like
+  // a read overtaken by a local change it is checked but not applied (seq -1 never matches).
+  const hydrate = (external: boolean, held = dirty && !!blocked): MaybePromise<void> => {
     const gen = ++readGen
-    const seq = localSeq
+    const seq = held ? -1 : localSeq
     hydrating = true
     if (!external) status.set('hydrating')
     const finish = (next: HydrationStatus) => {
@@ -280,7 +286,10 @@ export function persistent<T>(
     const r = attempt(
       () =>
         andThen(engine.getItem(key) as MaybePromise<string | null>, (raw) => onRaw(raw, gen, seq, external)),
-      (e) => fail(e instanceof PersistError ? e : new ReadError(key, e), true),
+      (e) => {
+        lastRaw = undefined
+        return fail(e instanceof PersistError ? e : new ReadError(key, e), true)
+      },
     )
     return andThen(r, finish)
   }
@@ -319,7 +328,6 @@ export function persistent<T>(
       if (writing) await writing
     },
     async rehydrate() {
-      blocked = null
       lastRaw = undefined
       current = Promise.resolve(hydrate(false))
       await current

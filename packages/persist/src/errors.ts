@@ -71,7 +71,8 @@ export class DecodeError extends PersistError {
 }
 
 /**
- * The stored value decoded but failed its Standard Schema.
+ * The stored value decoded but failed its Standard Schema, or the schema or `merge`
+ * threw on it (then `cause` is what was thrown).
  *
  * @example
  * ```ts
@@ -81,9 +82,13 @@ export class DecodeError extends PersistError {
 export class SchemaError extends PersistError {
   /** The schema's issues, as the schema library reported them. */
   readonly issues: readonly { message: string; path?: readonly unknown[] | undefined }[]
-  /** @param key storage key @param issues Standard Schema issues */
-  constructor(key: string, issues: readonly { message: string; path?: readonly unknown[] | undefined }[]) {
-    super('E_SCHEMA', key, `stored value failed its schema: ${issues.map(formatIssue).join('; ')}`)
+  /** @param key storage key @param issues Standard Schema issues @param cause what a throwing schema or merge threw */
+  constructor(
+    key: string,
+    issues: readonly { message: string; path?: readonly unknown[] | undefined }[],
+    cause?: unknown,
+  ) {
+    super('E_SCHEMA', key, `stored value failed its schema: ${issues.map(formatIssue).join('; ')}`, { cause })
     this.issues = issues
   }
 }
@@ -233,7 +238,8 @@ export function isQuotaError(e: unknown): boolean {
   )
 }
 
-function reason(e: unknown): string {
+/** @internal The message of a thrown value. */
+export function reason(e: unknown): string {
   if (e instanceof Error) return e.message || e.name
   return String(e)
 }

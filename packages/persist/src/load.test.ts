@@ -49,4 +49,20 @@ describe('load pipeline', () => {
     expect((r as { error: Error }).error).toBeInstanceOf(MigrationError)
     expect((r as { error: Error }).error.message).toMatch(/bad step/)
   })
+
+  it('a throwing merge or schema is a SchemaError to quarantine, not a thrown error', async () => {
+    const boom = () => {
+      throw new TypeError('expected an object')
+    }
+    const r = load({ ...base, merge: boom }, '{"v":2,"d":42}')
+    expect(r).toMatchObject({ ok: false, quarantine: true })
+    const err = (r as { error: SchemaError }).error
+    expect(err).toBeInstanceOf(SchemaError)
+    expect(err.message).toMatch(/expected an object/)
+    expect(err.cause).toBeInstanceOf(TypeError)
+    const schema = { '~standard': { version: 1 as const, vendor: 'x', validate: async () => boom() } }
+    const a = await load({ ...base, schema }, '{"v":2,"d":42}')
+    expect(a).toMatchObject({ ok: false, quarantine: true })
+    expect((a as { error: unknown }).error).toBeInstanceOf(SchemaError)
+  })
 })

@@ -1,12 +1,13 @@
 /**
  * The load pipeline, apart from any store: stored text → envelope → version check →
  * migrations → merge with the current value → Standard Schema validation. Returns a
- * verdict instead of throwing, saying whether the raw text must be quarantined (damaged)
- * or merely left alone (written by a newer app). Stays synchronous unless a step is async.
+ * verdict instead of throwing, saying whether the raw text must be quarantined (damaged,
+ * including a `merge` or schema that throws on it) or merely left alone (written by a
+ * newer app). Stays synchronous unless a step is async.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { open } from './envelope.js'
-import { MigrationError, PersistError, SchemaError, VersionError } from './errors.js'
+import { MigrationError, PersistError, reason, SchemaError, VersionError } from './errors.js'
 import { attempt, andThen, type MaybePromise } from './maybe-promise.js'
 
 /**
@@ -105,9 +106,12 @@ export function load<T>(spec: LoadSpec<T>, raw: string): MaybePromise<Verdict<T>
         return andThen(checked, (value): Verdict<T> => ({ ok: true, value, migrated }))
       })
     },
-    (e) => {
-      if (e instanceof PersistError) return { ok: false, error: e, quarantine: true }
-      throw e
-    },
+    // A throwing merge or schema rejects the stored data, like a failing schema: quarantine
+    // it (the engine was not involved, so this is no read error).
+    (e) => ({
+      ok: false,
+      error: e instanceof PersistError ? e : new SchemaError(spec.key, [{ message: reason(e) }], e),
+      quarantine: true,
+    }),
   )
 }

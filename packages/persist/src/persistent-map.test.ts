@@ -225,4 +225,26 @@ describe('persistentMap: one storage entry per key', () => {
     expect(m.get()).toEqual({ a: 'typed while unreadable', b: 'stored b' })
     expect(inner.getItem('p:a')).toBe(env(0, 'typed while unreadable'))
   })
+
+  it('an entrySchema that throws on an entry quarantines that entry; the others load', () => {
+    const engine = memoryEngine()
+    engine.setItem('p:a', env(0, 'bad'))
+    engine.setItem('p:b', env(0, 2))
+    const entrySchema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'x',
+        validate: (v: unknown) => {
+          if (typeof v !== 'number') throw new TypeError('not a number')
+          return { value: v }
+        },
+      },
+    }
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine, entrySchema })
+    expect(m.get()).toEqual({ b: 2 })
+    const err = m.errors.get()[0] as SchemaError
+    expect(err).toBeInstanceOf(SchemaError)
+    expect(err.key).toBe('p:a')
+    expect(engine.getItem(err.quarantineKey as string)).toBe(env(0, 'bad'))
+  })
 })

@@ -356,6 +356,26 @@ describe('bad stored values are quarantined, never lost', () => {
     expect(engine.getItem(err.quarantineKey as string)).toBe(raw)
   })
 
+  it('a custom merge throwing on bad stored data: SchemaError (not a read error), raw quarantined, writes not held', () => {
+    const engine = memoryEngine()
+    const raw = envelope(0, 42)
+    engine.setItem('k', raw)
+    const s = persistent({ a: 1 }, 'k', {
+      engine,
+      merge: (stored, current) => {
+        if (typeof stored !== 'object') throw new TypeError('expected an object')
+        return { ...current, ...(stored as object) }
+      },
+    })
+    expect(s.get()).toEqual({ a: 1 })
+    const err = s.errors.get()[0] as SchemaError
+    expect(err).toBeInstanceOf(SchemaError)
+    expect(err.message).toMatch(/expected an object/)
+    expect(engine.getItem(err.quarantineKey as string)).toBe(raw)
+    s.set({ a: 2 })
+    expect(engine.getItem('k')).toBe(envelope(0, { a: 2 }))
+  })
+
   it('a value that is valid JSON but not an envelope is a DecodeError too', () => {
     const engine = memoryEngine()
     engine.setItem('k', '"legacy plain string"')

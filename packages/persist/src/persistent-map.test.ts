@@ -247,4 +247,15 @@ describe('persistentMap: one storage entry per key', () => {
     expect(err.key).toBe('p:a')
     expect(engine.getItem(err.quarantineKey as string)).toBe(env(0, 'bad'))
   })
+
+  it('an engine without watch: an entry another process wrote is overwritten when set back', () => {
+    const area = new MemoryArea()
+    const unwatched = (): SyncEngine => ({ ...memoryEngine({ area }), watch: undefined })
+    const a = persistentMap<Record<string, { n: number }>>({}, 'p:', { engine: unwatched() })
+    a.setKey('x', { n: 1 })
+    const b = persistentMap<Record<string, { n: number }>>({}, 'p:', { engine: unwatched() })
+    b.setKey('x', { n: 2 })
+    a.setKey('x', { n: 1 })
+    expect(area.data.get('p:x')).toBe(env(0, { n: 1 }))
+  })
 })

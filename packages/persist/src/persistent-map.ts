@@ -85,6 +85,7 @@ export function persistentMap<T extends Record<string, unknown>>(
   })
 
   const lastRaw = new Map<string, string | null>()
+  const tracked = options.crossTab !== false && !!engine.watch
   const blocked = new Set<string>()
   const dirty = new Set<string>()
   const touched = new Map<string, number>()
@@ -121,7 +122,8 @@ export function persistentMap<T extends Record<string, unknown>>(
         reporter.report(new WriteError(k, e))
         continue
       }
-      if (raw === lastRaw.get(entry)) continue
+      // Skip a rewrite of the same text only when other writers would have been noticed.
+      if (tracked && raw === lastRaw.get(entry)) continue
       jobs.push(
         attempt(
           () =>
@@ -346,16 +348,15 @@ export function persistentMap<T extends Record<string, unknown>>(
     schedule()
   })
 
-  const offWatch =
-    options.crossTab !== false && engine.watch
-      ? engine.watch(({ key }) => {
-          if (disposed) return
-          if (key === null) current = Promise.resolve(hydrate(true, null))
-          else if (key.startsWith(prefix) && !key.includes('.quarantine.')) {
-            current = Promise.resolve(hydrate(true, key.slice(prefix.length)))
-          }
-        })
-      : () => {}
+  const offWatch = tracked
+    ? engine.watch!(({ key }) => {
+        if (disposed) return
+        if (key === null) current = Promise.resolve(hydrate(true, null))
+        else if (key.startsWith(prefix) && !key.includes('.quarantine.')) {
+          current = Promise.resolve(hydrate(true, key.slice(prefix.length)))
+        }
+      })
+    : () => {}
 
   current = Promise.resolve(hydrate(false, null))
 

@@ -575,6 +575,26 @@ describe('cross-tab', () => {
     expect(area.data.get(err?.quarantineKey as string)).toBe('garbage')
   })
 
+  it('an engine without watch: a value another process wrote is overwritten when the user sets it back', () => {
+    const area = new MemoryArea()
+    const unwatched = (): SyncEngine => ({ ...memoryEngine({ area }), watch: undefined })
+    const a = persistent({ n: 0 }, 'k', { engine: unwatched() })
+    a.set({ n: 1 })
+    const b = persistent({ n: 0 }, 'k', { engine: unwatched() })
+    b.set({ n: 2 })
+    a.set({ n: 1 }) // a new object with the same content as a's last write
+    expect(area.data.get('k')).toBe(envelope(0, { n: 1 }))
+  })
+
+  it('crossTab: false: setting back a value another tab overwrote is written', () => {
+    const area = new MemoryArea()
+    const a = persistent({ n: 0 }, 'n', { engine: memoryEngine({ area }), crossTab: false })
+    a.set({ n: 1 })
+    memoryEngine({ area }).setItem('n', envelope(0, { n: 2 }))
+    a.set({ n: 1 })
+    expect(area.data.get('n')).toBe(envelope(0, { n: 1 }))
+  })
+
   it('crossTab: false ignores other tabs', () => {
     const area = new MemoryArea()
     const a = persistent(0, 'n', { engine: memoryEngine({ area }) })

@@ -11,7 +11,8 @@
  *   (the race zustand#458 describes). Writes are held while hydrating, so a value this
  *   code cannot read (newer version, wrong key) is never overwritten blindly.
  * - lastRaw: the text this tab last read or wrote; a change event carrying it is our own
- *   echo and is ignored.
+ *   echo and is ignored. A write of the same text is skipped only when the engine reports
+ *   changes made elsewhere (`tracked`): without that, lastRaw may be stale.
  * - blocked: set when the stored value must be kept untouched (newer version, read
  *   failure, quarantine failure); writes stay in memory until a read finds the key
  *   readable or gone (`rehydrate()`, another tab's change) or `clear()`. Edits held so
@@ -130,6 +131,7 @@ export function persistent<T>(
   }
 
   let lastRaw: string | null | undefined
+  const tracked = options.crossTab !== false && !!engine.watch
   let blocked: PersistError | null = null
   let dirty = false
   let localSeq = 0
@@ -184,7 +186,7 @@ export function persistent<T>(
       reporter.report(new WriteError(key, e))
       return
     }
-    if (raw === lastRaw) return
+    if (tracked && raw === lastRaw) return
     const r = attempt(
       () =>
         andThen(engine.setItem(key, raw) as MaybePromise<void>, () => {
@@ -304,13 +306,12 @@ export function persistent<T>(
     schedule()
   })
 
-  const offWatch =
-    options.crossTab !== false && engine.watch
-      ? engine.watch(({ key: changed }) => {
-          if (disposed || (changed !== null && changed !== key)) return
-          current = Promise.resolve(hydrate(true))
-        })
-      : () => {}
+  const offWatch = tracked
+    ? engine.watch!(({ key: changed }) => {
+        if (disposed || (changed !== null && changed !== key)) return
+        current = Promise.resolve(hydrate(true))
+      })
+    : () => {}
 
   current = Promise.resolve(hydrate(false))
   const ready = current

@@ -6,7 +6,15 @@ describe('envelope', () => {
   it('seals JSON with its version and opens it back', () => {
     expect(seal(2, { a: 1 })).toBe('{"v":2,"d":{"a":1}}')
     expect(open('k', seal(2, { a: 1 }))).toEqual({ version: 2, data: { a: 1 } })
-    expect(open('k', seal(0, undefined))).toEqual({ version: 0, data: null })
+  })
+
+  it('undefined round-trips as undefined; null and old stored nulls stay null', () => {
+    expect(seal(0, undefined)).toBe('{"v":0,"d":null,"u":1}')
+    expect(open('k', seal(0, undefined))).toEqual({ version: 0, data: undefined })
+    expect(open('k', seal(0, null))).toEqual({ version: 0, data: null })
+    // what earlier versions stored for undefined (and still read as null)
+    expect(open('k', '{"v":0,"d":null}')).toEqual({ version: 0, data: null })
+    expect(open('k', seal(0, undefined)).data).toBeUndefined()
   })
 
   it('uses a custom codec when given', () => {

@@ -1,7 +1,9 @@
 /**
  * The stored format: `{"v":<version>,"d":<value>}` (default JSON codec) or
  * `{"v":<version>,"e":"<encoded text>"}` (custom `encode`). The version travels with
- * the data so a newer or older app can tell what it is reading.
+ * the data so a newer or older app can tell what it is reading. `undefined`, which JSON
+ * cannot hold, is `{"v":<version>,"d":null,"u":1}`: read back as `undefined`, and as
+ * `null` by versions that predate the flag (what they always stored).
  */
 import { DecodeError } from './errors.js'
 
@@ -26,8 +28,8 @@ export interface Opened {
 export function seal(version: number, value: unknown, encode?: (value: never) => string): string {
   if (encode) return JSON.stringify({ v: version, e: encode(value as never) })
   const body = JSON.stringify(value)
-  // JSON.stringify(undefined) is undefined: store it as null rather than corrupt text.
-  return `{"v":${version},"d":${body === undefined ? 'null' : body}}`
+  // JSON.stringify(undefined) is undefined: store null flagged as undefined.
+  return `{"v":${version},"d":${body === undefined ? 'null,"u":1' : body}}`
 }
 
 /**
@@ -52,7 +54,7 @@ export function open(key: string, raw: string, decode?: (text: string) => unknow
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { v?: unknown }).v !== 'number') {
     throw new DecodeError(key, new Error('not a Strata envelope ({"v":number,...})'))
   }
-  const env = parsed as { v: number; d?: unknown; e?: unknown }
+  const env = parsed as { v: number; d?: unknown; e?: unknown; u?: unknown }
   if ('e' in env) {
     if (typeof env.e !== 'string') throw new DecodeError(key, new Error('encoded payload is not text'))
     if (!decode)
@@ -64,5 +66,5 @@ export function open(key: string, raw: string, decode?: (text: string) => unknow
     }
   }
   if (!('d' in env)) throw new DecodeError(key, new Error('envelope has no data'))
-  return { version: env.v, data: env.d }
+  return { version: env.v, data: env.u === 1 && env.d === null ? undefined : env.d }
 }

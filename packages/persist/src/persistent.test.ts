@@ -77,6 +77,15 @@ describe('persistent with a sync engine', () => {
     expect(b.get()).toEqual({ theme: 'dark', fontSize: 18, dragging: false })
   })
 
+  it('undefined round-trips as undefined (and null as null)', () => {
+    const engine = memoryEngine()
+    const s = persistent<string | null | undefined>('x', 'k', { engine })
+    s.set(undefined)
+    expect(persistent<string | null | undefined>('x', 'k', { engine }).get()).toBeUndefined()
+    s.set(null)
+    expect(persistent<string | null | undefined>('x', 'k', { engine }).get()).toBeNull()
+  })
+
   it('custom encode/decode round-trip', () => {
     const engine = memoryEngine()
     const opts = {

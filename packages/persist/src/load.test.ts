@@ -56,7 +56,7 @@ describe('load pipeline', () => {
     }
     const r = load({ ...base, merge: boom }, '{"v":2,"d":42}')
     expect(r).toMatchObject({ ok: false, quarantine: true })
-    const err = (r as { error: SchemaError }).error
+    const err = (r as { error: unknown }).error as SchemaError
     expect(err).toBeInstanceOf(SchemaError)
     expect(err.message).toMatch(/expected an object/)
     expect(err.cause).toBeInstanceOf(TypeError)

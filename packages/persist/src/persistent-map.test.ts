@@ -250,7 +250,10 @@ describe('persistentMap: one storage entry per key', () => {
 
   it('an engine without watch: an entry another process wrote is overwritten when set back', () => {
     const area = new MemoryArea()
-    const unwatched = (): SyncEngine => ({ ...memoryEngine({ area }), watch: undefined })
+    const unwatched = (): SyncEngine => {
+      const { watch: _, ...engine } = memoryEngine({ area })
+      return engine
+    }
     const a = persistentMap<Record<string, { n: number }>>({}, 'p:', { engine: unwatched() })
     a.setKey('x', { n: 1 })
     const b = persistentMap<Record<string, { n: number }>>({}, 'p:', { engine: unwatched() })

@@ -397,8 +397,9 @@ export function persistentMap<T extends Record<string, unknown>>(
         } catch (e) {
           reporter.report(new WriteError(prefix, e))
         }
+      })().then(() => {
         if (writing === p) writing = null
-      })()
+      })
       writing = p
       await p
       const now = store.peek() as Record<string, unknown>

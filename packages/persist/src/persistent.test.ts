@@ -586,7 +586,10 @@ describe('cross-tab', () => {
 
   it('an engine without watch: a value another process wrote is overwritten when the user sets it back', () => {
     const area = new MemoryArea()
-    const unwatched = (): SyncEngine => ({ ...memoryEngine({ area }), watch: undefined })
+    const unwatched = (): SyncEngine => {
+      const { watch: _, ...engine } = memoryEngine({ area })
+      return engine
+    }
     const a = persistent({ n: 0 }, 'k', { engine: unwatched() })
     a.set({ n: 1 })
     const b = persistent({ n: 0 }, 'k', { engine: unwatched() })

@@ -350,8 +350,9 @@ export function persistent<T>(
         } catch (e) {
           reporter.report(new WriteError(key, e))
         }
+      })().then(() => {
         if (writing === p) writing = null
-      })()
+      })
       writing = p
       await p
       if (localSeq === seq) apply(initial)

@@ -2,7 +2,8 @@
  * Per-store write locks for transactions: FIFO queue per store, keyed by the store object
  * (WeakMap, so stores are not kept alive). Deadlock is detected when a wait would close a
  * cycle in the wait-for graph. A transaction may wait on several stores at once
- * (`Promise.all` of writes), so the graph is walked along every wait, not as a chain.
+ * (`Promise.all` of writes), so the graph is walked along every wait, not as a chain; and
+ * since a queue is FIFO, a waiter waits for everyone queued ahead of it, not just the holder.
  * Knows nothing of stores' values — only identities.
  */
 
@@ -23,6 +24,15 @@ const stateOf = (key: object): LockState => {
   let state = locks.get(key)
   if (!state) locks.set(key, (state = { holder: undefined, queue: [] }))
   return state
+}
+
+/** Push who `waiter` waits for on this lock: its holder and the owners queued ahead of it. */
+const blockers = (state: LockState, waiter: LockOwner, into: LockOwner[]): void => {
+  if (state.holder) into.push(state.holder)
+  for (const entry of state.queue) {
+    if (entry.owner === waiter) return
+    into.push(entry.owner)
+  }
 }
 
 /**
@@ -51,16 +61,18 @@ export function acquire(key: object, owner: LockOwner): Acquisition {
     state.holder = owner
     return { status: 'granted' }
   }
-  // Walk holder → every lock it waits for → their holders …; reaching `owner` means a cycle.
-  const todo: LockOwner[] = [state.holder]
+  // A waiter waits for the holder AND everyone queued ahead of it (FIFO). Walk those, then
+  // the same for every lock each of them waits on, …; reaching `owner` means a cycle.
+  const todo: LockOwner[] = []
   const seen = new Set<LockOwner>()
+  blockers(state, owner, todo)
   for (let next: LockOwner | undefined; (next = todo.pop()); ) {
     if (next === owner) return { status: 'deadlock' }
     if (seen.has(next)) continue
     seen.add(next)
     for (const waited of next.waitingFor ?? []) {
-      const holder = locks.get(waited)?.holder
-      if (holder) todo.push(holder)
+      const waitedState = locks.get(waited)
+      if (waitedState) blockers(waitedState, next, todo)
     }
   }
   ;(owner.waitingFor ??= new Set()).add(key)

@@ -339,4 +339,35 @@ describe('transaction', () => {
     expect(rb).toBeInstanceOf(TransactionDeadlockError)
     expect([s1.peek(), s2.peek(), s3.peek()]).toEqual([2, 2, 2])
   })
+
+  it('a deadlock is detected through a transaction queued ahead on the lock, not only its holder', async () => {
+    const s = signal(0)
+    const r = signal(0)
+    let openT2!: () => void
+    const gateT2 = new Promise<void>((res) => (openT2 = res))
+    let t1Queued!: () => void
+    const t1QueuedP = new Promise<void>((res) => (t1Queued = res))
+    const t2 = transaction(async (tx) => {
+      await tx.set(s, 2)
+      await gateT2
+    })
+    const t3 = transaction(async (tx) => {
+      await tx.set(r, 3)
+      await t1QueuedP
+      await tx.set(s, 3) // behind T2 (holder) AND T1 (queued, waiting for r held here)
+    }).catch((e: unknown) => e)
+    await sleep(1)
+    const t1 = transaction(async (tx) => {
+      const both = Promise.all([tx.set(s, 1), tx.set(r, 1)])
+      t1Queued()
+      await both
+    }).catch((e: unknown) => e)
+    await sleep(5)
+    openT2()
+    await t2
+    const settled = await within(Promise.all([t1, t3]), 300)
+    expect(settled).not.toBe('TIMEOUT')
+    expect((settled as unknown[]).some((x) => x instanceof TransactionDeadlockError)).toBe(true)
+    expect(isLocked(s) || isLocked(r)).toBe(false)
+  })
 })

@@ -26,15 +26,6 @@ const stateOf = (key: object): LockState => {
   return state
 }
 
-/** Push who `waiter` waits for on this lock: its holder and the owners queued ahead of it. */
-const blockers = (state: LockState, waiter: LockOwner, into: LockOwner[]): void => {
-  if (state.holder) into.push(state.holder)
-  for (const entry of state.queue) {
-    if (entry.owner === waiter) return
-    into.push(entry.owner)
-  }
-}
-
 /**
  * Result of {@link acquire}: already granted, queued (with a promise and a cancel), or refused
  * because waiting would deadlock. `cancel` also releases the lock if it was granted already.
@@ -61,19 +52,20 @@ export function acquire(key: object, owner: LockOwner): Acquisition {
     state.holder = owner
     return { status: 'granted' }
   }
-  // A waiter waits for the holder AND everyone queued ahead of it (FIFO). Walk those, then
-  // the same for every lock each of them waits on, …; reaching `owner` means a cycle.
-  const todo: LockOwner[] = []
-  const seen = new Set<LockOwner>()
-  blockers(state, owner, todo)
-  for (let next: LockOwner | undefined; (next = todo.pop()); ) {
+  // A waiter waits for the holder AND everyone queued ahead of it (FIFO). Collect those,
+  // then the same for every lock each of them waits on, …; reaching `owner` means a cycle.
+  // `seen` is the work list too: a Set iterates what is added meanwhile, each owner once.
+  const seen = new Set<LockOwner | undefined>()
+  const waitsFor = (lock: LockState, waiter: LockOwner) => {
+    seen.add(lock.holder)
+    // those queued ahead of `waiter` (all of them for a new waiter); `add` returns the Set
+    lock.queue.every((entry) => entry.owner !== waiter && seen.add(entry.owner))
+  }
+  waitsFor(state, owner)
+  for (const next of seen) {
     if (next === owner) return { status: 'deadlock' }
-    if (seen.has(next)) continue
-    seen.add(next)
-    for (const waited of next.waitingFor ?? []) {
-      const waitedState = locks.get(waited)
-      if (waitedState) blockers(waitedState, next, todo)
-    }
+    // a lock someone waits for has a state: it was created when the wait began
+    for (const waited of next?.waitingFor ?? []) waitsFor(stateOf(waited), next as LockOwner)
   }
   ;(owner.waitingFor ??= new Set()).add(key)
   let entry!: { owner: LockOwner; grant: () => void }

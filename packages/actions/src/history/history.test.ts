@@ -166,4 +166,41 @@ describe('history inside a batch and with throwing listeners', () => {
     expect(h.undo()).toBe(true)
     expect(inner.peek()).toBe('a')
   })
+
+  it('an undo the store calls a no-op (custom equals) does not block the undos after it', () => {
+    const doc = signal<{ text: string }>({ text: 'a' }, { equals: (x, y) => x.text === y.text })
+    const h = history(doc)
+    doc.set({ text: 'b' })
+    h.group(() => {
+      doc.set({ text: 'c' })
+      doc.set({ text: 'b' })
+    })
+    h.undo()
+    h.undo()
+    expect(doc.peek().text).toBe('a')
+    expect([h.canUndo.peek(), h.canRedo.peek()]).toEqual([false, true])
+    expect(h.redo()).toBe(true)
+    expect(doc.peek().text).toBe('b')
+  })
+
+  it('a listener that corrects the value during an undo: the undo lands on the corrected value', () => {
+    const n = signal(0)
+    const h = history(n)
+    n.listen((v) => {
+      if (v < 0) n.set(0)
+    })
+    n.set(5)
+    n.set(-3) // corrected to 0 at once
+    h.undo() // back to -3, corrected to 0 again
+    expect(n.peek()).toBe(0)
+    n.set(7)
+    h.undo()
+    expect(n.peek()).not.toBe(undefined)
+    expect(n.peek()).toBe(0)
+    h.undo()
+    expect(n.peek()).toBe(5)
+    h.undo()
+    expect(n.peek()).toBe(0)
+    expect(h.canUndo.peek()).toBe(false)
+  })
 })

@@ -34,7 +34,8 @@ export interface History {
    * Restore the value before the last step. Returns false when there is nothing to undo.
    * Works inside a core `batch` too (it is not recorded as a new change). If a listener of
    * the store throws, the undo still happened (the store keeps the value, `canUndo` /
-   * `canRedo` say so) and the error is rethrown.
+   * `canRedo` say so) and the error is rethrown. A listener that corrects the value during
+   * the undo (a clamp) is part of it: the undo lands on the corrected value, no new step.
    */
   undo(): boolean
   /** Re-apply the last undone step. Returns false when there is nothing to redo. */
@@ -70,9 +71,13 @@ export function history<T>(store: WritableStore<T>, options: HistoryOptions = {}
   const future: T[] = []
   const canUndo = signal(false)
   const canRedo = signal(false)
-  // The value the stacks describe. A change is recorded by comparing the store with it,
-  // not by flags around our own writes: inside a core `batch` listeners run only at the
-  // end of the batch, long after a flag set around `undo()` or `group()` was cleared.
+  // The value the stacks describe: what the store held when history last looked at it. A
+  // change is recorded by comparing the store with it, not by flags around our own writes:
+  // inside a core `batch` listeners run only at the end of the batch, long after a flag set
+  // around `undo()` or `group()` was cleared. Core keeps the old value when `equals` calls
+  // a write the same, so such a write is no change here either (core does not expose
+  // `equals`; a group that ends, via other values, on an equal but new value records a step
+  // whose undo changes nothing — it does not hold up the undos after it).
   let current = store.peek()
   let grouping = 0
 
@@ -95,22 +100,30 @@ export function history<T>(store: WritableStore<T>, options: HistoryOptions = {}
     grouping--
     commit()
   }
-  // The undo/redo happened when the store holds the value afterwards — also when a
-  // listener then threw (core keeps the write and rethrows): the stacks say so, the error
-  // reaches the caller. A write that did not happen leaves the stacks as they were.
+  // Undo/redo: move one entry between the stacks and write it, our listener muted. The
+  // write, and whatever listeners correct during it, is this step (not a new one): after it
+  // `current` is what the store holds — also when the store's `equals` kept its old value,
+  // or a listener threw after the write (core keeps it and rethrows). Only a `set` that
+  // threw with the store unchanged did not happen: then our moves are taken back, if they
+  // are still the top entries (nothing re-entered and rewrote the stacks meanwhile).
   const replay = (from: T[], to: T[]) => {
     commit()
     if (!from.length) return false
+    const held = store.peek()
     const value = from.pop() as T
-    to.push(current)
-    current = value
+    const depth = to.push(current)
+    grouping++
     try {
       store.set(value)
-    } finally {
-      if (!Object.is(store.peek(), value)) {
-        current = to.pop() as T
+    } catch (error) {
+      if (Object.is(store.peek(), held) && to.length === depth) {
+        to.pop()
         from.push(value)
       }
+      throw error
+    } finally {
+      grouping--
+      current = store.peek()
       sync()
     }
     return true

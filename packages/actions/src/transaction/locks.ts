@@ -58,8 +58,11 @@ export function acquire(key: object, owner: LockOwner): Acquisition {
   const seen = new Set<LockOwner | undefined>()
   const waitsFor = (lock: LockState, waiter: LockOwner) => {
     seen.add(lock.holder)
-    // those queued ahead of `waiter` (all of them for a new waiter); `add` returns the Set
-    lock.queue.every((entry) => entry.owner !== waiter && seen.add(entry.owner))
+    // those queued ahead of `waiter` (all of them for a new waiter)
+    for (const entry of lock.queue) {
+      if (entry.owner === waiter) break
+      seen.add(entry.owner)
+    }
   }
   waitsFor(state, owner)
   for (const next of seen) {

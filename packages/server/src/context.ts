@@ -14,7 +14,7 @@ import type { Logger } from './logger.js'
 import type { Counter, Histogram } from './metrics.js'
 import type { Replicas } from './replica/replicas.js'
 import type { AppendResult, SyncStorage, Verdict } from './storage/storage.js'
-import { type EventSchemas, validatePushedEvent } from './validation.js'
+import { type EventSchemas, nulVerdict, validatePushedEvent } from './validation.js'
 
 /**
  * Effective limits of a server.
@@ -189,7 +189,7 @@ export async function ingest(
       verdicts.push(undefined)
       continue
     }
-    let verdict = ctx.schema ? await validatePushedEvent(ctx.schema, e) : undefined
+    let verdict = nulVerdict(e) ?? (ctx.schema ? await validatePushedEvent(ctx.schema, e) : undefined)
     if (!verdict) {
       const denied = await authorizeAction(ctx, user, storeId, 'write', e)
       if (denied) verdict = { code: 'forbidden', reason: denied }

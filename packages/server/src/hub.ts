@@ -32,7 +32,8 @@ interface StoreState {
   windowStart: number
   /** Highest head announced by another node and not yet fetched. */
   remoteHead: number
-  fetching: boolean
+  /** The fetch of events up to `remoteHead` under way, if any. */
+  fetching: Promise<void> | undefined
   /** The latest local batch, encoded once (UTF-8 bytes) for every caught-up subscriber. */
   lastBatch:
     | { after: number; head: number; events: readonly ConfirmedEvent[]; frame?: Buffer; wire?: Buffer }
@@ -50,6 +51,11 @@ interface StoreState {
 export interface HubOptions {
   /** Most recent events kept in memory per active store. Default 10,000. */
   windowSize?: number
+  /**
+   * A background fetch of another node's events failed (storage unreachable for a
+   * moment). Nothing is lost: the next notice, `resync()` or a new session fetches again.
+   */
+  onFetchError?: (error: unknown, storeId: string) => void
 }
 
 /**
@@ -68,6 +74,7 @@ export class Hub {
   /** Heads announced while a store's state was being opened (its head read may be stale). */
   private readonly headsWhileOpening = new Map<string, number>()
   private readonly windowSize: number
+  private readonly onFetchError: ((error: unknown, storeId: string) => void) | undefined
 
   /**
    * @param storage - where events are read when outside the window
@@ -78,6 +85,7 @@ export class Hub {
     options: HubOptions = {},
   ) {
     this.windowSize = options.windowSize ?? 10_000
+    this.onFetchError = options.onFetchError
   }
 
   /**
@@ -89,7 +97,29 @@ export class Hub {
   async join(storeId: string, sub: Subscriber): Promise<number> {
     const state = await this.state(storeId)
     state.subscribers.add(sub)
-    if (state.remoteHead > state.head && !state.fetching) void this.fetchRemote(storeId, state)
+    this.fetchInBackground(storeId, state)
+    return state.head
+  }
+
+  /**
+   * Bring an active store's head up to `head`, one just read from storage (so its events
+   * are committed), fetching the events in between. A node's head trails storage until
+   * another node's notice arrives and its events are fetched; a session's `welcome` must
+   * not (its `lastSeq` may count those events, decision 0065).
+   * @param storeId - a store joined by the caller
+   * @param head - a head read from storage
+   * @returns the store's head now (at least `head` unless the store was left meanwhile)
+   * @throws the storage's error when reading the events fails
+   */
+  async reach(storeId: string, head: number): Promise<number> {
+    const state = this.stores.get(storeId)
+    if (!state) return head
+    while (state.head < head) {
+      state.remoteHead = Math.max(state.remoteHead, head)
+      const before = state.head
+      await (state.fetching ?? this.fetchRemote(storeId, state))
+      if (state.head === before) break // storage returned nothing past our head
+    }
     return state.head
   }
 
@@ -102,7 +132,7 @@ export class Hub {
     const state = this.stores.get(storeId)
     if (!state) return
     state.subscribers.delete(sub)
-    if (state.subscribers.size === 0 && !state.fetching) this.stores.delete(storeId)
+    if (state.subscribers.size === 0 && state.fetching === undefined) this.stores.delete(storeId)
   }
 
   /** @returns the known head of an active store, or undefined */
@@ -152,7 +182,7 @@ export class Hub {
     }
     if (head <= state.head) return
     state.remoteHead = Math.max(state.remoteHead, head)
-    if (!state.fetching) void this.fetchRemote(storeId, state)
+    this.fetchInBackground(storeId, state)
   }
 
   /** Notifications may have been lost: re-read the head of every active store. */
@@ -263,7 +293,7 @@ export class Hub {
           window: [],
           windowStart: head + 1,
           remoteHead: 0,
-          fetching: false,
+          fetching: undefined,
           lastBatch: undefined,
         }
         this.stores.set(storeId, state)
@@ -306,20 +336,31 @@ export class Hub {
     }
   }
 
-  private async fetchRemote(storeId: string, state: StoreState): Promise<void> {
-    state.fetching = true
-    try {
-      while (state.remoteHead > state.head) {
-        const page = await this.storage.read(storeId, state.head, 5_000)
-        if (page.length === 0) break
-        this.remember(state, page)
-        state.head = Math.max(state.head, (page[page.length - 1] as ConfirmedEvent).gseq)
-        this.wake(state)
+  /** Fetch up to `remoteHead` unless a fetch is under way; a failure is reported, not thrown. */
+  private fetchInBackground(storeId: string, state: StoreState): void {
+    if (state.remoteHead <= state.head || state.fetching) return
+    this.fetchRemote(storeId, state).catch((error: unknown) => this.onFetchError?.(error, storeId))
+  }
+
+  /** Fetch events up to `remoteHead` (a head that is ahead of ours); one fetch at a time. */
+  private fetchRemote(storeId: string, state: StoreState): Promise<void> {
+    const run = (async () => {
+      try {
+        while (state.remoteHead > state.head) {
+          const page = await this.storage.read(storeId, state.head, 5_000)
+          if (page.length === 0) break
+          this.remember(state, page)
+          state.head = Math.max(state.head, (page[page.length - 1] as ConfirmedEvent).gseq)
+          this.wake(state)
+        }
+      } finally {
+        state.fetching = undefined
+        if (state.subscribers.size === 0) this.stores.delete(storeId)
       }
-    } finally {
-      state.fetching = false
-      if (state.subscribers.size === 0) this.stores.delete(storeId)
-    }
+    })()
+    // callers only start a fetch when remoteHead > head: the loop awaits before `finally`
+    state.fetching = run
+    return run
   }
 
   private wake(state: StoreState): void {

@@ -310,6 +310,42 @@ describe('graceful shutdown', () => {
     const { welcome } = await open(again, 'team:sd', 'a')
     expect(welcome).toMatchObject({ head: 1, lastSeq: 1 })
   })
+
+  /** A raw WebSocket upgrade whose peer will never answer the close handshake. */
+  const silentPeer = (port: number): Promise<Socket> =>
+    new Promise((resolve) => {
+      const sock = new Socket()
+      sock.on('error', () => undefined)
+      sock.connect(port, '127.0.0.1', () => {
+        sock.write(
+          'GET /v1/sync HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        )
+        sock.once('data', () => resolve(sock))
+      })
+    })
+
+  it('finishes within about twice timeoutMs when a peer never answers the close handshake', async () => {
+    const s = await startSyncServer({ port: 0, logger: silentLogger })
+    const sock = await silentPeer(s.port)
+    const t0 = Date.now()
+    await s.close({ timeoutMs: 300 })
+    sock.destroy()
+    expect(Date.now() - t0).toBeLessThan(3_000) // before: ws's 30 s close timeout
+  }, 40_000)
+
+  it('finishes within about twice timeoutMs when a request body never arrives', async () => {
+    const s = await startSyncServer({ port: 0, logger: silentLogger })
+    const sock = new Socket()
+    sock.on('error', () => undefined)
+    await new Promise<void>((r) => sock.connect(s.port, '127.0.0.1', () => r()))
+    sock.write('POST /v1/stores/team%3Ax/push HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"clientId"')
+    await new Promise((r) => setTimeout(r, 100))
+    const t0 = Date.now()
+    await s.close({ timeoutMs: 300 })
+    sock.destroy()
+    expect(Date.now() - t0).toBeLessThan(3_000) // before: the request timeout (5 min)
+  }, 40_000)
 })
 
 describe('HTTP', () => {

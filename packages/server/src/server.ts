@@ -97,7 +97,9 @@ export interface SyncServer {
   /**
    * Graceful shutdown: refuse new work, let in-flight pushes finish (up to
    * `timeoutMs`, default 5000), close every socket with 1001 `shutting_down`, close
-   * fan-out and storage.
+   * fan-out and storage. Connections still open `timeoutMs` after that (a peer that
+   * never answers the close handshake, a request whose body never arrives) are dropped,
+   * so the process stops within about twice `timeoutMs`.
    */
   close(options?: { timeoutMs?: number }): Promise<void>
 }
@@ -177,7 +179,13 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
 
   const registry = new MetricsRegistry()
   const sessions = new Set<Session>()
-  const hub = new Hub(storage)
+  const hub = new Hub(storage, {
+    onFetchError: (error, storeId) =>
+      logger.warn('fetching events another node committed failed; retried at the next notice', {
+        storeId,
+        error,
+      }),
+  })
   let replicas: Replicas | undefined
   if (options.replicas !== false && isFullStoreSchema(options.schema))
     replicas = new Replicas(
@@ -321,8 +329,16 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
         for (const release of [...ctx.waitingPulls]) release()
         const stopped = new Promise<void>((r) => httpServer.close(() => r()))
         httpServer.closeIdleConnections()
-        await Promise.all([...sessions].map((s) => s.shutdown(closeOptions.timeoutMs ?? 5_000)))
+        const timeoutMs = closeOptions.timeoutMs ?? 5_000
+        await Promise.all([...sessions].map((s) => s.shutdown(timeoutMs)))
         wss.close()
+        // Without this, a peer that never answers the close handshake holds `stopped` for
+        // ws's 30 s close timeout, and a half-sent request for the request timeout.
+        let timer: ReturnType<typeof setTimeout> | undefined
+        await Promise.race([stopped, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))])
+        clearTimeout(timer)
+        for (const client of wss.clients) client.terminate()
+        httpServer.closeAllConnections()
         await stopped
         await replicas?.close()
         await fanout.close()

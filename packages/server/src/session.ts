@@ -257,7 +257,15 @@ export class Session implements Subscriber {
       return
     }
     this.lastSeq = await this.ctx.storage.lastSeq(hello.storeId, hello.clientId)
-    const head = await this.ctx.hub.join(hello.storeId, this)
+    let head = await this.ctx.hub.join(hello.storeId, this)
+    // `lastSeq` was read first, so every event it counts has a gseq at or below storage's
+    // head now; this node's head can trail storage (another node's commit not announced
+    // or not fetched yet). Catch up, so `welcome.head` covers `lastSeq` (the client relies
+    // on it, decision 0065) and a cursor another node gave is not taken for "ahead".
+    if ((this.state as State) !== 'closed') {
+      const stored = await this.ctx.storage.head(hello.storeId)
+      if (stored > head) head = await this.ctx.hub.reach(hello.storeId, stored)
+    }
     if ((this.state as State) === 'closed') {
       this.ctx.hub.leave(hello.storeId, this)
       return

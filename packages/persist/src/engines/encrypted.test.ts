@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DecryptError } from '../errors.js'
 import { deriveKey, encryptedEngine } from './encrypted.js'
 import { MemoryArea, memoryEngine } from './memory.js'
@@ -113,5 +113,51 @@ describe('encryptedEngine (WebCrypto AES-GCM)', () => {
     expect(await encryptedEngine(memoryEngine({ area }), { passphrase: 'pw', ...fast }).getItem('a')).toBe(
       'A',
     )
+  })
+  it('nested encrypted engines (different salt keys) do not deadlock without navigator.locks', async () => {
+    const inner = encryptedEngine(memoryEngine(), { passphrase: 'a', saltKey: 's-inner', ...fast })
+    const outer = encryptedEngine(inner, { passphrase: 'b', saltKey: 's-outer', ...fast })
+    const r = await Promise.race([
+      outer.setItem('k', 'v').then(() => 'done'),
+      new Promise((res) => setTimeout(() => res('timeout'), 1500)),
+    ])
+    expect(r).toBe('done')
+    expect(await outer.getItem('k')).toBe('v')
+  })
+
+  it('nested encrypted engines do not deadlock with navigator.locks (locks are not reentrant)', async () => {
+    // A LockManager like the browser's: one holder per name, no reentry.
+    const held = new Map<string, Promise<unknown>>()
+    const locks = {
+      request(name: string, fn: () => Promise<unknown>) {
+        const run = (held.get(name) ?? Promise.resolve()).then(fn)
+        held.set(
+          name,
+          run.catch(() => {}),
+        )
+        return run
+      },
+    }
+    vi.stubGlobal('navigator', { locks })
+    try {
+      const settle = (p: Promise<unknown>) =>
+        Promise.race([
+          p.then(
+            () => 'done',
+            () => 'failed',
+          ),
+          new Promise((res) => setTimeout(() => res('timeout'), 1500)),
+        ])
+      const inner = encryptedEngine(memoryEngine(), { passphrase: 'a', saltKey: 's-inner', ...fast })
+      const outer = encryptedEngine(inner, { passphrase: 'b', saltKey: 's-outer', ...fast })
+      expect(await settle(outer.setItem('k', 'v'))).toBe('done')
+      // the same salt key at both levels: it cannot work (the outer salt is the inner one's
+      // key), but it fails instead of hanging
+      const inner2 = encryptedEngine(memoryEngine(), { passphrase: 'a', ...fast })
+      const outer2 = encryptedEngine(inner2, { passphrase: 'b', ...fast })
+      expect(await settle(outer2.setItem('k', 'v'))).not.toBe('timeout')
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 })

@@ -86,12 +86,22 @@ export async function deriveKey(
 // Creating a salt is exclusive: across tabs through the Web Locks API where there is one,
 // within this page always. The first engine to get the lock stores its salt; every later
 // one reads and uses it, so no value is ever encrypted with a salt that is then replaced.
-let saltChain: Promise<unknown> = Promise.resolve()
+// One lock (or queue) per storage and salt key, never one for all: an encrypted engine
+// inside another creates its own salt while the outer one holds its lock (locks are not
+// reentrant), so both must never wait on the same name.
+const chains = new Map<string, Promise<unknown>>()
 function exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (locks) return locks.request(name, fn) as Promise<T> // resolves to what fn resolves to
-  const run = saltChain.then(fn)
-  saltChain = run.catch(() => {})
+  const run = (chains.get(name) ?? Promise.resolve()).then(fn)
+  const tail = run.then(
+    () => {},
+    () => {},
+  )
+  chains.set(name, tail)
+  void tail.then(() => {
+    if (chains.get(name) === tail) chains.delete(name)
+  })
   return run
 }
 
@@ -117,7 +127,9 @@ export function encryptedEngine(inner: StorageEngine, options: EncryptionOptions
       const salt =
         options.salt ??
         fromBase64(
-          await exclusive(`strata-enc:${at}`, async () => {
+          // The inner engine's name is in the lock's name: an engine nested in another
+          // with the same salt key must not wait for the lock its outer engine holds.
+          await exclusive(`strata-enc:${inner.name}:${at}`, async () => {
             let stored = await inner.getItem(at)
             if (!stored) {
               await inner.setItem(at, toBase64(crypto.getRandomValues(new Uint8Array(16))))

@@ -121,4 +121,29 @@ describe('indexedDBEngine (fake-indexeddb; real IndexedDB runs in test/browser.t
     a.close()
     b.close()
   })
+  for (const n of [8, 12, 16, 24, 40])
+    it(`${n} engines opening one new database, each for its own store, all work`, async () => {
+      const database = `many-${n}-${Math.random()}`
+      const engines = Array.from({ length: n }, (_, i) => indexedDBEngine({ database, store: `s${i}` }))
+      const rs = await Promise.allSettled(engines.map((e, i) => e.setItem('k', `v${i}`)))
+      expect(rs.filter((r) => r.status === 'rejected')).toEqual([])
+      expect(await Promise.all(engines.map((e) => e.getItem('k')))).toEqual(engines.map((_, i) => `v${i}`))
+      for (const e of engines) e.close()
+    })
+  it('a database that never gets the store (no progress) still fails with NotFoundError', async () => {
+    let opens = 0
+    // every open "succeeds" at the same version, without the store
+    const factory = {
+      open() {
+        opens++
+        const db = { version: 3, objectStoreNames: { contains: () => false }, close() {} }
+        const req = { result: db } as unknown as IDBOpenDBRequest
+        setTimeout(() => req.onsuccess?.(new Event('success')))
+        return req
+      },
+    } as unknown as IDBFactory
+    const e = indexedDBEngine({ database: 'stuck', factory, broadcast: false })
+    await expect(e.setItem('k', 'v')).rejects.toMatchObject({ name: 'NotFoundError' })
+    expect(opens).toBeLessThan(10)
+  })
 })

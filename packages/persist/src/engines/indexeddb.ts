@@ -69,19 +69,26 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
   // or another) may be adding theirs at the same moment: each wants "current version + 1",
   // so an upgrade can find its version already taken by someone else's upgrade, which
   // created their store, not ours. So: check the store after every open; if it is missing,
-  // close and ask for the version after the one we saw, until it is there. A database
-  // without our store is never cached. The connection kept closes as soon as another one
-  // wants to upgrade (`versionchange`; the others are closed at once), so upgrades between
-  // Strata engines are never blocked for long; one blocked by a foreign connection waits
-  // until that connection closes.
+  // close and ask for the version after the one we saw, until it is there. Every such round
+  // means another engine's upgrade got in first, so however many engines there are, each
+  // gets its turn; only rounds in which nobody moved on (the version did not grow) or our
+  // own upgrade ran and still left no store count as failures, and a few of those end it.
+  // A database without our store is never cached. The connection kept closes as soon as
+  // another one wants to upgrade (`versionchange`; the others are closed at once), so
+  // upgrades between Strata engines are never blocked for long; one blocked by a foreign
+  // connection that never closes waits until that connection closes.
   const db = (): Promise<IDBDatabase> => {
     if (dbPromise) return dbPromise
     const p: Promise<IDBDatabase> = (async () => {
       let version: number | undefined
-      for (let tries = 0; ; tries++) {
+      let seen = 0
+      let stalls = 0
+      for (;;) {
+        let upgraded = false
         const d = await new Promise<IDBDatabase | null>((resolve, reject) => {
           const open = version ? factory.open(dbName, version) : factory.open(dbName)
           open.onupgradeneeded = () => {
+            upgraded = true
             if (!open.result.objectStoreNames.contains(storeName)) open.result.createObjectStore(storeName)
           }
           open.onsuccess = () => resolve(open.result)
@@ -95,9 +102,10 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
           }
           return d
         }
-        if (tries > 20)
+        if ((upgraded || (d && d.version <= seen)) && ++stalls > 3)
           throw new DOMException(`cannot add object store ${storeName} to ${dbName}`, 'NotFoundError')
         d?.close()
+        if (d) seen = d.version
         version = d ? d.version + 1 : undefined
       }
     })()

@@ -261,4 +261,28 @@ describe('persistentMap: one storage entry per key', () => {
     a.setKey('x', { n: 1 })
     expect(area.data.get('p:x')).toBe(env(0, { n: 1 }))
   })
+  it('a failed external read, then the entry returns to the text last read: edits are written', async () => {
+    const area = new MemoryArea()
+    const other = memoryEngine({ area })
+    other.setItem('p:a', env(0, 'light'))
+    let failReads = false
+    const mine = memoryEngine({ area })
+    const engine: SyncEngine = {
+      ...mine,
+      getItem: (k) => {
+        if (failReads) throw new Error('EIO')
+        return mine.getItem(k)
+      },
+    }
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine })
+    failReads = true
+    other.setItem('p:a', env(0, 'dark'))
+    expect(m.errors.get()[0]?.code).toBe('E_READ')
+    failReads = false
+    other.setItem('p:a', env(0, 'light'))
+    expect(m.get()).toEqual({ a: 'light' })
+    m.setKey('a', 'mine')
+    await m.flush()
+    expect(area.data.get('p:a')).toBe(env(0, 'mine'))
+  })
 })

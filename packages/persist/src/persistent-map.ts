@@ -235,7 +235,11 @@ export function persistentMap<T extends Record<string, unknown>>(
         andThen(engine.getItem(prefix + entry) as MaybePromise<string | null>, (raw) =>
           onEntry(entry, raw, gen, since, external, loaded),
         ),
-      (e) => fail(toReadError(prefix + entry, e), entry),
+      (e) => {
+        // What is stored is unknown now: the next read of it is news, whatever its text.
+        lastRaw.delete(entry)
+        return fail(toReadError(prefix + entry, e), entry)
+      },
     )
 
   // As in persistent(): edits to an entry made while its writes were held win over what the

@@ -285,4 +285,58 @@ describe('persistentMap: one storage entry per key', () => {
     await m.flush()
     expect(area.data.get('p:a')).toBe(env(0, 'mine'))
   })
+
+  it('when listing the entries fails (E_READ), an edit does not overwrite the unread stored entry', async () => {
+    const inner = memoryEngine()
+    inner.setItem('p:chat', env(0, { x: 10, notes: 'long user text' }))
+    const engine: SyncEngine = {
+      ...inner,
+      keys() {
+        throw new Error('EIO')
+      },
+    }
+    const m = persistentMap<Record<string, { x: number; notes?: string }>>({}, 'p:', { engine })
+    expect(m.errors.get()[0]?.code).toBe('E_READ')
+    m.setKey('chat', { x: 0 })
+    await m.flush()
+    expect(inner.getItem('p:chat')).toBe(env(0, { x: 10, notes: 'long user text' }))
+    expect(m.get()).toEqual({ chat: { x: 0 } }) // the edit stays in memory
+  })
+
+  it('after a failed listing, rehydrate() loads the entries and the held edits win', async () => {
+    const inner = asAsync(memoryEngine())
+    await inner.setItem('p:a', env(0, 'stored a'))
+    await inner.setItem('p:b', env(0, 'stored b'))
+    let failList = true
+    const engine = {
+      ...inner,
+      keys: async (prefix: string) => {
+        if (failList) throw new Error('EIO')
+        return inner.keys(prefix)
+      },
+      entries: async (prefix: string) => {
+        if (failList) throw new Error('EIO')
+        const keys = await inner.keys(prefix)
+        return Promise.all(
+          keys.map(async (k): Promise<[string, string]> => [k, (await inner.getItem(k)) ?? '']),
+        )
+      },
+    }
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine })
+    await m.ready
+    expect(m.hydration.get()).toBe('error')
+    expect(m.errors.get()[0]?.code).toBe('E_READ')
+    m.setKey('a', 'typed while unlisted')
+    m.setKey('c', 'new entry')
+    await m.flush()
+    expect(await inner.getItem('p:a')).toBe(env(0, 'stored a'))
+    expect(await inner.getItem('p:c')).toBeNull()
+    failList = false
+    await m.rehydrate()
+    await m.flush()
+    expect(m.hydration.get()).toBe('ready')
+    expect(m.get()).toEqual({ a: 'typed while unlisted', b: 'stored b', c: 'new entry' })
+    expect(await inner.getItem('p:a')).toBe(env(0, 'typed while unlisted'))
+    expect(await inner.getItem('p:c')).toBe(env(0, 'new entry'))
+  })
 })

@@ -87,6 +87,9 @@ export function persistentMap<T extends Record<string, unknown>>(
   const lastRaw = new Map<string, string | null>()
   const tracked = options.crossTab !== false && !!engine.watch
   const blocked = new Set<string>()
+  // The entries could not be listed (E_READ): any of them may hold unread data, so every
+  // write is held until a full read lists them again.
+  let unlisted = false
   const dirty = new Set<string>()
   const touched = new Map<string, number>()
   let seq = 0
@@ -105,7 +108,7 @@ export function persistentMap<T extends Record<string, unknown>>(
     offLastChance?.()
     offLastChance = null
     // Not stopped by dispose(): changes made before it still reach storage.
-    if (dirty.size === 0 || hydrating) return
+    if (dirty.size === 0 || hydrating || unlisted) return
     if (writing) return writing.then(write)
     const value = store.peek() as Record<string, unknown>
     const jobs: MaybePromise<void>[] = []
@@ -245,7 +248,7 @@ export function persistentMap<T extends Record<string, unknown>>(
   // As in persistent(): edits to an entry made while its writes were held win over what the
   // next read of it finds (checked, not applied): mark them touched for that read.
   const hold = () => {
-    for (const e of blocked) if (dirty.has(e)) touched.set(e, seq + 1)
+    for (const e of unlisted ? dirty : blocked) if (dirty.has(e)) touched.set(e, seq + 1)
   }
 
   const hydrate = (external: boolean, only: string | null): MaybePromise<void> => {
@@ -287,6 +290,7 @@ export function persistentMap<T extends Record<string, unknown>>(
       () =>
         bulk
           ? bulk(prefix).then((pairs) => {
+              if (gen === readGen) unlisted = false
               const results: MaybePromise<HydrationStatus>[] = []
               const present = new Set<string>()
               for (const [k, raw] of pairs) {
@@ -305,6 +309,7 @@ export function persistentMap<T extends Record<string, unknown>>(
           : andThen(
               only !== null ? [prefix + only] : (engine.keys(prefix) as MaybePromise<string[]>),
               (keys): MaybePromise<HydrationStatus[]> => {
+                if (full && gen === readGen) unlisted = false
                 const entries = keys
                   .map((k) => k.slice(prefix.length))
                   .filter((e) => !e.includes('.quarantine.'))
@@ -317,7 +322,13 @@ export function persistentMap<T extends Record<string, unknown>>(
                 return results.some(isPromiseLike) ? Promise.all(results) : (results as HydrationStatus[])
               },
             ),
-      (e): HydrationStatus[] => [fail(toReadError(prefix, e), null)],
+      (e): HydrationStatus[] => {
+        if (gen === readGen) {
+          unlisted = true
+          lastRaw.clear()
+        }
+        return [fail(toReadError(prefix, e), null)]
+      },
     )
     return andThen(run, finish)
   }
@@ -398,6 +409,7 @@ export function persistentMap<T extends Record<string, unknown>>(
           const keys = await engine.keys(prefix)
           await Promise.all(keys.filter((k) => !k.includes('.quarantine.')).map((k) => engine.removeItem(k)))
           for (const k of keys) lastRaw.set(k.slice(prefix.length), null)
+          unlisted = false
         } catch (e) {
           reporter.report(new WriteError(prefix, e))
         }

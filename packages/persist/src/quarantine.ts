@@ -4,9 +4,11 @@
  * in a new release never silently destroys what an older one wrote. If the copy fails,
  * the caller must not write to the key at all.
  *
- * A copy is never overwritten: the timestamp is moved on past every copy the key already
- * has (and past every name this page chose before), so two damaged values in one
- * millisecond get two copies. A damaged value that already has a copy with the same text
+ * A copy is never overwritten: the timestamp is the current time or one past the last
+ * name this page chose, whichever is later, stepped on while a copy of exactly that name
+ * exists, so two damaged values in one millisecond get two copies. It is not moved past
+ * copies with later timestamps (written by a clock that is ahead): names are unique, not
+ * always in time order. A damaged value that already has a copy with the same text
  * is not copied again: reloading a page over an untouched damaged value reuses the copy
  * instead of adding one per load until the quota is full. Remaining window: two tabs
  * copying *different* damaged texts of one key in the same millisecond, each before the

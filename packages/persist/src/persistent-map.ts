@@ -323,10 +323,7 @@ export function persistentMap<T extends Record<string, unknown>>(
               },
             ),
       (e): HydrationStatus[] => {
-        if (gen === readGen) {
-          unlisted = true
-          lastRaw.clear()
-        }
+        if (gen === readGen) unlisted = true
         return [fail(toReadError(prefix, e), null)]
       },
     )

@@ -93,15 +93,12 @@ const chains = new Map<string, Promise<unknown>>()
 function exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (locks) return locks.request(name, fn) as Promise<T> // resolves to what fn resolves to
+  // One entry per lock name ever used: as many as there are salt keys, never more.
   const run = (chains.get(name) ?? Promise.resolve()).then(fn)
-  const tail = run.then(
-    () => {},
-    () => {},
+  chains.set(
+    name,
+    run.catch(() => {}),
   )
-  chains.set(name, tail)
-  void tail.then(() => {
-    if (chains.get(name) === tail) chains.delete(name)
-  })
   return run
 }
 

@@ -81,7 +81,6 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
     if (dbPromise) return dbPromise
     const p: Promise<IDBDatabase> = (async () => {
       let version: number | undefined
-      let seen = 0
       let stalls = 0
       for (;;) {
         let upgraded = false
@@ -102,10 +101,10 @@ export function indexedDBEngine(options: IndexedDBEngineOptions = {}): AsyncEngi
           }
           return d
         }
-        if ((upgraded || (d && d.version <= seen)) && ++stalls > 3)
+        // (we asked for `version`, one above the version seen last: below it, nothing moved on)
+        if ((upgraded || (d && d.version < (version ?? 0))) && ++stalls > 3)
           throw new DOMException(`cannot add object store ${storeName} to ${dbName}`, 'NotFoundError')
         d?.close()
-        if (d) seen = d.version
         version = d ? d.version + 1 : undefined
       }
     })()

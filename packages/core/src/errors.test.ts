@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { computed } from './computed.js'
-import type { Computed } from './types.js'
 import { CycleError } from './errors.js'
 import { signal } from './signal.js'
+import type { Computed } from './types.js'
 
 describe('CycleError', () => {
   it('names every node of a cycle', () => {

@@ -418,8 +418,7 @@ function read(n: ReactiveNode, track: boolean): unknown {
   if (f & RUNNING) throw new CycleError(nameOf(n), n)
   if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
     if (update(n) && n.subs) markDirty(n.subs)
-  }
-  else if (f & PENDING) n.flags &= ~PENDING
+  } else if (f & PENDING) n.flags &= ~PENDING
   if (track && activeSub) link(n, activeSub)
   if (n.flags & ERROR) throw n.value
   return n.value

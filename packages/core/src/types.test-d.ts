@@ -4,10 +4,10 @@
  */
 import { computed } from './computed.js'
 import { effect } from './effect.js'
-import { isStore } from './store.js'
+import { onMount } from './lifecycle.js'
 import { listenKeys, map } from './map.js'
 import { signal } from './signal.js'
-import { onMount } from './lifecycle.js'
+import { isStore } from './store.js'
 import type { Computed, ReadableStore, Signal } from './types.js'
 
 const count: Signal<number> = signal(0)
@@ -60,4 +60,5 @@ if (isStore(unknownThing)) {
 onMount(count, () => () => {})
 // @ts-expect-error onMount's start returns nothing or a stop function
 onMount(count, () => 5)
+
 export { wrong }

@@ -1,5 +1,5 @@
 /** `effect()` and `onCleanup()`: side effects that re-run when what they read changes. */
-import { watch } from './store.js'
+import { createEffect, NEW_EFFECT } from './system.js'
 
 /**
  * Run `fn` now and again whenever a store it read changes (after the current batch).
@@ -21,7 +21,7 @@ import { watch } from './store.js'
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
 export function effect(fn: () => void | (() => void)): () => void {
-  return watch(fn)
+  return createEffect(fn, NEW_EFFECT)
 }
 
 // the graph's own function, documented in `system.ts` (re-exported: no wrapper ships)

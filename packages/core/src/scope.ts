@@ -1,6 +1,5 @@
 /** `effectScope()`: a disposal boundary for every effect created inside it. */
-import { watch } from './store.js'
-import { NEW_SCOPE } from './system.js'
+import { createEffect, NEW_SCOPE } from './system.js'
 
 /**
  * Run `fn`; every effect (and nested scope) it creates is owned by the scope, and the
@@ -18,5 +17,5 @@ import { NEW_SCOPE } from './system.js'
  * ```
  */
 export function effectScope(fn: () => void): () => void {
-  return watch(fn, NEW_SCOPE)
+  return createEffect(fn, NEW_SCOPE)
 }

@@ -1,48 +1,16 @@
 /**
- * The one runtime class behind every signal, computed, map store and effect node.
- * It implements the store contract on top of the graph in `system.ts`; keeping a
- * single hidden class keeps every graph access site monomorphic (decision 0002).
- * Subscribing (`subscribe`/`listen`) is an ordinary effect, so listeners run in the
- * same glitch-free flush as every other effect.
+ * Node creation with options, and `isStore`. The store contract itself (`update`,
+ * `subscribe`, `listen`) lives on the one node class, `ReactiveNode` in `system.ts`:
+ * every signal, computed, map store and effect node is an instance of it, so every graph
+ * access site stays monomorphic (decision 0002). Subscribing is an ordinary effect, so
+ * listeners run in the same glitch-free flush as every other effect.
  */
-import { createEffect, HAS_EQUALS, NEW_EFFECT, options, ReactiveNode, untracked } from './system.js'
-import type { NodeOptions, ReadableStore, WritableStore } from './types.js'
+import { HAS_EQUALS, options, ReactiveNode } from './system.js'
+import type { NodeOptions, ReadableStore } from './types.js'
 
-/** @internal Runtime class of signals and computeds; the API exposes only the interfaces. */
-export class Store<T> extends ReactiveNode implements WritableStore<T> {
-  declare get: () => T
-  declare peek: () => T
-  declare set: (value: T) => void
-
-  update(fn: (value: T) => T): void {
-    this.set(fn(this.peek()))
-  }
-
-  subscribe(fn: (value: T) => void): () => void {
-    return observe(this, fn, true)
-  }
-
-  listen(fn: (value: T, oldValue: T) => void): () => void {
-    return observe(this, fn, false)
-  }
-}
-
-/** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
-function observe<T>(store: Store<T>, fn: (value: T, oldValue: T) => void, now: boolean): () => void {
-  let old: T
-  return watch(() => {
-    const v = store.get()
-    const prev = old
-    old = v
-    if (now) untracked(() => fn(v, prev), true)
-    now = true
-  })
-}
-
-/** Create and run an effect node (same hidden class as every other node). */
-export function watch(fn: () => unknown, flags: number = NEW_EFFECT): () => void {
-  return createEffect(new Store(flags, undefined, fn))
-}
+/** @internal Runtime class of every node (`ReactiveNode`, which also carries the store
+ * contract); the API exposes only the interfaces. */
+export { ReactiveNode as Store }
 
 /** Create a source or computed node with its options. */
 export function node<T>(
@@ -50,8 +18,8 @@ export function node<T>(
   value: unknown,
   fn: ((prev: unknown) => unknown) | undefined,
   opts?: NodeOptions<T>,
-): Store<T> {
-  const n = new Store<T>(flags, value, fn)
+): ReactiveNode<T> {
+  const n = new ReactiveNode<T>(flags, value, fn)
   if (opts) {
     options.set(n, opts as NodeOptions<never>)
     if (opts.equals) n.flags |= HAS_EQUALS
@@ -71,5 +39,5 @@ export function node<T>(
  * ```
  */
 export function isStore(x: unknown): x is ReadableStore<unknown> {
-  return x instanceof Store
+  return x instanceof ReactiveNode
 }

@@ -1,7 +1,8 @@
 /**
  * The reactive graph algorithm. Owns nodes, links, dirtiness, the effect queue and
- * the tracking context. Knows nothing of stores, maps or frameworks: the public
- * primitives (`signal.ts`, `computed.ts`, `effect.ts`, …) are thin layers on top.
+ * the tracking context, and the store contract every node carries. Knows nothing of
+ * maps, lifecycles or frameworks: the public primitives (`signal.ts`, `computed.ts`,
+ * `effect.ts`, …) are thin layers on top.
  *
  * Glossary
  * - node: anything in the graph. A *source* (signal) holds a value; a *computed*
@@ -101,12 +102,13 @@ interface Frame {
 }
 
 /**
- * A graph node with its three graph operations: tracked read, untracked read, write.
- * They live here, not in `store.ts`, so the hot path stays inside one module (calls and
- * bindings across ES modules measurably slow V8 down, decision 0002).
+ * A graph node with its three graph operations (tracked read, untracked read, write) and
+ * the rest of the store contract (`update`, `subscribe`, `listen`). Every node is one of
+ * these (one class, one hidden class, decision 0002), and the hot operations stay inside
+ * this module (calls and bindings across ES modules measurably slow V8 down).
  * Fields are public to the algorithm only; the API exposes interfaces.
  */
-export class ReactiveNode {
+export class ReactiveNode<T = unknown> {
   declare flags: number
   declare value: unknown
   /** A signal's last written, not yet committed value. */
@@ -127,21 +129,21 @@ export class ReactiveNode {
   }
 
   /** Tracked read (the hot path: a flag test, a link, a field load). */
-  get(): unknown {
-    if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true)
+  get(): T {
+    if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true) as T
     const sub = activeSub
     // repeated reads of the same dep (a loop in a computed) stop at the first test
     if (sub && sub.depsTail?.dep !== this) link(this, sub)
-    return this.value
+    return this.value as T
   }
 
   /** Untracked read; still brings a stale computed up to date. */
-  peek(): unknown {
-    return read(this, false)
+  peek(): T {
+    return read(this, false) as T
   }
 
   /** Write a source; marks what may depend on it and (outside a batch) runs effects. */
-  set(v: unknown): void {
+  set(v: T): void {
     if (same(this, this.pending, v)) return
     this.pending = v
     if (this.subs) {
@@ -150,6 +152,31 @@ export class ReactiveNode {
       if (!batchDepth) flush()
     } else this.value = v
   }
+
+  // The store contract's cold half (decision 0002: one class for every node).
+  update(fn: (value: T) => T): void {
+    this.set(fn(this.peek()))
+  }
+
+  subscribe(fn: (value: T) => void): () => void {
+    return observe(this, fn, true)
+  }
+
+  listen(fn: (value: T, oldValue: T) => void): () => void {
+    return observe(this, fn, false)
+  }
+}
+
+/** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
+function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now: boolean): () => void {
+  let old: T
+  return createEffect(() => {
+    const v = store.get()
+    const prev = old
+    old = v
+    if (now) untracked(() => fn(v, prev), true)
+    now = true
+  }, EFFECT)
 }
 
 /** Options kept off the node (rarely used): debug name and custom equality. */
@@ -477,10 +504,11 @@ function execute(e: ReactiveNode): void {
 }
 
 /**
- * Create and run an effect (or, with `SCOPE`, a scope that only owns), owned by the
- * current owner. An error in the first run disposes it and is thrown to the caller.
+ * Create and run an effect node (or, with `NEW_SCOPE`, a scope that only owns), owned by
+ * the current owner. An error in the first run disposes it and is thrown to the caller.
  */
-export function createEffect(node: ReactiveNode): () => void {
+export function createEffect(fn: () => unknown, flags: number): () => void {
+  const node = new ReactiveNode(flags, undefined, fn)
   if (owner) {
     link(node, owner)
     owner.flags |= HAS_CHILDREN

@@ -7,7 +7,7 @@
  */
 import { NotAStoreError } from './errors.js'
 import { Store } from './store.js'
-import { HAS_MOUNT, hooks, type ReactiveNode, untracked } from './system.js'
+import { addCleanup, HAS_MOUNT, hooks, type ReactiveNode, untracked } from './system.js'
 import type { ReadableStore } from './types.js'
 
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
@@ -15,8 +15,8 @@ type Start = () => void | (() => void)
 
 interface Mount {
   starts: Start[]
-  /** The stop functions of a mounted store; absent while it is unmounted. */
-  stops?: (() => void)[] | undefined
+  /** Runs the stop functions of a mounted store; absent while it is unmounted. */
+  cleanup?: (() => void) | undefined
   timer?: ReturnType<typeof setTimeout>
 }
 
@@ -38,33 +38,32 @@ export function setUnmountDelay(ms: number): void {
 
 function begin(m: Mount, start: Start): void {
   const stop = untracked(start, true)
-  if (typeof stop === 'function') m.stops!.push(stop)
+  if (typeof stop === 'function') addCleanup(m, stop)
 }
 
-/** The graph hook: `n` gained its first sub (`observed`) or lost its last one. */
-function mountHook(n: ReactiveNode, observed: boolean): void {
+/** The graph hook: `n` gained its first sub (`observed`) or lost its last one
+ * (`false`); the unmount timer calls it with neither, to unmount. */
+function mountHook(n: ReactiveNode, observed?: boolean): void {
   const m = mounts.get(n)!
-  clearTimeout(m.timer)
-  if (!observed) {
-    if (unmountDelay) m.timer = setTimeout(unmount, unmountDelay, n, m)
-    else unmount(n, m)
-  } else if (!m.stops) {
-    m.stops = []
-    for (const s of m.starts) begin(m, s)
-    // the reader that mounted us reads right after this hook: commit what `start` wrote
-    try {
-      n.peek()
-    } catch {
-      // an error value is re-thrown to that reader
+  const stop = m.cleanup
+  if (observed) {
+    clearTimeout(m.timer)
+    if (!stop) {
+      m.cleanup = () => {}
+      for (const s of m.starts) begin(m, s)
+      // the reader that mounted us reads right after this hook: commit what `start` wrote
+      try {
+        n.peek()
+      } catch {
+        // an error value is re-thrown to that reader
+      }
     }
+    // no timer to clear below: a lost sub always follows a gained one, which cleared it
+  } else if (observed === false && unmountDelay) m.timer = setTimeout(mountHook, unmountDelay, n)
+  else if (stop && !n.subs) {
+    m.cleanup = undefined
+    untracked(stop, true)
   }
-}
-
-function unmount(n: ReactiveNode, m: Mount): void {
-  const stops = m.stops
-  if (n.subs || !stops) return
-  m.stops = undefined
-  for (const s of stops) untracked(s, true)
 }
 
 /**
@@ -92,7 +91,7 @@ export function onMount<T>(store: ReadableStore<T>, start: Start): () => void {
   mounts.set(store, m)
   store.flags |= HAS_MOUNT
   m.starts.push(start)
-  if (m.stops) begin(m, start)
+  if (m.cleanup) begin(m, start)
   else if (store.subs) mountHook(store, true)
   return () => {
     m.starts = m.starts.filter((s) => s !== start)

@@ -545,7 +545,7 @@ export function onCleanup(fn: () => void): void {
   if (n) addCleanup(n, fn)
 }
 
-function addCleanup(n: ReactiveNode, fn: () => void): void {
+export function addCleanup(n: { cleanup?: (() => void) | undefined }, fn: () => void): void {
   const prev = n.cleanup
   n.cleanup = !prev
     ? fn

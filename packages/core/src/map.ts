@@ -14,7 +14,7 @@ export interface MapStore<T extends object> extends WritableStore<T> {
 class MapNode<T extends object> extends Store<T> implements MapStore<T> {
   setKey<K extends keyof T>(key: K, value: T[K]): void {
     const old = this.peek()
-    if (old[key] === value && (value !== undefined || !(key in old))) return
+    if (value === undefined ? !(key in old) : old[key] === value) return
     const next = { ...old }
     if (value === undefined) delete next[key]
     else next[key] = value

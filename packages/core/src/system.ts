@@ -54,6 +54,26 @@ export const HAS_EQUALS = EQUALS
 /** Set on a node with `onMount` handlers: `hooks` are called when it gains or loses its subs. */
 export const HAS_MOUNT = MOUNT
 
+// The typed errors (re-exported by `errors.ts`).
+
+/**
+ * `onMount` (which needs a core graph node) got something else,
+ * for example a hand-written object that only looks like a store.
+ *
+ * @example
+ * ```ts
+ * try { onMount({ get() {} } as never, start) } catch (e) { e instanceof NotAStoreError } // true
+ * ```
+ */
+export class NotAStoreError extends TypeError {
+  /** Always `'NOT_A_STORE'`. */
+  readonly code = 'NOT_A_STORE'
+  override readonly name = 'NotAStoreError'
+  constructor() {
+    super('onMount needs a @strata/core store')
+  }
+}
+
 /**
  * A computed read itself, directly or through other computeds. The message names the
  * nodes of the cycle in read order (give nodes a `name` option to make it readable).

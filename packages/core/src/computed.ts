@@ -21,5 +21,5 @@ import type { Computed, NodeOptions } from './types.js'
  * ```
  */
 export function computed<T>(fn: (previous: T | undefined) => T, options?: NodeOptions<T>): Computed<T> {
-  return node(NEW_COMPUTED, undefined, fn as (previous: unknown) => unknown, options)
+  return node(NEW_COMPUTED, undefined, options, fn as (previous: unknown) => unknown)
 }

@@ -36,7 +36,7 @@ class MapNode<T extends object> extends Store<T> implements MapStore<T> {
  * ```
  */
 export function map<T extends object>(initial: T = {} as T): MapStore<T> {
-  return new MapNode<T>(0, { ...initial }, undefined)
+  return new MapNode<T>(0, { ...initial })
 }
 
 /**

@@ -17,5 +17,5 @@ import type { NodeOptions, Signal } from './types.js'
  * ```
  */
 export function signal<T>(initial: T, options?: NodeOptions<T>): Signal<T> {
-  return node(0, initial, undefined, options)
+  return node(0, initial, options)
 }

@@ -16,8 +16,8 @@ export { ReactiveNode as Store }
 export function node<T>(
   flags: number,
   value: unknown,
-  fn: ((prev: unknown) => unknown) | undefined,
-  opts?: NodeOptions<T>,
+  opts: NodeOptions<T> | undefined,
+  fn?: (prev: unknown) => unknown,
 ): ReactiveNode<T> {
   const n = new ReactiveNode<T>(flags, value, fn)
   if (opts) {

@@ -140,7 +140,7 @@ export class ReactiveNode<T = unknown> {
   declare subs: Link | undefined
   declare subsTail: Link | undefined
   declare cleanup: (() => void) | undefined
-  constructor(flags: number, value: unknown, fn: ((previous: unknown) => unknown) | undefined) {
+  constructor(flags: number, value: unknown, fn?: (previous: unknown) => unknown) {
     // every field assigned here, always in this order: one hidden class for all nodes
     this.flags = flags
     this.value = this.pending = value

@@ -93,6 +93,28 @@ describe('onMount', () => {
     }
   })
 
+  it('a computed that start makes throw throws to the reader that mounted it', () => {
+    const s = signal(1)
+    const c = computed(() => {
+      if (s.get() > 1) throw new Error('boom')
+      return s.get()
+    })
+    c.get() // clean and linked to s, but unobserved
+    onMount(c, () => {
+      s.set(2)
+    })
+    let seen: unknown
+    const stop = effect(() => {
+      try {
+        seen = c.get()
+      } catch (e) {
+        seen = `threw ${(e as Error).message}`
+      }
+    })
+    expect(seen).toBe('threw boom')
+    stop()
+  })
+
   it('starts at once when the store is already observed', () => {
     const s = signal(0)
     const off = s.subscribe(() => {})

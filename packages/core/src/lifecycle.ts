@@ -52,11 +52,8 @@ function mountHook(n: ReactiveNode, observed?: boolean): void {
       m.cleanup = () => {}
       for (const s of m.starts) begin(m, s)
       // the reader that mounted us reads right after this hook: commit what `start` wrote
-      try {
-        n.peek()
-      } catch {
-        // an error value is re-thrown to that reader
-      }
+      // (a computed that now throws throws here, to that reader — its own read would too)
+      n.peek()
     }
     // no timer to clear below: a lost sub always follows a gained one, which cleared it
   } else if (observed === false && unmountDelay) m.timer = setTimeout(mountHook, unmountDelay, n)

@@ -25,6 +25,8 @@
  * - flush: runs queued effects in order; their errors (and throwing cleanups) are
  *   collected and re-thrown when the outermost flush ends (decision 0003).
  */
+import type { NodeOptions, ReadableStore } from './types.js'
+
 // Node kind and state bits (a node's `flags`). Private, and this module imports nothing:
 // esbuild inlines the constants of an import-free module as literals (smaller bundle),
 // and V8 folds private top-level `const`s into the compiled code (exported bindings are
@@ -49,8 +51,6 @@ export const NEW_COMPUTED = COMPUTED | DIRTY | ERROR
 export const NEW_EFFECT = EFFECT
 /** A new scope node. */
 export const NEW_SCOPE = SCOPE
-/** Set on a node with a custom `equals` option. */
-export const HAS_EQUALS = EQUALS
 /** Set on a node with `onMount` handlers: `hooks` are called when it gains or loses its subs. */
 export const HAS_MOUNT = MOUNT
 
@@ -199,11 +199,38 @@ function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void,
   }, EFFECT)
 }
 
+/** Create a source or computed node with its options. */
+export function node<T>(
+  flags: number,
+  value: unknown,
+  opts: NodeOptions<T> | undefined,
+  fn?: (prev: unknown) => unknown,
+): ReactiveNode<T> {
+  const n = new ReactiveNode<T>(flags, value, fn)
+  if (opts) {
+    options.set(n, opts as NodeOptions<never>)
+    if (opts.equals) n.flags |= EQUALS
+  }
+  return n
+}
+
+/**
+ * Whether `x` is a Strata store (signal, computed, map store or a higher-layer node).
+ *
+ * @param x - any value
+ * @returns true if `x` implements the store contract through the core graph
+ * @example
+ * ```ts
+ * isStore(signal(1)) // true
+ * isStore({ get() {} }) // false
+ * ```
+ */
+export function isStore(x: unknown): x is ReadableStore<unknown> {
+  return x instanceof ReactiveNode
+}
+
 /** Options kept off the node (rarely used): debug name and custom equality. */
-export const options = new WeakMap<
-  ReactiveNode,
-  { name?: string; equals?: (a: never, b: never) => boolean }
->()
+const options = new WeakMap<ReactiveNode, NodeOptions<never>>()
 
 /** The node currently tracking reads (a running computed or effect). */
 let activeSub: ReactiveNode | undefined

@@ -187,18 +187,6 @@ export class ReactiveNode<T = unknown> {
   }
 }
 
-/** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
-function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now: boolean): () => void {
-  let old: T
-  return createEffect(() => {
-    const v = store.get()
-    const prev = old
-    old = v
-    if (now) untracked(() => fn(v, prev), true)
-    now = true
-  }, EFFECT)
-}
-
 /** Create a source or computed node with its options. */
 export function node<T>(
   flags: number,
@@ -227,6 +215,18 @@ export function node<T>(
  */
 export function isStore(x: unknown): x is ReadableStore<unknown> {
   return x instanceof ReactiveNode
+}
+
+/** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
+function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now: boolean): () => void {
+  let old: T
+  return createEffect(() => {
+    const v = store.get()
+    const prev = old
+    old = v
+    if (now) untracked(() => fn(v, prev), true)
+    now = true
+  }, EFFECT)
 }
 
 /** Options kept off the node (rarely used): debug name and custom equality. */
@@ -318,18 +318,22 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
   }
 }
 
-/** Remove a link from both lists; returns the next dep link of its sub. */
-function unlink(l: Link): Link | undefined {
-  const { dep, sub, prevDep, nextDep, prevSub, nextSub } = l
-  if (nextDep) nextDep.prevDep = prevDep
-  else sub.depsTail = prevDep
-  if (prevDep) prevDep.nextDep = nextDep
-  else sub.deps = nextDep
-  if (nextSub) nextSub.prevSub = prevSub
-  else dep.subsTail = prevSub
-  if (prevSub) prevSub.nextSub = nextSub
-  else if (!(dep.subs = nextSub)) unwatched(dep)
-  return nextDep
+/** Drop the deps after `depsTail`: the ones a finished run did not read again (all of
+ * them when `depsTail` was reset). */
+function purgeDeps(sub: ReactiveNode): void {
+  const tail = sub.depsTail
+  let l = tail ? tail.nextDep : sub.deps
+  while (l) l = unlink(l)
+}
+
+/** Dispose an effect or scope: children, deps, cleanup, and its place in its owner. */
+function dispose(n: ReactiveNode): void {
+  if (!n.flags) return
+  n.flags = 0
+  n.depsTail = undefined
+  purgeDeps(n)
+  if (n.cleanup) runCleanup(n)
+  if (n.subs) unlink(n.subs)
 }
 
 function unwatched(node: ReactiveNode): void {
@@ -345,12 +349,18 @@ function unwatched(node: ReactiveNode): void {
   if (f & MOUNT) hooks.mount!(node, false)
 }
 
-/** Drop the deps after `depsTail`: the ones a finished run did not read again (all of
- * them when `depsTail` was reset). */
-function purgeDeps(sub: ReactiveNode): void {
-  const tail = sub.depsTail
-  let l = tail ? tail.nextDep : sub.deps
-  while (l) l = unlink(l)
+/** Remove a link from both lists; returns the next dep link of its sub. */
+function unlink(l: Link): Link | undefined {
+  const { dep, sub, prevDep, nextDep, prevSub, nextSub } = l
+  if (nextDep) nextDep.prevDep = prevDep
+  else sub.depsTail = prevDep
+  if (prevDep) prevDep.nextDep = nextDep
+  else sub.deps = nextDep
+  if (nextSub) nextSub.prevSub = prevSub
+  else dep.subsTail = prevSub
+  if (prevSub) prevSub.nextSub = nextSub
+  else if (!(dep.subs = nextSub)) unwatched(dep)
+  return nextDep
 }
 
 /** A source was written: every node below it may be stale (PENDING); effects are queued. */
@@ -611,14 +621,4 @@ function runCleanup(n: ReactiveNode): void {
   } catch (err) {
     errors.push(err)
   }
-}
-
-/** Dispose an effect or scope: children, deps, cleanup, and its place in its owner. */
-function dispose(n: ReactiveNode): void {
-  if (!n.flags) return
-  n.flags = 0
-  n.depsTail = undefined
-  purgeDeps(n)
-  if (n.cleanup) runCleanup(n)
-  if (n.subs) unlink(n.subs)
 }

@@ -26,7 +26,7 @@ class MapNode<T extends object> extends Store<T> implements MapStore<T> {
  * Create a map store: an object value whose keys can be set one by one, like
  * nanostores' `map`. Every write stores a new object.
  *
- * @param initial - the first value (copied)
+ * @param initial - the first value (copied; none is `{}`)
  * @returns the map store (`setKey` plus the whole store contract)
  * @example
  * ```ts
@@ -35,7 +35,7 @@ class MapNode<T extends object> extends Store<T> implements MapStore<T> {
  * profile.setKey('email', undefined) // deletes the key
  * ```
  */
-export function map<T extends object>(initial: T = {} as T): MapStore<T> {
+export function map<T extends object>(initial?: T): MapStore<T> {
   return new MapNode<T>(0, { ...initial })
 }
 

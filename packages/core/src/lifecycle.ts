@@ -49,7 +49,10 @@ function mountHook(n: ReactiveNode, observed?: boolean): void {
   if (observed) {
     clearTimeout(m.timer)
     if (!stop) {
-      m.cleanup = () => {}
+      // the first link of the chain marks the store unmounted again
+      m.cleanup = () => {
+        m.cleanup = undefined
+      }
       for (const s of m.starts) begin(m, s)
       // the reader that mounted us reads right after this hook: commit what `start` wrote
       // (a computed that now throws throws here, to that reader — its own read would too)
@@ -57,10 +60,7 @@ function mountHook(n: ReactiveNode, observed?: boolean): void {
     }
     // no timer to clear below: a lost sub always follows a gained one, which cleared it
   } else if (observed === false && unmountDelay) m.timer = setTimeout(mountHook, unmountDelay, n)
-  else if (stop && !n.subs) {
-    m.cleanup = undefined
-    untracked(stop, true)
-  }
+  else if (stop && !n.subs) untracked(stop, true)
 }
 
 /**

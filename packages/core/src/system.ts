@@ -70,7 +70,7 @@ export class NotAStoreError extends TypeError {
   readonly code = 'NOT_A_STORE'
   override readonly name = 'NotAStoreError'
   constructor() {
-    super('onMount needs a @strata/core store')
+    super('onMount needs a Strata store')
   }
 }
 

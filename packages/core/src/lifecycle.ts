@@ -7,7 +7,7 @@
  */
 import { NotAStoreError } from './errors.js'
 import { Store } from './store.js'
-import { addCleanup, HAS_MOUNT, hooks, type ReactiveNode, untracked } from './system.js'
+import { addCleanup, HAS_MOUNT, ReactiveNode, untracked } from './system.js'
 import type { ReadableStore } from './types.js'
 
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
@@ -83,7 +83,7 @@ function mountHook(n: ReactiveNode, observed?: boolean): void {
  */
 export function onMount<T>(store: ReadableStore<T>, start: Start): () => void {
   if (!(store instanceof Store)) throw new NotAStoreError()
-  hooks.mount = mountHook
+  ReactiveNode.mount = mountHook
   const m = mounts.get(store) ?? { starts: [] }
   mounts.set(store, m)
   store.flags |= HAS_MOUNT

@@ -51,7 +51,7 @@ export const NEW_COMPUTED = COMPUTED | DIRTY | ERROR
 export const NEW_EFFECT = EFFECT
 /** A new scope node. */
 export const NEW_SCOPE = SCOPE
-/** Set on a node with `onMount` handlers: `hooks` are called when it gains or loses its subs. */
+/** Set on a node with `onMount` handlers: `ReactiveNode.mount` is called when it gains or loses its subs. */
 export const HAS_MOUNT = MOUNT
 
 // The typed errors (re-exported by `errors.ts`).
@@ -140,6 +140,9 @@ export class ReactiveNode<T = unknown> {
   declare subs: Link | undefined
   declare subsTail: Link | undefined
   declare cleanup: (() => void) | undefined
+  /** The lifecycle hook, installed by `lifecycle.ts` only when `onMount` is used: called
+   * when a MOUNT node gains its first sub (`observed`) or loses its last one. */
+  declare static mount: ((node: ReactiveNode, observed: boolean) => void) | undefined
   constructor(flags: number, value: unknown, fn?: (previous: unknown) => unknown) {
     // every field assigned here, always in this order: one hidden class for all nodes
     this.flags = flags
@@ -243,10 +246,6 @@ let queueHead = 0
 let queueTail = 0
 const errors: unknown[] = []
 
-/** The lifecycle hook, installed by `lifecycle.ts` only when `onMount` is used: called
- * when a MOUNT node gains its first sub (`observed`) or loses its last one. */
-export const hooks: { mount?: (node: ReactiveNode, observed: boolean) => void } = {}
-
 /** Run `fn` without tracking reads (and, with `detach`, without an owner either). */
 export function untracked<T>(fn: () => T, detach?: boolean): T {
   const prevSub = activeSub
@@ -314,7 +313,7 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
   if (lastSub) lastSub.nextSub = l
   else {
     dep.subs = l
-    if (dep.flags & MOUNT) hooks.mount!(dep, true)
+    if (dep.flags & MOUNT) ReactiveNode.mount!(dep, true)
   }
 }
 
@@ -346,7 +345,7 @@ function unwatched(node: ReactiveNode): void {
       if (node.cleanup) runCleanup(node)
     }
   } else if (f & (EFFECT | SCOPE)) dispose(node)
-  if (f & MOUNT) hooks.mount!(node, false)
+  if (f & MOUNT) ReactiveNode.mount!(node, false)
 }
 
 /** Remove a link from both lists; returns the next dep link of its sub. */

@@ -186,7 +186,7 @@ export class ReactiveNode<T = unknown> {
   }
 
   listen(fn: (value: T, oldValue: T) => void): () => void {
-    return observe(this, fn, false)
+    return observe(this, fn)
   }
 }
 
@@ -221,7 +221,7 @@ export function isStore(x: unknown): x is ReadableStore<unknown> {
 }
 
 /** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
-function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now: boolean): () => void {
+function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now?: boolean): () => void {
   let old: T
   return createEffect(() => {
     const v = store.get()

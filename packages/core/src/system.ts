@@ -246,6 +246,14 @@ let queueHead = 0
 let queueTail = 0
 const errors: unknown[] = []
 
+function same(n: ReactiveNode, a: unknown, b: unknown): boolean {
+  return n.flags & EQUALS ? options.get(n)!.equals!(a as never, b as never) : a === b
+}
+
+function nameOf(n: ReactiveNode): string {
+  return options.get(n)?.name ?? 'computed'
+}
+
 /** Run `fn` without tracking reads (and, with `detach`, without an owner either). */
 export function untracked<T>(fn: () => T, detach?: boolean): T {
   const prevSub = activeSub
@@ -391,6 +399,17 @@ function markPending(l: Link): void {
 }
 const pendingStack: (Link | undefined)[] = []
 
+/** Run a node's cleanups; an error is collected like an effect error, never left half-done. */
+function runCleanup(n: ReactiveNode): void {
+  const fn = n.cleanup!
+  n.cleanup = undefined
+  try {
+    untracked(fn, true)
+  } catch (err) {
+    errors.push(err)
+  }
+}
+
 /** A node's value changed during a pull: its PENDING subs are now DIRTY. */
 function markDirty(l: Link | undefined): void {
   for (; l; l = l.nextSub) {
@@ -495,6 +514,39 @@ function update(c: ReactiveNode): boolean {
   return changed
 }
 
+/**
+ * Create and run an effect node (or, with `NEW_SCOPE`, a scope that only owns), owned by
+ * the current owner. An error in the first run disposes it and is thrown to the caller.
+ */
+export function createEffect(fn: () => unknown, flags: number): () => void {
+  const node = new ReactiveNode(flags, undefined, fn)
+  if (owner) {
+    link(node, owner)
+    owner.flags |= HAS_CHILDREN
+  }
+  const n = errors.length
+  execute(node)
+  if (errors.length > n) {
+    dispose(node)
+    throw errors.pop()
+  }
+  return () => {
+    dispose(node)
+    // report a throwing cleanup now (flush with an empty queue only rethrows)
+    if (!batchDepth) flush()
+  }
+}
+
+export function addCleanup(n: { cleanup?: (() => void) | undefined }, fn: () => void): void {
+  const prev = n.cleanup
+  n.cleanup = !prev
+    ? fn
+    : () => {
+        prev()
+        fn()
+      }
+}
+
 /** Bring a computed up to date (if it is one) and record the read. */
 function read(n: ReactiveNode, track: boolean): unknown {
   const f = n.flags
@@ -505,14 +557,6 @@ function read(n: ReactiveNode, track: boolean): unknown {
   if (track && activeSub) link(n, activeSub)
   if (n.flags & ERROR) throw n.value
   return n.value
-}
-
-function same(n: ReactiveNode, a: unknown, b: unknown): boolean {
-  return n.flags & EQUALS ? options.get(n)!.equals!(a as never, b as never) : a === b
-}
-
-function nameOf(n: ReactiveNode): string {
-  return options.get(n)?.name ?? 'computed'
 }
 
 /** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
@@ -560,29 +604,6 @@ function execute(e: ReactiveNode): void {
 }
 
 /**
- * Create and run an effect node (or, with `NEW_SCOPE`, a scope that only owns), owned by
- * the current owner. An error in the first run disposes it and is thrown to the caller.
- */
-export function createEffect(fn: () => unknown, flags: number): () => void {
-  const node = new ReactiveNode(flags, undefined, fn)
-  if (owner) {
-    link(node, owner)
-    owner.flags |= HAS_CHILDREN
-  }
-  const n = errors.length
-  execute(node)
-  if (errors.length > n) {
-    dispose(node)
-    throw errors.pop()
-  }
-  return () => {
-    dispose(node)
-    // report a throwing cleanup now (flush with an empty queue only rethrows)
-    if (!batchDepth) flush()
-  }
-}
-
-/**
  * Register `fn` to run before the current effect, computed or scope re-runs or is
  * disposed. Outside of one it does nothing. Public as `onCleanup` (re-exported by
  * `effect.ts`).
@@ -599,25 +620,4 @@ export function createEffect(fn: () => unknown, flags: number): () => void {
 export function onCleanup(fn: () => void): void {
   const n = activeSub ?? owner
   if (n) addCleanup(n, fn)
-}
-
-export function addCleanup(n: { cleanup?: (() => void) | undefined }, fn: () => void): void {
-  const prev = n.cleanup
-  n.cleanup = !prev
-    ? fn
-    : () => {
-        prev()
-        fn()
-      }
-}
-
-/** Run a node's cleanups; an error is collected like an effect error, never left half-done. */
-function runCleanup(n: ReactiveNode): void {
-  const fn = n.cleanup!
-  n.cleanup = undefined
-  try {
-    untracked(fn, true)
-  } catch (err) {
-    errors.push(err)
-  }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { todos } from '../../test/fixtures.js'
+import { events, schema, todos } from '../../test/fixtures.js'
+import { memoryAdapter } from '../adapters/node.js'
+import { rawSql } from '../query/query.js'
+import { createStore } from '../store/create-store.js'
 import { mayAffect, tablesInSql } from './invalidation.js'
 
 describe('invalidation rule', () => {
@@ -25,5 +28,18 @@ describe('invalidation rule', () => {
     expect(
       tablesInSql('SELECT * FROM todos t JOIN ui_filter f ON 1', new Set(['todos', 'ui_filter', 'x'])),
     ).toEqual(['todos', 'ui_filter'])
+  })
+  it('finds tables named in another letter case, as SQLite resolves them', () => {
+    expect(tablesInSql('SELECT * FROM Todos JOIN "UI_FILTER" ON 1', new Set(['todos', 'ui_filter']))).toEqual(
+      ['todos', 'ui_filter'],
+    )
+  })
+  it('re-runs raw SQL that names a table in another letter case', async () => {
+    const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'i' })
+    const live = store.queryDb(rawSql<{ n: number }[]>('SELECT count(*) AS n FROM Todos'))
+    expect(live.get()[0]?.n).toBe(0)
+    store.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    expect(live.get()[0]?.n).toBe(1)
+    store.close()
   })
 })

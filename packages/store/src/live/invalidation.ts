@@ -33,14 +33,19 @@ export function mayAffect(q: Pick<CompiledQuery<unknown>, 'tables' | 'ids'>, tou
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g
 
 /**
- * Tables named in raw SQL (by matching words against known table names).
+ * Tables named in raw SQL (by matching words against known table names, ignoring
+ * letter case as SQLite does: `FROM Todos` reads `todos`).
  * @param sql SQL text
  * @param known table names in the schema
- * @returns the tables the SQL mentions
- * @example tablesInSql('SELECT * FROM todos JOIN tags', new Set(['todos', 'tags'])) // ['todos', 'tags']
+ * @returns the tables the SQL mentions, as the schema spells them
+ * @example tablesInSql('SELECT * FROM Todos JOIN tags', new Set(['todos', 'tags'])) // ['todos', 'tags']
  */
 export function tablesInSql(sql: string, known: ReadonlySet<string>): string[] {
+  const names = new Map([...known].map((t) => [t.toLowerCase(), t]))
   const out = new Set<string>()
-  for (const m of sql.matchAll(WORD)) if (known.has(m[0])) out.add(m[0])
+  for (const [w] of sql.matchAll(WORD)) {
+    const t = names.get(w.toLowerCase())
+    if (t) out.add(t)
+  }
   return [...out]
 }

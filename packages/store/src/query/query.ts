@@ -4,6 +4,7 @@
  * parameters, which tables it reads (for invalidation), the primary keys it is limited
  * to (finer invalidation), and how to decode rows.
  */
+import { QueryError } from '../errors.js'
 
 /** Restriction of a query to known primary-key values of one table. */
 export interface QueryIds {
@@ -27,7 +28,7 @@ export interface CompiledQuery<R> {
   readonly mode: 'rows' | 'first' | 'count' | 'raw'
   /** Decode raw SQLite rows to the result. */
   decode(rows: Record<string, unknown>[]): R
-  /** Stable identity: SQL + parameters. Live queries with equal keys share one node. */
+  /** Stable identity: result shape + SQL + exact parameters. Live queries with equal keys share one node. */
   readonly key: string
   /** Set when live results can be patched row by row instead of re-running (see live/patch.ts). */
   readonly patch?: PatchPlan
@@ -71,10 +72,37 @@ export interface Query<R> {
  */
 export type ResultOf<Q> = Q extends Query<infer R> ? R : never
 
-/** Build the stable key of a query. */
-export function queryKey(sql: string, params: readonly unknown[]): string {
-  return params.length === 0 ? sql : `${sql}\u0000${JSON.stringify(params)}`
+/**
+ * One parameter, tagged by type, so no two bindable values share a key (JSON turned
+ * ±Infinity and NaN into null and threw a TypeError on bigint): strings quoted, bigints
+ * `1n`, blobs `x1 2`, numbers, booleans and null as `String()` gives them (and `-0`).
+ */
+function paramKey(v: unknown, i: number): string {
+  const t = typeof v
+  if (t === 'string') return JSON.stringify(v)
+  if (t === 'bigint') return `${v}n`
+  if (v instanceof Uint8Array) return `x${v.join(' ')}`
+  if ((t === 'object' && v !== null) || t === 'function' || t === 'symbol')
+    throw new QueryError(`Query parameter ${i + 1} cannot be bound to SQLite`)
+  return Object.is(v, -0) ? '-0' : String(v)
 }
+
+/**
+ * Build the stable key of a query: its result shape, SQL and exact parameters.
+ * @param sql the SQL text
+ * @param params the bound parameters
+ * @param shape how rows become the result (`rows`, `first`, `count`, a raw decoder's id …)
+ * @returns the key live queries are cached by
+ * @throws QueryError for a parameter SQLite cannot bind
+ * @example queryKey('SELECT * FROM todos WHERE position < ?', [Infinity], 'rows')
+ */
+export function queryKey(sql: string, params: readonly unknown[], shape = 'rows'): string {
+  return `${shape}\u0000${sql}\u0000${params.map(paramKey).join(',')}`
+}
+
+const decoders = new WeakMap<object, number>()
+let decoderIds = 0
+const asRows = <R>(rows: Record<string, unknown>[]) => rows as R
 
 /**
  * Options of {@link rawSql}.
@@ -104,15 +132,19 @@ export function rawSql<R = Record<string, unknown>[]>(
   params: readonly unknown[] = [],
   options: RawSqlOptions<R> = {},
 ): Query<R> {
-  const decode = options.decode ?? ((rows: Record<string, unknown>[]) => rows as R)
+  const decode = options.decode ?? asRows<R>
+  if (!decoders.has(decode)) decoders.set(decode, decoderIds++)
+  const bound = params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p))
+  const tables = options.tables ?? []
   const compiled: CompiledQuery<R> = {
     sql,
-    params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p)),
-    tables: options.tables ?? [],
+    params: bound,
+    tables,
     ids: undefined,
     mode: 'raw',
     decode,
-    key: queryKey(sql, params),
+    // A raw query's result depends on its decoder and (re-run rule) its tables as well.
+    key: queryKey(sql, bound, `raw ${decoders.get(decode)} ${JSON.stringify(tables)}`),
   }
   return { compile: () => compiled }
 }

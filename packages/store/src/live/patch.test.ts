@@ -103,6 +103,25 @@ describe('live result patching', () => {
   })
 })
 
+describe('patchable queries', () => {
+  it('a select() without a sort column re-runs instead of patching, so the order stays right', async () => {
+    setUnmountDelay(0)
+    const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'p' })
+    const q = todos.orderBy('position').select('id')
+    expect(q.compile().patch).toBeUndefined()
+    expect(todos.orderBy('position').select('id', 'position').compile().patch).toBeDefined()
+    const live = store.queryDb(q)
+    const off = live.subscribe(() => undefined)
+    store.commit(events.todoCreated({ id: 'a', title: 'A', position: 5 }))
+    live.get()
+    store.commit(events.todoCreated({ id: 'b', title: 'B', position: 1 }))
+    expect(live.get()).toEqual([{ id: 'b' }, { id: 'a' }])
+    expect(live.get()).toEqual(store.query(q))
+    off()
+    store.close()
+  })
+})
+
 describe('bulk writes', () => {
   it('a commit touching more rows than are tracked per table still updates every live query right', async () => {
     setUnmountDelay(0)
@@ -112,7 +131,11 @@ describe('bulk writes', () => {
     const other = store.queryDb(todos.where({ id: 'untouched' }).first())
     const count = store.queryDb(todos.count())
     const seen: (string | undefined)[] = []
-    const off = [one.subscribe((r) => seen.push(r?.title)), other.subscribe(() => {}), count.subscribe(() => {})]
+    const off = [
+      one.subscribe((r) => seen.push(r?.title)),
+      other.subscribe(() => {}),
+      count.subscribe(() => {}),
+    ]
     // 2,000 rows in one transaction (an upstream page), the watched row among them.
     const bulk = Array.from({ length: 2000 }, (_, i) => events.todoCreated({ id: `b${i}`, title: 'x' }))
     store.commit(...bulk, events.todoRenamed({ id: 'watched', title: 'after' }))

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { todos } from '../../test/fixtures.js'
+import { events, schema, todos } from '../../test/fixtures.js'
+import { memoryAdapter } from '../adapters/node.js'
 import { QueryError } from '../errors.js'
+import { createStore } from '../store/create-store.js'
 
 describe('query builder', () => {
   it('compiles filters, total order and limits to parameterised SQL', () => {
@@ -43,5 +45,29 @@ describe('query builder', () => {
   })
   it('empty IN lists match nothing', () => {
     expect(todos.where({ id: { in: [] } }).compile().sql).toBe('SELECT * FROM "todos" WHERE 0')
+  })
+  it('first() never widens a smaller limit: limit(0).first() is undefined', async () => {
+    const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'b' })
+    store.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    expect(store.query(todos.limit(0).first())).toBeUndefined()
+    expect(store.query(todos.limit(5).first())?.id).toBe('a')
+    store.close()
+  })
+  it('null compares as IS [NOT] NULL only with = and !=; other operators match nothing, as in SQL', async () => {
+    const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'b' })
+    store.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    expect(store.query(todos.where('deletedAt', '>', null))).toEqual([])
+    expect(store.query(todos.where('deletedAt', '<=', null))).toEqual([])
+    expect(store.query(todos.where({ deletedAt: { gte: null as never } }))).toEqual([])
+    expect(store.query(todos.where('deletedAt', '=', null))).toHaveLength(1)
+    expect(store.query(todos.where('deletedAt', '!=', null))).toEqual([])
+    expect(store.query(todos.where({ deletedAt: { eq: null as never } }))).toHaveLength(1)
+    store.close()
+  })
+  it('an operator object on a JSON column is a QueryError, not a silent JSON comparison', () => {
+    expect(() => todos.where({ tags: { isNull: false } as never })).toThrow(QueryError)
+    expect(() => todos.where({ tags: { in: [['a']] } as never })).toThrow(/JSON column/)
+    // Arrays and other objects are JSON values compared as JSON text.
+    expect(todos.where({ tags: ['a'] }).compile().params).toEqual(['["a"]'])
   })
 })

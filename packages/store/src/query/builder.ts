@@ -105,7 +105,7 @@ interface BuilderState {
 
 const EMPTY: BuilderState = { where: [], order: [], limit: undefined, offset: undefined, select: undefined }
 
-const OPS: Record<string, Operator | 'is null' | 'is not null'> = {
+const OPS: Record<string, Operator> = {
   eq: '=',
   ne: '!=',
   gt: '>',
@@ -116,6 +116,12 @@ const OPS: Record<string, Operator | 'is null' | 'is not null'> = {
   notIn: 'not in',
   like: 'like',
 }
+
+/** `null` compares only with `=` (IS NULL) and `!=` (IS NOT NULL); with any other operator it matches nothing, as in SQL. */
+const cond = (column: string, op: Operator, value: unknown): Condition =>
+  value === null && (op === '=' || op === '!=')
+    ? { column, op: op === '=' ? 'is null' : 'is not null', value }
+    : { column, op, value }
 
 /** Quote an identifier for SQLite. */
 export function ident(name: string): string {
@@ -164,25 +170,32 @@ export class QueryBuilder<C extends Columns, S = RowOf<C>> implements Query<S[]>
       this.#column(a)
       if (op === undefined || !Object.values(OPS).includes(op))
         throw new QueryError(`Unknown operator "${String(op)}" on "${this.meta.name}.${a}"`)
-      if (value === null) added.push({ column: a, op: op === '!=' ? 'is not null' : 'is null', value: null })
-      else added.push({ column: a, op, value })
+      added.push(cond(a, op, value))
     } else {
       for (const key of Object.keys(a)) {
         const v = (a as Record<string, unknown>)[key]
         if (v === undefined) continue
         const col = this.#column(key)
         if (v === null) added.push({ column: key, op: 'is null', value: null })
-        else if (typeof v === 'object' && col.kind !== 'json' && !Array.isArray(v)) {
-          for (const [k, ov] of Object.entries(v as Record<string, unknown>)) {
-            if (ov === undefined) continue
-            if (k === 'isNull') added.push({ column: key, op: ov ? 'is null' : 'is not null', value: null })
-            else {
-              const mapped = OPS[k]
-              if (mapped === undefined)
-                throw new QueryError(`Unknown operator "${k}" on "${this.meta.name}.${key}"`)
-              added.push({ column: key, op: mapped, value: ov })
+        else if (typeof v === 'object' && !Array.isArray(v)) {
+          const entries = Object.entries(v as Record<string, unknown>)
+          // An object on a JSON column is a JSON value; one that looks like an operator
+          // object would silently match nothing, so it is refused.
+          if (col.kind === 'json') {
+            if (entries.length > 0 && entries.every(([k]) => k === 'isNull' || Object.hasOwn(OPS, k)))
+              throw new QueryError(`JSON column ${this.meta.name}.${key}: use where('${key}', op, value)`)
+            added.push({ column: key, op: '=', value: v })
+          } else
+            for (const [k, ov] of entries) {
+              if (ov === undefined) continue
+              if (k === 'isNull') added.push({ column: key, op: ov ? 'is null' : 'is not null', value: null })
+              else {
+                const mapped = OPS[k]
+                if (mapped === undefined)
+                  throw new QueryError(`Unknown operator "${k}" on "${this.meta.name}.${key}"`)
+                added.push(cond(key, mapped, ov))
+              }
             }
-          }
         } else added.push({ column: key, op: '=', value: v })
       }
     }
@@ -243,13 +256,20 @@ export class QueryBuilder<C extends Columns, S = RowOf<C>> implements Query<S[]>
    * @example store.query(tables.todos.where({ id }).first())
    */
   first(): Query<S | undefined> {
-    const inner = this.limit(1)
+    // Never widen a smaller limit: limit(0).first() is undefined.
+    const inner = this.limit(Math.min(this.state.limit ?? 1, 1))
     let compiled: CompiledQuery<S | undefined> | undefined
     return {
       compile: () => {
         if (compiled) return compiled
         const base = inner.compile()
-        compiled = { ...base, mode: 'first', decode: (rows) => base.decode(rows)[0] }
+        compiled = {
+          ...base,
+          mode: 'first',
+          decode: (rows) => base.decode(rows)[0],
+          // Not the limit(1) query's key: a live first() must not share its node (array result).
+          key: queryKey(base.sql, base.params, 'first'),
+        }
         return compiled
       },
     }
@@ -279,7 +299,7 @@ export class QueryBuilder<C extends Columns, S = RowOf<C>> implements Query<S[]>
           ids: this.#ids(),
           mode: 'count',
           decode: (rows) => Number(rows[0]?.c ?? 0),
-          key: queryKey(sql, params),
+          key: queryKey(sql, params, 'count'),
         }
         return compiled
       },
@@ -305,9 +325,12 @@ export class QueryBuilder<C extends Columns, S = RowOf<C>> implements Query<S[]>
     sql += this.#limitSql(params)
     const decodeRow = this.meta.decodeRow
     let patch: PatchPlan | undefined
-    const selectsPk = this.state.select === undefined || this.state.select.includes(pk)
-    const sortable = order.every(([c]) => this.#column(c).kind !== 'json')
-    if (this.state.limit === undefined && this.state.offset === undefined && selectsPk && sortable) {
+    // Patching needs the primary key and every sort column in the rows (it sorts on them).
+    const sel = this.state.select
+    const patchable =
+      (sel === undefined || (sel.includes(pk) && order.every(([c]) => sel.includes(c)))) &&
+      order.every(([c]) => this.#column(c).kind !== 'json')
+    if (this.state.limit === undefined && this.state.offset === undefined && patchable) {
       patch = {
         table: this.meta.name,
         primaryKey: pk,

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { memoryAdapter } from '../adapters/node.js'
 import { DocumentNotFoundError, DocumentValidationError, StoreError } from '../errors.js'
-import { makeSchema } from '../schema/make-schema.js'
+import { makeSchema, type SchemaModule } from '../schema/make-schema.js'
 import { createStore } from '../store/create-store.js'
 import type { Store } from '../store/store.js'
 import { defineCollection } from './collection.js'
@@ -127,4 +127,62 @@ describe('collections', () => {
       .all(['p1'])
     expect(JSON.stringify(plan)).toMatch(/col_messages_projectId_sequence_idx/)
   })
+
+  it('startsWith compares characters, so a prefix with emoji (astral-plane) matches', async () => {
+    const notes = defineCollection({ name: 'notes', schema: z.object({ title: z.string() }) })
+    const s = await createStore({ schema: withModule(notes), adapter: memoryAdapter(), storeId: 'n' })
+    s.collection(notes).create({ title: '😀 party' })
+    s.collection(notes).create({ title: '😀' })
+    s.collection(notes).create({ title: 'party' })
+    expect(s.collection(notes).count([Query.startsWith('title', '😀')])).toBe(2)
+    expect(s.collection(notes).count([Query.startsWith('title', '😀 p')])).toBe(1)
+    s.close()
+  })
+
+  it('Query.equal / notEqual with null mean IS NULL / IS NOT NULL, also mixed with values', async () => {
+    const notes = defineCollection({ name: 'notes', schema: z.object({ lang: z.string().nullable() }) })
+    const s = await createStore({ schema: withModule(notes), adapter: memoryAdapter(), storeId: 'n' })
+    const col = s.collection(notes)
+    col.create({ lang: null })
+    col.create({ lang: 'en' })
+    col.create({ lang: 'de' })
+    expect(col.count([Query.equal('lang', null)])).toBe(1)
+    expect(col.count([Query.notEqual('lang', null)])).toBe(2)
+    expect(col.count([Query.equal('lang', [null, 'en'])])).toBe(2)
+    expect(col.count([Query.notEqual('lang', [null, 'en'])])).toBe(1)
+    expect(col.count([Query.notEqual('lang', 'en')])).toBe(1)
+    s.close()
+  })
+
+  it('runs the schema (and its transforms) once on create and on update, and stores its output', async () => {
+    const notes = defineCollection({
+      name: 'notes',
+      schema: z.object({ n: z.number().transform((x) => x + 1), m: z.coerce.number() }),
+    })
+    const s = await createStore({ schema: withModule(notes), adapter: memoryAdapter(), storeId: 'n' })
+    const col = s.collection(notes)
+    const d = col.create({ n: 1, m: 1 })
+    expect(d.n).toBe(2)
+    expect(col.get(d.$id)?.n).toBe(2)
+    const u = col.update(d.$id, { m: '7' as never })
+    expect(u).toMatchObject({ m: 7, n: 3 })
+    expect(col.get(d.$id)).toStrictEqual(u)
+    // The events carry the output: materializing them again does not transform again.
+    const pending = s.sync.pending()
+    expect(pending.map((e) => e.args)).toMatchObject([{ data: { n: 2, m: 1 } }, { patch: { m: 7, n: 3 } }])
+    s.close()
+  })
+
+  it('lists documents created in the same millisecond in creation order by default', async () => {
+    const notes = defineCollection({ name: 'notes', schema: z.object({ n: z.number() }) })
+    const s = await createStore({ schema: withModule(notes), adapter: memoryAdapter(), storeId: 'n' })
+    const col = s.collection(notes)
+    col.createMany(Array.from({ length: 20 }, (_, n) => ({ n })))
+    for (let n = 20; n < 25; n++) col.create({ n })
+    expect(col.list().documents.map((d) => d.n)).toEqual([...Array(25).keys()])
+    s.close()
+  })
 })
+
+const withModule = (m: { module: SchemaModule }) =>
+  makeSchema({ events: {}, tables: {}, materializers: {}, modules: [m] })

@@ -4,8 +4,8 @@
  * `BaseStore` or a seed-004 projects/messages/files store is a few lines — and gets
  * validation, offline commits, sync and live lists for free.
  *
- * Storage: one table `col_<name>` (id, data JSON, createdAt, updatedAt); declared
- * indexes become expression indexes on `json_extract(data, '$.field')`.
+ * Storage: one table `col_<name>` (id, data JSON, createdAt, updatedAt, seq: creation
+ * order); declared indexes become expression indexes on `json_extract(data, '$.field')`.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { ForwardedWrites } from '../browser/forwarded-writes.js'
@@ -15,9 +15,9 @@ import { Events } from '../events/define.js'
 import { runSchema } from '../events/validate.js'
 import type { LiveQuery, LiveQueryOptions } from '../live/live-query.js'
 import type { CompiledQuery, Query as StoreQuery } from '../query/query.js'
-import { queryKey } from '../query/query.js'
+import { queryKey, rawSql } from '../query/query.js'
 import type { SchemaModule } from '../schema/make-schema.js'
-import { type Issue, isRecord, nested, standardSchema } from '../schema/standard.js'
+import { type Issue, isRecord, standardSchema } from '../schema/standard.js'
 import { Column } from '../tables/columns.js'
 import type { Table } from '../tables/table.js'
 import { table } from '../tables/table.js'
@@ -29,6 +29,8 @@ const columns = {
   data: Column.json<Record<string, unknown>>(),
   createdAt: Column.text(),
   updatedAt: Column.text(),
+  /** Creation order (1, 2, … in log order; 0 for rows restored from an older snapshot). */
+  seq: Column.integer({ default: 0 }),
 }
 
 /**
@@ -91,7 +93,11 @@ export function defineCollection<T extends Record<string, unknown>>(
     const fields = typeof idx === 'string' ? [idx] : [...idx]
     return `CREATE INDEX IF NOT EXISTS "${tname}_${fields.join('_').replaceAll('.', '_')}_idx" ON "${tname}" (${fields.map(fieldSql).join(', ')})`
   })
-  const t = table(tname, columns, { extraDdl })
+  const t = table(tname, columns, { extraDdl, indexes: [{ columns: ['seq'] }] })
+  const lastSeq = rawSql<number>(`SELECT max(seq) AS s FROM "${tname}"`, [], {
+    tables: [tname],
+    decode: (rows) => Number(rows[0]?.s ?? 0),
+  })
   const envelope = <P>(check: (v: Record<string, unknown>) => { value: P } | { issues: readonly Issue[] }) =>
     standardSchema<P>((v) => {
       if (!isRecord(v) || typeof v.id !== 'string' || v.id === '')
@@ -99,12 +105,16 @@ export function defineCollection<T extends Record<string, unknown>>(
       return check(v)
     })
   const atOk = (v: Record<string, unknown>) => typeof v.at === 'string'
+  // The events carry the document schema's *output* (`create`/`update` validate and
+  // transform once), so they check the envelope only: running the schema again would
+  // transform twice, or refuse an output that is not a valid input. Replays and other
+  // replicas store exactly what the event carries.
   const created = Events.synced({
     name: `v1.${opts.name}.Created`,
     schema: envelope<{ id: string; data: T; at: string }>((v) => {
       if (!atOk(v)) return { issues: [{ message: 'expected an ISO time', path: ['at'] }] }
-      const r = nested(schema, v.data, 'data')
-      return 'issues' in r ? r : { value: { id: v.id as string, data: r.value, at: v.at as string } }
+      if (!isRecord(v.data)) return { issues: [{ message: 'expected an object', path: ['data'] }] }
+      return { value: { id: v.id as string, data: v.data as T, at: v.at as string } }
     }),
   })
   const updated = Events.synced({
@@ -130,7 +140,8 @@ export function defineCollection<T extends Record<string, unknown>>(
       events: [created, updated, deleted],
       materializers: {
         [created.eventName]: ((a: { id: string; data: T; at: string }, db) => {
-          db.insert(t, { id: a.id, data: a.data, createdAt: a.at, updatedAt: a.at })
+          const seq = db.query(lastSeq) + 1
+          db.insert(t, { id: a.id, data: a.data, createdAt: a.at, updatedAt: a.at, seq })
         }) as M,
         // A patch to a document deleted concurrently is a no-op (deterministic on every replica).
         [updated.eventName]: ((a: { id: string; patch: Partial<T>; at: string }, db) => {
@@ -235,7 +246,7 @@ function countQuery(tname: string, ops: readonly QueryOp[]): StoreQuery<number> 
     ids: c.ids ? { table: tname, ids: c.ids } : undefined,
     mode: 'count',
     decode: (rows) => Number(rows[0]?.c ?? 0),
-    key: queryKey(sql, c.params),
+    key: queryKey(sql, c.params, 'count'),
   }
   return { compile: () => compiled }
 }
@@ -298,8 +309,18 @@ export function bindCollection<T extends Record<string, unknown>>(
       if (!doc) throw new DocumentNotFoundError(def.name, id)
       const { $id: _i, $createdAt, $updatedAt: _u, ...fields } = doc
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>
-      validate({ ...fields, ...clean })
-      const ev = def.events.updated({ id, patch: clean, at: new Date().toISOString() })
+      // The merged document is validated once; the patch carries its (transformed) output
+      // for the patched fields and any other field the schema's output changed.
+      const out = validate({ ...fields, ...clean }) as Record<string, unknown>
+      const old = fields as Record<string, unknown>
+      const changed = Object.keys(out).filter(
+        (k) => k in clean || JSON.stringify(out[k]) !== JSON.stringify(old[k]),
+      )
+      const ev = def.events.updated({
+        id,
+        patch: Object.fromEntries(changed.map((k) => [k, out[k]])) as Partial<T>,
+        at: new Date().toISOString(),
+      })
       return commit([ev], (a: { patch: Partial<T>; at: string }) =>
         decodeDoc<T>({
           id,
@@ -329,7 +350,7 @@ export function bindCollection<T extends Record<string, unknown>>(
           ...c,
           mode: 'first',
           decode: (rows) => c.decode(rows)[0],
-          key: `${c.key}\u0000first`,
+          key: queryKey(c.sql, c.params, 'first'),
         }),
       })
     },

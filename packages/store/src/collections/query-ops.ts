@@ -103,15 +103,16 @@ export function compileOps(ops: readonly QueryOp[]): CompiledOps {
     switch (o.op) {
       case 'equal':
       case 'notEqual': {
-        const list = Array.isArray(o.value) ? o.value : [o.value]
-        if (o.op === 'equal' && o.field === '$id') ids = list
-        if (list.length === 0) {
-          parts.push(o.op === 'equal' ? '0' : '1')
-          break
-        }
-        parts.push(
-          `${fieldSql(o.field)} ${o.op === 'equal' ? 'IN' : 'NOT IN'} (${list.map(() => '?').join(', ')})`,
-        )
+        const all: unknown[] = Array.isArray(o.value) ? o.value : [o.value]
+        const eq = o.op === 'equal'
+        if (eq && o.field === '$id') ids = all
+        // null (or undefined: a missing field) compiles to IS [NOT] NULL; `IN (NULL)` never matches.
+        const list = all.filter((v) => v != null)
+        const f = fieldSql(o.field)
+        const terms: string[] = []
+        if (list.length < all.length) terms.push(`${f} IS ${eq ? '' : 'NOT '}NULL`)
+        if (list.length > 0) terms.push(`${f} ${eq ? 'IN' : 'NOT IN'} (${list.map(() => '?').join(', ')})`)
+        parts.push(terms.length === 0 ? (eq ? '0' : '1') : `(${terms.join(eq ? ' OR ' : ' AND ')})`)
         for (const v of list) params.push(bind(v))
         break
       }
@@ -129,8 +130,9 @@ export function compileOps(ops: readonly QueryOp[]): CompiledOps {
         parts.push(`${fieldSql(o.field)} IS NOT NULL`)
         break
       case 'startsWith':
-        parts.push(`substr(${fieldSql(o.field)}, 1, ?) = ?`)
-        params.push(o.value.length, o.value)
+        // SQLite counts the prefix's characters itself (JS length counts UTF-16 units).
+        parts.push(`substr(${fieldSql(o.field)}, 1, length(?)) = ?`)
+        params.push(o.value, o.value)
         break
       case 'search':
         parts.push(`instr(${fieldSql(o.field)}, ?) > 0`)
@@ -151,8 +153,8 @@ export function compileOps(ops: readonly QueryOp[]): CompiledOps {
         throw new QueryError(`Unknown collection query operator ${JSON.stringify(o)}`)
     }
   }
-  // Stable default order: creation time, then id.
-  order.push('createdAt ASC', 'id ASC')
+  // Stable default order: creation time, then creation order (seq, see collection.ts), then id.
+  order.push('createdAt ASC', 'seq ASC', 'id ASC')
   const limitParams: unknown[] = []
   let lim = ''
   if (limit !== undefined || offset !== undefined) {

@@ -17,7 +17,10 @@ import { Column } from '../tables/columns.js'
 import type { Table } from '../tables/table.js'
 import { table } from '../tables/table.js'
 
-const docColumns = { id: Column.text({ primaryKey: true }), value: Column.json<unknown>() }
+// `value` is nullable so a schema that allows null can store it (a row with NULL is the
+// value null; no row is the default). Stores made with the NOT NULL column rebuild their
+// state from the log once, as for any table change (decisions 0033, 0067).
+const docColumns = { id: Column.text({ primaryKey: true }), value: Column.json<unknown>({ nullable: true }) }
 
 /**
  * A client document type.
@@ -138,7 +141,8 @@ export function documentHandle<T>(
     listen: (fn) => node.listen(fn),
     set,
     update(patch) {
-      const current = (host.forwarded?.get(key) as T | undefined) ?? node.peek()
+      const w = host.forwarded?.get(key) as T | undefined
+      const current = w === undefined ? node.peek() : w
       set(typeof patch === 'function' ? patch(current) : ({ ...current, ...patch } as T))
     },
   }

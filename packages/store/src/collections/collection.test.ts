@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { memoryAdapter } from '../adapters/node.js'
 import { DocumentNotFoundError, DocumentValidationError, StoreError } from '../errors.js'
+import { validateEvent } from '../events/validate.js'
 import { makeSchema, type SchemaModule } from '../schema/make-schema.js'
 import { createStore } from '../store/create-store.js'
 import type { Store } from '../store/store.js'
@@ -170,6 +171,36 @@ describe('collections', () => {
     // The events carry the output: materializing them again does not transform again.
     const pending = s.sync.pending()
     expect(pending.map((e) => e.args)).toMatchObject([{ data: { n: 2, m: 1 } }, { patch: { m: 7, n: 3 } }])
+    s.close()
+  })
+
+  it('checks a Created event against the schema (as the sync server does), and stores its data untransformed', async () => {
+    const notes = defineCollection({
+      name: 'notes',
+      schema: z.object({ n: z.number().transform((x) => x + 1) }),
+    })
+    const schema = withModule(notes)
+    const at = new Date(0).toISOString()
+    const bad = validateEvent(schema, { name: 'v1.notes.Created', args: { id: 'x', data: { n: 'one' }, at } })
+    expect(bad.ok).toBe(false)
+    const good = validateEvent(schema, { name: 'v1.notes.Created', args: { id: 'x', data: { n: 2 }, at } })
+    expect(good).toMatchObject({ ok: true, value: { data: { n: 2 } } })
+    const s = await createStore({ schema, adapter: memoryAdapter(), storeId: 'n' })
+    s.sync.applyUpstream([
+      { name: 'v1.notes.Created', args: { id: 'x', data: { n: 2 }, at }, clientId: 'other', seq: 1, gseq: 1 },
+    ])
+    expect(s.collection(notes).get('x')?.n).toBe(2)
+    expect(() =>
+      s.sync.applyUpstream([
+        {
+          name: 'v1.notes.Created',
+          args: { id: 'y', data: { n: 'one' }, at },
+          clientId: 'other',
+          seq: 2,
+          gseq: 2,
+        },
+      ]),
+    ).toThrow()
     s.close()
   })
 

@@ -17,7 +17,7 @@ import type { LiveQuery, LiveQueryOptions } from '../live/live-query.js'
 import type { CompiledQuery, Query as StoreQuery } from '../query/query.js'
 import { queryKey, rawSql } from '../query/query.js'
 import type { SchemaModule } from '../schema/make-schema.js'
-import { type Issue, isRecord, standardSchema } from '../schema/standard.js'
+import { type Issue, isRecord, nested, standardSchema } from '../schema/standard.js'
 import { Column } from '../tables/columns.js'
 import type { Table } from '../tables/table.js'
 import { table } from '../tables/table.js'
@@ -106,15 +106,17 @@ export function defineCollection<T extends Record<string, unknown>>(
     })
   const atOk = (v: Record<string, unknown>) => typeof v.at === 'string'
   // The events carry the document schema's *output* (`create`/`update` validate and
-  // transform once), so they check the envelope only: running the schema again would
-  // transform twice, or refuse an output that is not a valid input. Replays and other
-  // replicas store exactly what the event carries.
+  // transform once). A Created event is still checked against the schema, on every
+  // replica and on the sync server (a client cannot push a document the schema refuses),
+  // but what it stores is the event's own data, never transformed again: replays and
+  // other replicas store exactly what the event carries. So a schema's output must pass
+  // the schema too (true of checks, defaults, coercions, trims…).
   const created = Events.synced({
     name: `v1.${opts.name}.Created`,
     schema: envelope<{ id: string; data: T; at: string }>((v) => {
       if (!atOk(v)) return { issues: [{ message: 'expected an ISO time', path: ['at'] }] }
-      if (!isRecord(v.data)) return { issues: [{ message: 'expected an object', path: ['data'] }] }
-      return { value: { id: v.id as string, data: v.data as T, at: v.at as string } }
+      const r = nested(schema, v.data, 'data')
+      return 'issues' in r ? r : { value: { id: v.id as string, data: v.data as T, at: v.at as string } }
     }),
   })
   const updated = Events.synced({

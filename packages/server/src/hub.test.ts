@@ -100,4 +100,28 @@ describe('Hub while a store is opening', () => {
     await waitUntil(() => hub.head('st') === 2)
     expect((await hub.read('st', 0, 10)).map((e) => e.gseq)).toEqual([1, 2])
   })
+
+  it('a storage read that throws synchronously is reported, and the next notice fetches again', async () => {
+    const real = openSqliteStorage({ filename: ':memory:' })
+    let fail = true
+    const storage: SyncStorage = {
+      ...real,
+      read(storeId, after, limit) {
+        if (fail) throw new Error('pool is down')
+        return real.read(storeId, after, limit)
+      },
+    }
+    const errors: unknown[] = []
+    const hub = new Hub(storage, { onFetchError: (e) => errors.push(e) })
+    await hub.join('st', { wake: () => undefined })
+    const r = await real.append('st', 'a', [{ name: 'v1.T', args: 1, clientId: 'a', seq: 1 }], [undefined])
+    hub.remote('st', r.head)
+    await new Promise((res) => setTimeout(res, 20))
+    expect(errors).toHaveLength(1)
+    fail = false
+    hub.remote('st', r.head)
+    await new Promise((res) => setTimeout(res, 20))
+    expect(hub.head('st')).toBe(1)
+    await real.close()
+  })
 })

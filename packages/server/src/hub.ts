@@ -339,12 +339,21 @@ export class Hub {
   /** Fetch up to `remoteHead` unless a fetch is under way; a failure is reported, not thrown. */
   private fetchInBackground(storeId: string, state: StoreState): void {
     if (state.remoteHead <= state.head || state.fetching) return
-    this.fetchRemote(storeId, state).catch((error: unknown) => this.onFetchError?.(error, storeId))
+    this.fetchRemote(storeId, state).catch((error: unknown) => {
+      try {
+        this.onFetchError?.(error, storeId)
+      } catch {
+        // a throwing reporter must not turn the failure into an unhandled rejection
+      }
+    })
   }
 
   /** Fetch events up to `remoteHead` (a head that is ahead of ours); one fetch at a time. */
   private fetchRemote(storeId: string, state: StoreState): Promise<void> {
     const run = (async () => {
+      // Yield first: `fetching` is set below before the loop runs, also when a storage's
+      // read throws synchronously (else `finally` would run before the assignment).
+      await undefined
       try {
         while (state.remoteHead > state.head) {
           const page = await this.storage.read(storeId, state.head, 5_000)
@@ -358,7 +367,6 @@ export class Hub {
         if (state.subscribers.size === 0) this.stores.delete(storeId)
       }
     })()
-    // callers only start a fetch when remoteHead > head: the loop awaits before `finally`
     state.fetching = run
     return run
   }

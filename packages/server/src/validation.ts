@@ -31,20 +31,11 @@ function pathOf(path: StandardSchemaV1.Issue['path']): string {
   return `args.${path.map((p) => String(typeof p === 'object' && p !== null ? p.key : p)).join('.')}`
 }
 
-/** Whether a JSON value holds U+0000 in a string or a key. */
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0')
-  if (typeof value !== 'object' || value === null) return false
-  if (Array.isArray(value)) return value.some(holdsNul)
-  for (const key in value)
-    if (key.includes('\0') || holdsNul((value as Record<string, unknown>)[key])) return true
-  return false
-}
-
 /**
- * Refuses an event whose name or args hold U+0000 (NUL): Postgres `text` and `jsonb`
- * cannot store it, so every storage refuses it alike, as one event's verdict (not a
- * failed push the client would retry forever). The reason does not quote the name.
+ * Refuses an event whose name holds U+0000 (NUL): names are stored as text, which Postgres
+ * refuses to hold it, so every storage refuses it alike, as one event's verdict (not a
+ * failed push the client would retry forever). Args may hold it: they are stored as JSON
+ * text, where it is the escape `\u0000`.
  *
  * @param event - the pushed event
  * @returns the verdict refusing it, or `undefined`
@@ -54,11 +45,8 @@ function holdsNul(value: unknown): boolean {
  * ```
  */
 export function nulVerdict(event: PushedEvent): Verdict | undefined {
-  if (!event.name.includes('\0') && !holdsNul(event.args)) return undefined
-  return {
-    code: 'invalid',
-    reason: 'the event name or args contain U+0000 (NUL), which the server cannot store',
-  }
+  if (!event.name.includes('\0')) return undefined
+  return { code: 'invalid', reason: 'the event name contains U+0000 (NUL), which the server cannot store' }
 }
 
 /**

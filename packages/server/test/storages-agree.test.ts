@@ -17,25 +17,51 @@ afterAll(async () => {
 describe.each([
   ['SQLite', ':memory:'],
   ['Postgres', `${PG_URL}?schema=${schema}`],
-])('%s: an event whose name or args hold U+0000 (NUL)', (_kind, db) => {
-  it('is refused as invalid, on its own: the push is answered and later events get through', async () => {
+])('%s: text with U+0000 (NUL)', (_kind, db) => {
+  it('an event name holding it is refused as invalid, on its own; args holding it are stored intact', async () => {
     const s = await startSyncServer({ port: 0, db, logger: silentLogger })
     try {
       const { c } = await join(s.wsUrl, 'team:nul', 'c')
       c.send({
         t: 'push',
         id: 1,
-        events: [event('c', 1, { ok: true }, 'v1.Bad\u0000Name'), event('c', 2, { text: 'a\u0000b' })],
+        events: [event('c', 1, { ok: true }, 'v1.Bad\u0000Name'), event('c', 2, { ['k\u0000']: 'a\u0000b' })],
       })
       const ack = await Promise.race([c.next('ack'), c.next('error')])
-      expect(ack).toMatchObject({ t: 'ack', lastSeq: 2 })
-      expect(ack.results).toMatchObject([
-        { seq: 1, ok: false, code: 'invalid' },
-        { seq: 2, ok: false, code: 'invalid' },
-      ])
-      c.send({ t: 'push', id: 2, events: [event('c', 3)] })
-      const next = await Promise.race([c.next('ack', (m) => m.id === 2), c.next('error')])
-      expect(next).toMatchObject({ t: 'ack', lastSeq: 3, results: [{ seq: 3, ok: true }] })
+      expect(ack).toMatchObject({
+        t: 'ack',
+        lastSeq: 2,
+        results: [
+          { seq: 1, ok: false, code: 'invalid' },
+          { seq: 2, ok: true },
+        ],
+      })
+      const pulled = (await (await fetch(`${s.url}/v1/stores/team%3Anul/pull?cursor=0`)).json()) as {
+        events: Array<{ args: unknown }>
+      }
+      expect(pulled.events.map((e) => e.args)).toEqual([{ ['k\u0000']: 'a\u0000b' }])
+      c.close()
+    } finally {
+      await s.close({ timeoutMs: 500 })
+    }
+  })
+
+  it('a refusal whose reason holds it is answered and recorded (as U+FFFD), not a failed push', async () => {
+    const s = await startSyncServer({
+      port: 0,
+      db,
+      logger: silentLogger,
+      authorize: (_user, _store, action) => (action === 'write' ? { deny: 'not for you\u0000' } : true),
+    })
+    try {
+      const { c } = await join(s.wsUrl, 'team:nul-deny', 'c')
+      c.send({ t: 'push', id: 1, events: [event('c', 1)] })
+      const ack = await Promise.race([c.next('ack'), c.next('error')])
+      expect(ack).toMatchObject({ t: 'ack', results: [{ seq: 1, ok: false, code: 'forbidden' }] })
+      // a re-push gets the recorded outcome
+      c.send({ t: 'push', id: 2, events: [event('c', 1)] })
+      const again = await Promise.race([c.next('ack', (m) => m.id === 2), c.next('error')])
+      expect(again).toMatchObject({ t: 'ack', results: [{ seq: 1, ok: false, reason: 'not for you\uFFFD' }] })
       c.close()
     } finally {
       await s.close({ timeoutMs: 500 })

@@ -205,9 +205,17 @@ export function planPush(lastSeq: number, events: readonly { seq: number }[]): P
   return plan
 }
 
+/** A verdict whose reason can be stored: Postgres `text` refuses U+0000 (a reason may quote
+ * an args key or a hook's message), so it becomes U+FFFD, on every backend alike. */
+function storable(verdicts: readonly (Verdict | undefined)[]): readonly (Verdict | undefined)[] {
+  if (!verdicts.some((v) => v?.reason.includes('\0'))) return verdicts
+  return verdicts.map((v) => (v ? { ...v, reason: v.reason.replaceAll('\0', '\uFFFD') } : v))
+}
+
 /**
  * Runs the judge (if any) over the fresh events the verdicts accept.
- * @returns the final verdict per pushed event (indexed like `events`), or undefined when stale
+ * @returns the final verdict per pushed event (indexed like `events`), reasons storable,
+ *   or undefined when stale
  * @internal shared by the backends
  */
 export function judgeFresh(
@@ -217,9 +225,8 @@ export function judgeFresh(
   verdicts: readonly (Verdict | undefined)[],
   judge: Judge | undefined,
 ): readonly (Verdict | undefined)[] | undefined {
-  if (!judge) return verdicts
-  const idx = plan.fresh.filter((i) => !verdicts[i])
-  if (idx.length === 0) return verdicts
+  const idx = judge ? plan.fresh.filter((i) => !verdicts[i]) : []
+  if (!judge || idx.length === 0) return storable(verdicts)
   const judged = judge(
     head,
     idx.map((i) => events[i] as PushedEvent),
@@ -229,7 +236,7 @@ export function judgeFresh(
   idx.forEach((i, k) => {
     out[i] = judged[k]
   })
-  return out
+  return storable(out)
 }
 
 /**

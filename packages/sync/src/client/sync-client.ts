@@ -503,11 +503,6 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   }
 
   /**
-   * Pending events the server already processed (seq ≤ lastSeq) that are still pending
-   * once we have caught up were refused while we were not listening (the ack was lost).
-   * Re-pushing them returns their recorded outcome (`duplicate: true`), never applies twice.
-   */
-  /**
    * The session's catch-up is complete (or was not needed): the store renumbers pending
    * events the server refused under their seqs (0065); what stays at or below lastSeq
    * (a store without that step) is re-pushed for its recorded outcome. @returns false
@@ -531,6 +526,11 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     return true
   }
 
+  /**
+   * Pending events the server already processed (seq ≤ lastSeq) that are still pending
+   * once we have caught up were refused while we were not listening (the ack was lost).
+   * Re-pushing them returns their recorded outcome (`duplicate: true`), never applies twice.
+   */
   function settleProcessed() {
     const stale = seam.pending().filter((e) => e.seq <= lastSeq)
     if (stale.length === 0 || !conn) return

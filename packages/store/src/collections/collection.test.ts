@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { memoryAdapter } from '../adapters/node.js'
 import { DocumentNotFoundError, DocumentValidationError, StoreError } from '../errors.js'
 import { validateEvent } from '../events/validate.js'
+import { rawSql } from '../query/query.js'
 import { makeSchema, type SchemaModule } from '../schema/make-schema.js'
 import { createStore } from '../store/create-store.js'
 import type { Store } from '../store/store.js'
@@ -155,52 +156,71 @@ describe('collections', () => {
     s.close()
   })
 
-  it('runs the schema (and its transforms) once on create and on update, and stores its output', async () => {
+  it('runs the schema once on create and on update and stores its output; an update patches only the edited fields', async () => {
     const notes = defineCollection({
       name: 'notes',
-      schema: z.object({ n: z.number().transform((x) => x + 1), m: z.coerce.number() }),
+      schema: z.object({ title: z.string().trim(), m: z.coerce.number(), tag: z.string().default('none') }),
     })
     const s = await createStore({ schema: withModule(notes), adapter: memoryAdapter(), storeId: 'n' })
     const col = s.collection(notes)
-    const d = col.create({ n: 1, m: 1 })
-    expect(d.n).toBe(2)
-    expect(col.get(d.$id)?.n).toBe(2)
+    const d = col.create({ title: '  hello ', m: '1' as never } as never)
+    expect(d).toMatchObject({ title: 'hello', m: 1, tag: 'none' })
+    expect(col.get(d.$id)).toStrictEqual(d)
     const u = col.update(d.$id, { m: '7' as never })
-    expect(u).toMatchObject({ m: 7, n: 3 })
+    expect(u).toMatchObject({ title: 'hello', m: 7, tag: 'none' })
     expect(col.get(d.$id)).toStrictEqual(u)
-    // The events carry the output: materializing them again does not transform again.
-    const pending = s.sync.pending()
-    expect(pending.map((e) => e.args)).toMatchObject([{ data: { n: 2, m: 1 } }, { patch: { m: 7, n: 3 } }])
+    expect(s.sync.pending().map((e) => e.args)).toMatchObject([
+      { data: { title: 'hello', m: 1, tag: 'none' } },
+      { patch: { m: 7 } },
+    ])
+    expect(Object.keys((s.sync.pending()[1]?.args as { patch: object }).patch)).toEqual(['m'])
     s.close()
   })
 
-  it('checks a Created event against the schema (as the sync server does), and stores its data untransformed', async () => {
+  it('refuses a schema whose output is not its own output (a transform that changes it again), with a clear error', async () => {
     const notes = defineCollection({
       name: 'notes',
       schema: z.object({ n: z.number().transform((x) => x + 1) }),
     })
+    const s = await createStore({ schema: withModule(notes), adapter: memoryAdapter(), storeId: 'n' })
+    expect(() => s.collection(notes).create({ n: 1 })).toThrow(/not the document schema's output for itself/)
+    expect(s.collection(notes).list().total).toBe(0)
+    s.close()
+  })
+
+  it("checks a Created event against the schema (as the sync server does): only the schema's exact output is stored", async () => {
+    const notes = defineCollection({ name: 'notes', schema: z.object({ title: z.string().trim() }) })
     const schema = withModule(notes)
     const at = new Date(0).toISOString()
-    const bad = validateEvent(schema, { name: 'v1.notes.Created', args: { id: 'x', data: { n: 'one' }, at } })
-    expect(bad.ok).toBe(false)
-    const good = validateEvent(schema, { name: 'v1.notes.Created', args: { id: 'x', data: { n: 2 }, at } })
-    expect(good).toMatchObject({ ok: true, value: { data: { n: 2 } } })
+    const created = (data: unknown) => ({ name: 'v1.notes.Created', args: { id: 'x', data, at } })
+    expect(validateEvent(schema, created({ title: 7 })).ok).toBe(false)
+    expect(validateEvent(schema, created({ title: '  padded  ' })).ok).toBe(false)
+    expect(validateEvent(schema, created({ title: 'ok', isAdmin: true })).ok).toBe(false)
+    expect(validateEvent(schema, created({ title: 'ok' }))).toMatchObject({
+      ok: true,
+      value: { data: { title: 'ok' } },
+    })
     const s = await createStore({ schema, adapter: memoryAdapter(), storeId: 'n' })
-    s.sync.applyUpstream([
-      { name: 'v1.notes.Created', args: { id: 'x', data: { n: 2 }, at }, clientId: 'other', seq: 1, gseq: 1 },
-    ])
-    expect(s.collection(notes).get('x')?.n).toBe(2)
+    s.sync.applyUpstream([{ ...created({ title: 'ok' }), clientId: 'other', seq: 1, gseq: 1 }])
+    expect(s.collection(notes).get('x')?.title).toBe('ok')
     expect(() =>
       s.sync.applyUpstream([
-        {
-          name: 'v1.notes.Created',
-          args: { id: 'y', data: { n: 'one' }, at },
-          clientId: 'other',
-          seq: 2,
-          gseq: 2,
-        },
+        { ...created({ title: 'ok', isAdmin: true }), clientId: 'other', seq: 2, gseq: 2 },
       ]),
     ).toThrow()
+    s.close()
+  })
+
+  it('a field index named like the creation-order index does not lose its index', async () => {
+    const msgs = defineCollection({ name: 'msgs', schema: z.object({ seq: z.number() }), indexes: ['seq'] })
+    expect(msgs.module.tables[0]?.ddl().filter((d) => /CREATE INDEX/.test(d))).toHaveLength(2)
+    const s = await createStore({ schema: withModule(msgs), adapter: memoryAdapter(), storeId: 'm' })
+    const indexes = s.query(
+      rawSql<{ sql: string }[]>(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'col_msgs'",
+      ),
+    )
+    expect(indexes.some((i) => i.sql?.includes("json_extract(data, '$.seq')"))).toBe(true)
     s.close()
   })
 

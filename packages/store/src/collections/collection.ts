@@ -12,6 +12,7 @@ import type { ForwardedWrites } from '../browser/forwarded-writes.js'
 import { DocumentNotFoundError, DocumentValidationError, SchemaError } from '../errors.js'
 import type { EventDef, EventInput } from '../events/define.js'
 import { Events } from '../events/define.js'
+import { jsonEqual } from '../events/json-equal.js'
 import { runSchema } from '../events/validate.js'
 import type { LiveQuery, LiveQueryOptions } from '../live/live-query.js'
 import type { CompiledQuery, Query as StoreQuery } from '../query/query.js'
@@ -93,7 +94,11 @@ export function defineCollection<T extends Record<string, unknown>>(
     const fields = typeof idx === 'string' ? [idx] : [...idx]
     return `CREATE INDEX IF NOT EXISTS "${tname}_${fields.join('_').replaceAll('.', '_')}_idx" ON "${tname}" (${fields.map(fieldSql).join(', ')})`
   })
-  const t = table(tname, columns, { extraDdl, indexes: [{ columns: ['seq'] }] })
+  // named so that no field index (`<table>_<fields>_idx`) can take its name
+  const t = table(tname, columns, {
+    extraDdl,
+    indexes: [{ columns: ['seq'], name: `${tname}__creation_order` }],
+  })
   const lastSeq = rawSql<number>(`SELECT max(seq) AS s FROM "${tname}"`, [], {
     tables: [tname],
     decode: (rows) => Number(rows[0]?.s ?? 0),
@@ -106,17 +111,28 @@ export function defineCollection<T extends Record<string, unknown>>(
     })
   const atOk = (v: Record<string, unknown>) => typeof v.at === 'string'
   // The events carry the document schema's *output* (`create`/`update` validate and
-  // transform once). A Created event is still checked against the schema, on every
-  // replica and on the sync server (a client cannot push a document the schema refuses),
-  // but what it stores is the event's own data, never transformed again: replays and
-  // other replicas store exactly what the event carries. So a schema's output must pass
-  // the schema too (true of checks, defaults, coercions, trims…).
+  // transform once). A Created event is checked against the schema on every replica and
+  // on the sync server, and its data must be exactly what the schema outputs for it: a
+  // client cannot push a document the schema refuses, keys it would drop or values it
+  // would trim, and nothing is ever transformed twice. So the schema must give its own
+  // output back unchanged (checks, defaults, coercions and trims do; `x => x + 1` does not).
   const created = Events.synced({
     name: `v1.${opts.name}.Created`,
     schema: envelope<{ id: string; data: T; at: string }>((v) => {
       if (!atOk(v)) return { issues: [{ message: 'expected an ISO time', path: ['at'] }] }
       const r = nested(schema, v.data, 'data')
-      return 'issues' in r ? r : { value: { id: v.id as string, data: v.data as T, at: v.at as string } }
+      if ('issues' in r) return r
+      if (!jsonEqual(r.value, v.data))
+        return {
+          issues: [
+            {
+              message:
+                "is not the document schema's output for itself (unknown keys, untrimmed values, or a transform that changes its own output)",
+              path: ['data'],
+            },
+          ],
+        }
+      return { value: { id: v.id as string, data: r.value as T, at: v.at as string } }
     }),
   })
   const updated = Events.synced({
@@ -311,16 +327,13 @@ export function bindCollection<T extends Record<string, unknown>>(
       if (!doc) throw new DocumentNotFoundError(def.name, id)
       const { $id: _i, $createdAt, $updatedAt: _u, ...fields } = doc
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>
-      // The merged document is validated once; the patch carries its (transformed) output
-      // for the patched fields and any other field the schema's output changed.
+      // The merged document is validated once; the patch carries the schema's output for
+      // the patched fields only, so an update never rewrites a field nobody edited (a
+      // concurrent edit of it on another device stands).
       const out = validate({ ...fields, ...clean }) as Record<string, unknown>
-      const old = fields as Record<string, unknown>
-      const changed = Object.keys(out).filter(
-        (k) => k in clean || JSON.stringify(out[k]) !== JSON.stringify(old[k]),
-      )
       const ev = def.events.updated({
         id,
-        patch: Object.fromEntries(changed.map((k) => [k, out[k]])) as Partial<T>,
+        patch: Object.fromEntries(Object.keys(clean).map((k) => [k, out[k]])) as Partial<T>,
         at: new Date().toISOString(),
       })
       return commit([ev], (a: { patch: Partial<T>; at: string }) =>

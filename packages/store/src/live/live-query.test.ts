@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { events, schema, todos } from '../../test/fixtures.js'
 import { memoryAdapter } from '../adapters/node.js'
+import { QueryError } from '../errors.js'
 import { rawSql } from '../query/query.js'
 import { createStore } from '../store/create-store.js'
 
@@ -44,6 +45,19 @@ describe('live query cache', () => {
     )
     expect(new Set(keys).size).toBe(keys.length)
     expect(store.queryDb(rawSql('SELECT ? AS x', [2n ** 62n])).get()).toEqual([{ x: 2 ** 62 }])
+    store.close()
+  })
+
+  it("rawSql's tables option ignores letter case as SQLite does, and refuses a table the schema lacks", async () => {
+    const store = await open()
+    const n$ = store.queryDb(rawSql('SELECT count(*) AS n FROM todos', [], { tables: ['Todos'] }))
+    expect(n$.get()).toEqual([{ n: 0 }])
+    store.commit(events.todoCreated({ id: 'a', title: 'A' }))
+    expect(n$.get()).toEqual([{ n: 1 }])
+    expect(() => store.queryDb(rawSql('SELECT 1', [], { tables: ['todoz'] }))).toThrow(QueryError)
+    expect(() => store.queryDb(rawSql('SELECT 1', [], { tables: ['todoz'] }))).toThrow(
+      /no table named "todoz"/,
+    )
     store.close()
   })
 })

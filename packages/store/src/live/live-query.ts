@@ -9,6 +9,7 @@
 import type { Computed, ReadableStore, Signal } from '@strata/core'
 import { batch, computed, onMount, signal } from '@strata/core'
 import type { PreparedStatement } from '../adapters/adapter.js'
+import { QueryError } from '../errors.js'
 import type { Touched } from '../materializers/writer.js'
 import type { CompiledQuery, Query } from '../query/query.js'
 import { equalResult } from './equality.js'
@@ -101,6 +102,17 @@ export class LiveRegistry {
     this.#now = now
   }
 
+  /** `rawSql`'s `tables` option as the schema spells them (SQLite ignores letter case). */
+  #named(tables: readonly string[]): string[] {
+    const named = tablesInSql(tables.join(' '), this.#known)
+    const unknown = tables.filter((t) => !named.some((n) => n.toLowerCase() === t.toLowerCase()))
+    if (unknown.length > 0)
+      throw new QueryError(
+        `rawSql tables: no table named ${unknown.map((t) => `"${t}"`).join(', ')} in the schema`,
+      )
+    return named
+  }
+
   /** Get (or create) the live node of a query. */
   get<R>(query: Query<R> | (() => Query<R>), opts: LiveQueryOptions = {}): LiveQuery<R> {
     const q = typeof query === 'function' ? query() : query
@@ -109,6 +121,7 @@ export class LiveRegistry {
     if (hit) return hit.node as LiveQuery<R>
     if (compiled.tables.length === 0)
       compiled = { ...compiled, tables: tablesInSql(compiled.sql, this.#known) }
+    else if (compiled.mode === 'raw') compiled = { ...compiled, tables: this.#named(compiled.tables) }
     const ver = signal(0)
     const entry: Entry = {
       compiled,

@@ -57,6 +57,8 @@ export function compactLog(engine: Engine, ownLastSeq: number): number {
     engine.log.setMeta('idFloor', engine.maxId)
     const removed = engine.log.compact(snap)
     if (removed > 0) {
+      // from now on a rebuild must start from a snapshot (rebuild.ts)
+      engine.log.setMeta('compacted', 1)
       const epoch = Number(engine.log.meta('epoch') ?? 0) + 1
       engine.log.setMeta('epoch', epoch)
       engine.setStateMeta('epoch', epoch)

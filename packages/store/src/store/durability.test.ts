@@ -126,6 +126,48 @@ describe('durability and boot', () => {
     d.close()
   })
 
+  it('a stateVersion bump re-materializes events a snapshot covers while the log holds them; not once compacted', async () => {
+    const upper = (version: number) =>
+      makeSchema({
+        events: schema.events,
+        tables: schema.tables,
+        materializers: {
+          ...(Object.fromEntries(schema.materializers) as Record<string, unknown>),
+          'v1.TodoCreated': ((args: { id: string; title: string }, db: never) =>
+            (schema.materializers.get('v1.TodoCreated') as (a: unknown, d: unknown) => unknown)(
+              { ...args, title: args.title.toUpperCase() },
+              db,
+            )) as never,
+        } as never,
+        stateVersion: version,
+      })
+    const reopen = (v: number) =>
+      createStore({ schema: upper(v), adapter: nodeAdapter({ directory: dir }), storeId: 'app' })
+    const a = await open()
+    a.commit(events.todoCreated({ id: 'a', title: 'lower' }))
+    a.sync.applyUpstream([{ ...(a.sync.pending()[0] as EventRecord), gseq: 1 }])
+    a.snapshot()
+    a.close()
+    const b = await reopen(2)
+    expect(b.boot).toMatchObject({ mode: 'rebuilt', reason: 'schema-changed' })
+    expect(b.query(todos.first())).toMatchObject({ title: 'LOWER' })
+    // once compacted, the events are gone: the rebuild starts from the snapshot's rows
+    b.commit(events.todoCreated({ id: 'b', title: 'second' }))
+    b.sync.applyUpstream([{ ...(b.sync.pending()[0] as EventRecord), gseq: 2 }])
+    b.snapshot()
+    expect(b.compact()).toBeGreaterThan(0)
+    b.close()
+    const c = await reopen(3)
+    expect(c.boot).toMatchObject({ mode: 'rebuilt', reason: 'schema-changed' })
+    expect(
+      c
+        .query(todos)
+        .map((t) => t.title)
+        .sort(),
+    ).toEqual(['LOWER', 'SECOND'])
+    c.close()
+  })
+
   it('redoes an interrupted rebuild (marker row left behind)', async () => {
     const a = await open()
     a.commit(events.todoCreated({ id: 'a', title: 'A' }), events.todoCreated({ id: 'b', title: 'B' }))

@@ -246,6 +246,14 @@ export class EventLog {
       .all([limit, offset]) as unknown as LogRow[]
   }
 
+  /** Number of confirmed events with gseq ≤ `head` (a probe of the gseq index). */
+  confirmedCount(head: number): number {
+    return Number(
+      this.#stmts.get(`SELECT count(*) AS c FROM ${this.#t} WHERE gseq IS NOT NULL AND gseq <= ?`).get([head])
+        ?.c ?? 0,
+    )
+  }
+
   /** Latest snapshot, if any. */
   latestSnapshot(): SnapshotRow | undefined {
     return this.#stmts

@@ -19,6 +19,19 @@ export interface RebuildFailure {
   readonly error: string
 }
 
+/**
+ * Whether no compaction dropped events `snap` covers. Compaction marks the log
+ * (`compacted`); a log compacted before that mark existed lacks confirmed gseqs up to the
+ * snapshot's head (a client's log holds every gseq from 1), or, when nothing was confirmed
+ * yet, has an id floor (which a reject also sets: then the snapshot is used, as before).
+ */
+function holdsAllOf(engine: Engine, snap: { head: number }): boolean {
+  const log = engine.log
+  if (log.meta('compacted') !== undefined) return false
+  if (snap.head === 0) return log.meta('idFloor') === undefined
+  return log.confirmedCount(snap.head) === snap.head
+}
+
 /** Drop and recreate every user table, then replay. @internal */
 export function rebuildState(engine: Engine, epoch: number): { events: number; failures: RebuildFailure[] } {
   const { schema, stmts } = engine
@@ -34,7 +47,11 @@ export function rebuildState(engine: Engine, epoch: number): { events: number; f
   })
   const failures: RebuildFailure[] = []
   let events = 0
-  const snap = engine.log.latestSnapshot()
+  let snap = engine.log.latestSnapshot()
+  // A snapshot taken under another schema hash holds rows the old tables or materializers
+  // wrote. While the log still holds every event it covers, replay them instead, so a
+  // table change or a `stateVersion` bump re-materializes everything (decision 0067).
+  if (snap && snap.schema_hash !== schema.hash && holdsAllOf(engine, snap)) snap = undefined
   let head = 0
   let lastLocal = 0
   if (snap) {

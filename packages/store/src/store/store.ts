@@ -665,8 +665,8 @@ export class Store<S extends StoreSchema = StoreSchema> {
           if (renumbered)
             engine.log.setMeta('lastSeq', Math.max(renumbered.last, Number(engine.log.meta('lastSeq') ?? 0)))
         })
-        store.#suspectTo = 0
         if (renumbered) store.#renumbered(renumbered)
+        store.#suspectTo = 0
       },
       applyUpstream(events) {
         store.#assertOpen()
@@ -721,9 +721,10 @@ export class Store<S extends StoreSchema = StoreSchema> {
         store.#confirmedHead = result.head
         store.#serverTop = serverTop
         const renumbered = result.renumbered
-        store.#nextSeq = nextSeq
-        if (renumbered) store.#renumbered(renumbered)
+        // the counter first: a live query's listener may commit while it is notified
+        store.#nextSeq = renumbered ? Math.max(nextSeq, renumbered.last + 1) : nextSeq
         store.#afterWrite(w.touched)
+        if (renumbered) store.#renumbered(renumbered)
         if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
       },
       reject(seq, reason) {

@@ -9,6 +9,7 @@
  */
 import type { EventRecord } from '../events/record.js'
 import type { UndoEntry } from '../materializers/writer.js'
+import { jsonEqual } from '../events/json-equal.js'
 import type { Engine } from '../store/engine.js'
 import type { LogRow } from '../store/log.js'
 
@@ -86,20 +87,6 @@ export interface SeqBounds {
   readonly suspectTo: number
   /** The highest seq of ours the server is known to have (this batch included). */
   readonly serverTop: number
-}
-
-/** Whether two JSON values are equal (object key order aside, which `jsonb` may change). */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const ka = Object.keys(a)
-  if (ka.length !== Object.keys(b).length) return false
-  for (const k of ka) {
-    if (!Object.hasOwn(b, k)) return false
-    if (!jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
-  }
-  return true
 }
 
 /**

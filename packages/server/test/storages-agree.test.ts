@@ -25,7 +25,7 @@ describe.each([
       c.send({
         t: 'push',
         id: 1,
-        events: [event('c', 1, { ok: true }, 'v1.Bad\u0000Name'), event('c', 2, { ['k\u0000']: 'a\u0000b' })],
+        events: [event('c', 1, { ok: true }, 'v1.Bad\u0000Name'), event('c', 2, { 'k\u0000': 'a\u0000b' })],
       })
       const ack = await Promise.race([c.next('ack'), c.next('error')])
       expect(ack).toMatchObject({
@@ -39,7 +39,7 @@ describe.each([
       const pulled = (await (await fetch(`${s.url}/v1/stores/team%3Anul/pull?cursor=0`)).json()) as {
         events: Array<{ args: unknown }>
       }
-      expect(pulled.events.map((e) => e.args)).toEqual([{ ['k\u0000']: 'a\u0000b' }])
+      expect(pulled.events.map((e) => e.args)).toEqual([{ 'k\u0000': 'a\u0000b' }])
       c.close()
     } finally {
       await s.close({ timeoutMs: 500 })

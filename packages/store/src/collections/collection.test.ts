@@ -173,7 +173,7 @@ describe('collections', () => {
       { data: { title: 'hello', m: 1, tag: 'none' } },
       { patch: { m: 7 } },
     ])
-    expect(Object.keys((s.sync.pending()[1]?.args as { patch: object }).patch)).toEqual(['m'])
+    expect(Object.keys((s.sync.pending()[1]!.args as { patch: object }).patch)).toEqual(['m'])
     s.close()
   })
 

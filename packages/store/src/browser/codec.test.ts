@@ -32,6 +32,21 @@ describe('journal codec', () => {
     )
   })
 
+  it('round-trips the numbers JSON cannot hold: ±Infinity, NaN and -0 (were null, null, null, 0)', () => {
+    const params = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, -0, 0, 1.5, -2]
+    const [back] = decodeBatch(encodeBatch([{ seq: 1, ops: [{ sql: 'INSERT INTO t VALUES (?)', params }] }]))
+    const got = back?.ops[0]?.params ?? []
+    expect(got).toHaveLength(params.length)
+    for (const [i, v] of params.entries())
+      expect(Object.is(got[i], v), `param ${i}: ${String(got[i])}`).toBe(true)
+  })
+
+  it('still reads files written before numbers were tagged', () => {
+    // What the previous version wrote for [1.5, Infinity, -0, 'x', null]: JSON's null and 0.
+    const old = '{"v":1,"r":[{"s":1,"o":[["INSERT INTO t VALUES (?,?,?,?,?)",[1.5,null,0,"x",null]]]}]}'
+    expect(decodeBatch(new TextEncoder().encode(old))[0]?.ops[0]?.params).toEqual([1.5, null, 0, 'x', null])
+  })
+
   it('rejects bytes that are not a batch, with a reason', () => {
     expect(() => decodeBatch(new TextEncoder().encode('{"v":9,"r":[]}'))).toThrow(
       /unsupported journal format 9/,

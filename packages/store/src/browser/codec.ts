@@ -1,6 +1,7 @@
 /**
  * Byte encoding of journal batches: the write statements of committed transactions, as
- * JSON with tagged values for what JSON cannot hold (BLOBs, bigints). Owns nothing else;
+ * JSON with tagged values for what JSON cannot hold (BLOBs, bigints, and the numbers
+ * JSON loses: ±Infinity and NaN would become null, -0 would become 0). Owns nothing else;
  * encryption wraps these bytes (see ../encryption/cipher.ts).
  */
 
@@ -31,16 +32,21 @@ export interface JournalRecord {
 
 const FORMAT = 1
 
+// Tags are objects, which SQL parameters never are, so files written before a tag existed
+// decode as before (the `$f` tag is new: older files hold no such numbers, only nulls).
 const encodeValue = (v: unknown): unknown => {
   if (v instanceof Uint8Array) return { $b: bytesToBase64(v) }
   if (typeof v === 'bigint') return { $n: v.toString() }
+  if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)))
+    return { $f: Object.is(v, -0) ? '-0' : String(v) }
   return v
 }
 const decodeValue = (v: unknown): unknown => {
   if (v !== null && typeof v === 'object') {
-    const o = v as { $b?: unknown; $n?: unknown }
+    const o = v as { $b?: unknown; $n?: unknown; $f?: unknown }
     if (typeof o.$b === 'string') return base64ToBytes(o.$b)
     if (typeof o.$n === 'string') return BigInt(o.$n)
+    if (typeof o.$f === 'string') return Number(o.$f) // 'Infinity', '-Infinity', 'NaN', '-0'
   }
   return v
 }

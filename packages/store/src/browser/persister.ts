@@ -48,6 +48,12 @@ const parseName = (
   return null
 }
 
+/** Loads a non-owner tries when files move under it (see `load`). */
+const LOAD_ATTEMPTS = 8
+
+/** The files changed while `load` read them (internal to `load`: it lists again). */
+class Moved extends Error {}
+
 /**
  * What `load` found.
  * @example
@@ -106,6 +112,22 @@ export class Persister {
    * @throws JournalCorruptError when a file cannot be decoded or the journal has a gap
    */
   async load(driver: JournaledDriver, owner = true): Promise<LoadReport> {
+    // Not owning the files, this tab may list them while the leader replaces its journal
+    // by a snapshot (OPFS removes the old files one by one): a listed file can be gone by
+    // the time it is read, and what is left then looks like a gap. Neither is damage: list
+    // again and go on from what was applied (a load only moves a replica forward). The
+    // last attempt reports a gap as before.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#load(driver, owner, !owner && attempt < LOAD_ATTEMPTS)
+      } catch (e) {
+        if (!(e instanceof Moved)) throw e
+        await new Promise((r) => setTimeout(r, attempt * 10))
+      }
+    }
+  }
+
+  async #load(driver: JournaledDriver, owner: boolean, retry: boolean): Promise<LoadReport> {
     const { storage, storeId, cipher } = this.#options
     const names = await storage.list()
     const snapshots: number[] = []
@@ -118,6 +140,8 @@ export class Persister {
     const discarded: string[] = []
     const readFile = async (name: string): Promise<Uint8Array | undefined> => {
       const bytes = await storage.read(name)
+      // Listed a moment ago and gone: the owner tab removed it meanwhile.
+      if (bytes === undefined && retry) throw new Moved()
       if (bytes === undefined || bytes.length === 0) {
         discarded.push(name) // created but never completed (tab killed mid-write)
         return undefined
@@ -145,6 +169,7 @@ export class Persister {
       const records = await this.#guard(batch.name, async () => decodeBatch(bytes))
       const fresh = records.filter((r) => r.seq > driver.head)
       if (fresh.length > 0 && fresh[0]?.seq !== driver.head + 1) {
+        if (retry) throw new Moved()
         throw new JournalCorruptError(
           storeId,
           batch.name,
@@ -167,7 +192,7 @@ export class Persister {
     try {
       return await fn()
     } catch (e) {
-      if (e instanceof JournalCorruptError) throw e
+      if (e instanceof JournalCorruptError || e instanceof Moved) throw e
       // A wrong key is caught earlier by the key check, so a failure here is damage.
       const reason = e instanceof Error ? e.message : String(e)
       throw new JournalCorruptError(this.#options.storeId, name, reason, { cause: e })

@@ -11,7 +11,7 @@ import type { EventInput } from '../events/define.js'
 import type { JournalRecord } from './codec.js'
 import { CommitIds } from './commit-ids.js'
 import type { MemoryEngine } from './engine.js'
-import { NotLeaderError, type PersistenceError } from './errors.js'
+import { NotLeaderError, PersistenceError } from './errors.js'
 import { CommitForwarder } from './forward.js'
 import type { ForwardedWrites } from './forwarded-writes.js'
 import { JournaledDriver } from './journal.js'
@@ -121,6 +121,9 @@ export function checkForwardTimeout(ms: number | undefined, where: string): void
 }
 
 const RECENT_RECORDS = 1000
+/** First pause before a failed promotion is tried again (doubling up to the max). */
+const PROMOTE_RETRY_MS = 100
+const PROMOTE_RETRY_MAX_MS = 30_000
 /** How long a new follower waits for the leader to send what storage does not hold yet. */
 const CATCH_UP_MS = 2000
 
@@ -151,6 +154,7 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   const listeners = new Set<() => void>()
   /** Leads and has caught up: commits here, applies other tabs' forwarded commits. */
   let owning = false
+  let closing: Promise<void> | undefined
   let becameOwner: () => void = () => {}
   const owner = new Promise<void>((resolve) => {
     becameOwner = resolve
@@ -296,13 +300,37 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     caughtUp?.()
     void (async () => {
       const before = driver.head
-      await persister.load(driver)
-      adoptLate()
-      persister.attach(driver)
-      // Always, not only when ahead of `durableHead`: that counts files by name, and the
-      // old leader may have died mid-write, leaving a file this replica did not need to
-      // read (it was past it) that is empty. The snapshot covers it and removes it.
-      if (driver.head > 0) await persister.snapshotNow()
+      // A failed step (quota, storage evicted) is retried until it works: this tab holds
+      // the lock, so no other tab can own the database meanwhile, and until it owns, the
+      // commits of every tab wait for it (forwarded, answered once it owns).
+      for (let attempt = 0; ; attempt++) {
+        if (closing !== undefined) return
+        try {
+          await persister.load(driver)
+          adoptLate()
+          persister.attach(driver)
+          // Always, not only when ahead of `durableHead`: that counts files by name, and the
+          // old leader may have died mid-write, leaving a file this replica did not need to
+          // read (it was past it) that is empty. The snapshot covers it and removes it.
+          if (driver.head > 0) await persister.snapshotNow()
+          break
+        } catch (e) {
+          const wait = Math.min(PROMOTE_RETRY_MS * 2 ** attempt, PROMOTE_RETRY_MAX_MS)
+          options.onPersistenceError?.(
+            e instanceof PersistenceError
+              ? e
+              : new PersistenceError(
+                  storeId,
+                  `taking over as the leader tab failed (retrying in ${wait} ms)`,
+                  {
+                    cause: e,
+                  },
+                ),
+          )
+          await new Promise((r) => setTimeout(r, wait))
+        }
+      }
+      if (closing !== undefined) return
       owning = true
       becameOwner()
       if (driver.head !== before) notify()
@@ -310,7 +338,11 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
       forwarder.drain()
       post({ t: 'leader' })
     })().catch((e: unknown) => {
-      options.onPersistenceError?.(e as PersistenceError)
+      options.onPersistenceError?.(
+        e instanceof PersistenceError
+          ? e
+          : new PersistenceError(storeId, 'taking over as the leader tab failed', { cause: e }),
+      )
     })
   })
 
@@ -328,7 +360,6 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
     })
   }
 
-  let closing: Promise<void> | undefined
   const closeAsync = () => {
     closing ??= (async () => {
       // Forwarded commits arriving from now on are left to the next leader (followers resend).

@@ -319,7 +319,11 @@ export class Persister {
   async snapshotNow(): Promise<void> {
     await this.flush()
     if (this.#driver === undefined || this.#driver.inTransaction) return
-    await this.#snapshot()
+    try {
+      await this.#snapshot()
+    } catch (e) {
+      throw new PersistenceError(this.#options.storeId, 'writing a snapshot failed', { cause: e })
+    }
   }
 
   /** Flush and stop accepting records. */

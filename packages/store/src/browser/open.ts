@@ -186,7 +186,9 @@ export async function openJournaledDriver(options: OpenJournaledOptions): Promis
   })
   const driver = new JournaledDriver(engine, {
     location: storage.location,
-    refuseWrite: (sql) => (leadership.isLeader ? undefined : new NotLeaderError(storeId, sql)),
+    // Owning, not only holding the lock: a promoted tab that wrote before its load would
+    // number its record over one the old leader made durable (two histories for one seq).
+    refuseWrite: (sql) => (owning ? undefined : new NotLeaderError(storeId, sql)),
     // The id of a forwarded commit is stored in its own transaction (commit-ids.ts).
     beforeCommit: () => {
       const applying = forwarder.current

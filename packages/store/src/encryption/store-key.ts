@@ -3,7 +3,8 @@
  * `key.json` (plain: format version, KDF, salt, iterations — nothing secret) and
  * `key.check` (a known text sealed with the key), so a wrong key is reported as
  * `WrongKeyError` before any data file is read, and damage to a data file is told apart
- * from a wrong key.
+ * from a wrong key. A new store's key is created under the Web Lock
+ * `strata-store-key:<storeId>`, so tabs opening it at once share one key.
  */
 import { base64ToBytes, bytesToBase64 } from '../browser/codec.js'
 import type { DurableStorage } from '../browser/storage/storage.js'
@@ -54,16 +55,47 @@ export async function openStoreCipher(
   options: EncryptionOptions | undefined,
 ): Promise<Cipher | undefined> {
   const names = await storage.list()
-  const hasKeyFile = names.includes('key.json')
+  // key.check is written first: alone, it is a store whose creator died before key.json
+  // (or is writing it now), never a plain store.
   if (options === undefined) {
-    if (hasKeyFile) throw new EncryptionMismatchError(storeId, storage.location, true)
+    if (names.some(isKeyFile)) throw new EncryptionMismatchError(storeId, storage.location, true)
     return undefined
   }
-  if (!hasKeyFile) {
-    if (names.some((n) => n !== 'key.check'))
-      throw new EncryptionMismatchError(storeId, storage.location, false)
+  if (names.includes('key.json')) return openKeyFiles(storage, storeId, options)
+  // A new store: tabs opening it at once must agree on one key (each writing its own salt
+  // would leave the leader's journal sealed with a key the files no longer name). The
+  // first to take this lock creates the key; the others then find and adopt it.
+  return withKeyLock(storeId, async () => {
+    const now = await storage.list()
+    if (now.includes('key.json')) return openKeyFiles(storage, storeId, options)
+    if (now.some((n) => !isKeyFile(n))) throw new EncryptionMismatchError(storeId, storage.location, false)
     return createKeyFiles(storage, storeId, options)
-  }
+  })
+}
+
+const isKeyFile = (name: string) => (KEY_FILES as readonly string[]).includes(name)
+
+interface LockManager {
+  request(name: string, options: object, cb: () => Promise<void>): Promise<unknown>
+}
+
+/** Run `fn` holding the store's key lock (Web Locks; without them, e.g. in Node, just run it). */
+async function withKeyLock<T>(storeId: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+  if (locks === undefined) return fn()
+  let result: Promise<T> | undefined
+  await locks.request(`strata-store-key:${storeId}`, {}, async () => {
+    result = fn()
+    await result.catch(() => {})
+  })
+  return result!
+}
+
+async function openKeyFiles(
+  storage: DurableStorage,
+  storeId: string,
+  options: EncryptionOptions,
+): Promise<Cipher> {
   const raw = await storage.read('key.json')
   let file: KeyFile
   try {
@@ -107,8 +139,8 @@ async function createKeyFiles(
     key = await deriveKeyFromPassphrase(options.passphrase, salt, iterations)
   }
   const cipher = aesGcmCipher(key)
-  // key.check first: a store is "encrypted" once key.json exists, and key.json is only
-  // written after its check value is durable.
+  // key.check first: key.json is only written after its check value is durable, and
+  // key.check alone (creator killed in between) still counts as encrypted, never plain.
   await storage.write('key.check', await cipher.encrypt(checkText(storeId), 'key.check'))
   await storage.write('key.json', new TextEncoder().encode(JSON.stringify(file)))
   return cipher

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SyncConfigError } from '../errors.js'
-import { httpTransport } from './http-transport.js'
+import { type FetchLike, httpTransport } from './http-transport.js'
 import type { TransportCloseInfo, TransportHandlers } from './transport.js'
 
 const servers: Server[] = []
@@ -120,6 +120,10 @@ describe('httpTransport', () => {
     [429, 4429],
     [503, 1001],
     [500, 4500],
+    // a retry in the same session would fail the same: end it, the client redials with backoff
+    [400, 4400],
+    [404, 4400],
+    [413, 4413],
   ])(
     'ends the session on HTTP %i with close code %i after delivering the error frame',
     async (status, code) => {
@@ -133,6 +137,31 @@ describe('httpTransport', () => {
       expect(r.closed()).toMatchObject({ code, local: false })
     },
   )
+
+  it('gives up a long-poll that never answers (a half-open connection) after its wait plus the request timeout', async () => {
+    const { url } = await peer((req) => {
+      if (req.url?.includes('/status')) return { status: 200, body: welcome(0, 100) }
+      return { status: 200, body: { t: 'events', events: [], head: 0 } }
+    })
+    // A fetch whose long-polls hang (the answer never comes) until aborted.
+    const hanging: FetchLike = (u, init) =>
+      u.includes('wait=')
+        ? new Promise((_, reject) =>
+            init.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+          )
+        : fetch(u, init)
+    const r = recorder()
+    const conn = httpTransport({ url, longPollMs: 100, requestTimeoutMs: 100, fetch: hanging }).connect(
+      r.handlers,
+    )
+    await until(r.opened)
+    const start = Date.now()
+    conn.send({ t: 'hello', v: 1, storeId: 's', clientId: 'c1', cursor: 0 })
+    await until(() => r.closed() !== undefined)
+    expect(r.closed()).toMatchObject({ local: false })
+    expect(r.closed()?.reason).toMatch(/no answer in 200 ms/)
+    expect(Date.now() - start).toBeGreaterThanOrEqual(190)
+  })
 
   it('reports an unreachable server as a close with an error', async () => {
     const { url } = await peer(() => ({ status: 200, body: {} }))

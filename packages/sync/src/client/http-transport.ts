@@ -22,6 +22,7 @@ import type { Transport, TransportCloseInfo, TransportConnection, TransportHandl
 const HTTP_CLOSE_CODES: Readonly<Record<number, number>> = {
   401: CLOSE_CODES.unauthorized,
   403: CLOSE_CODES.forbidden,
+  413: CLOSE_CODES.tooLarge,
   429: CLOSE_CODES.rateLimited,
   503: CLOSE_CODES.goingAway,
 }
@@ -61,6 +62,11 @@ export interface HttpTransportOptions {
   pollIntervalMs?: number
   /** Events per pull page. Default: the server's default page. */
   pullLimit?: number
+  /**
+   * Longest a request may take before the session is given up as dead (a half-open
+   * connection) and redialled, ms; a long-poll gets its wait on top. Default 30000.
+   */
+  requestTimeoutMs?: number
   /** `fetch` implementation; default the global `fetch`. */
   fetch?: FetchLike
 }
@@ -95,6 +101,10 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const longPollMs = options.longPollMs ?? 20_000
   if (!(Number.isSafeInteger(longPollMs) && longPollMs >= 0)) {
     throw new SyncConfigError('longPollMs', `must be a non-negative integer, got ${String(longPollMs)}`)
+  }
+  const timeoutMs = options.requestTimeoutMs ?? 30_000
+  if (!(timeoutMs > 0 && timeoutMs < 2 ** 31)) {
+    throw new SyncConfigError('requestTimeoutMs', `must be a positive number, got ${String(timeoutMs)}`)
   }
   const doFetch: FetchLike | undefined =
     options.fetch ??
@@ -137,12 +147,25 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         url: string,
         body?: string,
         signal: AbortSignal = abort.signal,
+        extraMs = 0,
       ): Promise<string | undefined> => {
+        // Each request has a deadline: a server or proxy that never answers (a half-open
+        // connection) ends the session, which the client redials, instead of stalling it.
+        const own = new AbortController()
+        const cut = () => own.abort()
+        if (signal.aborted) cut()
+        signal.addEventListener('abort', cut)
+        const limit = timeoutMs + extraMs
+        let timedOut = false
+        const timer = setTimeout(() => {
+          timedOut = true
+          own.abort()
+        }, limit)
         try {
           const init: Parameters<FetchLike>[1] = {
             method: body === undefined ? 'GET' : 'POST',
             headers: headers(),
-            signal,
+            signal: own.signal,
           }
           if (body !== undefined) init.body = body
           const res = await doFetch(url, init)
@@ -150,19 +173,25 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           if (closed) return undefined
           if (res.status >= 400) {
             // The server answers errors with an `error` frame body: deliver it, then end
-            // the session for statuses that a retry with the same request cannot fix.
+            // the session; the client decides whether and when to retry by the close code.
+            // (400 and 404 included: the same request again in this session would fail the same.)
             handlers.onMessage(text)
             const code =
-              HTTP_CLOSE_CODES[res.status] ?? (res.status >= 500 ? CLOSE_CODES.internalError : undefined)
-            if (code !== undefined) finish(`HTTP ${res.status}`, false, undefined, code)
+              HTTP_CLOSE_CODES[res.status] ??
+              (res.status >= 500 ? CLOSE_CODES.internalError : CLOSE_CODES.protocolError)
+            finish(`HTTP ${res.status}`, false, undefined, code)
             return undefined
           }
           return text
         } catch (error) {
+          if (timedOut) finish(`HTTP request got no answer in ${limit} ms`, false, error)
           // A long-poll we cut short ourselves is not a network failure.
-          if (!closed && !(signal !== abort.signal && signal.aborted))
+          else if (!closed && !(signal !== abort.signal && signal.aborted))
             finish(`HTTP request failed: ${String(error)}`, false, error)
           return undefined
+        } finally {
+          clearTimeout(timer)
+          signal.removeEventListener('abort', cut)
         }
       }
 
@@ -187,7 +216,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
             longPoll = held
           }
           const started = Date.now()
-          const text = await request(url, undefined, held?.signal)
+          const text = await request(url, undefined, held?.signal, held ? waitMs : 0)
           if (held && longPoll === held) longPoll = undefined
           // undefined: the session ended, or a push cut the long-poll short (its pull follows).
           if (closed || text === undefined) return

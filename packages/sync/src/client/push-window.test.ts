@@ -40,6 +40,19 @@ describe('createPushWindow', () => {
     expect(seqsOf(w.take(ev(1, 2, 3, 4)))).toEqual([[3, 4]])
   })
 
+  it('caps a batch by a per-take event count and by bytes (one oversize event still goes alone)', () => {
+    const w = createPushWindow({ batchSize: 10, maxInFlight: 10 })
+    w.reset(0)
+    const size = (e: { seq: number }) => (e.seq === 4 ? 50 : 10)
+    expect(seqsOf(w.take(ev(1, 2, 3, 4, 5, 6, 7), { events: 5, bytes: 25, size }))).toEqual([
+      [1, 2],
+      [3],
+      [4],
+      [5, 6],
+      [7],
+    ])
+  })
+
   it('skips gaps left by rejected events', () => {
     const w = createPushWindow({ batchSize: 10, maxInFlight: 1 })
     w.reset(1)

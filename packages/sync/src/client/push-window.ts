@@ -34,6 +34,20 @@ export interface PushBatch<E extends Sequenced> {
 }
 
 /**
+ * What one batch may hold (see {@link PushWindow.take}).
+ *
+ * @example
+ * ```ts
+ * const limit: BatchLimit<EventRecord> = { events: 100, bytes: 1_000_000, size: (e) => JSON.stringify(e).length }
+ * ```
+ */
+export interface BatchLimit<E> {
+  events?: number
+  bytes?: number
+  size?: (e: E) => number
+}
+
+/**
  * Bookkeeping of pushes on the current connection.
  *
  * @example
@@ -45,8 +59,12 @@ export interface PushBatch<E extends Sequenced> {
 export interface PushWindow<E extends Sequenced> {
   /** Starts a connection: nothing in flight, next push begins after `lastSeq`. */
   reset(lastSeq: number): void
-  /** The next batches to send from `pending` (seq order), filling the window. */
-  take(pending: readonly E[]): PushBatch<E>[]
+  /**
+   * The next batches to send from `pending` (seq order), filling the window. `limit`
+   * caps one batch: at most `events` events (default `batchSize`), and at most `bytes`
+   * by `size` (each event's size; a single event over `bytes` still goes alone).
+   */
+  take(pending: readonly E[], limit?: BatchLimit<E>): PushBatch<E>[]
   /** Frees the slot of batch `id` after its ack. Unknown ids are ignored. */
   ack(id: number): void
   /** The highest seq handed out for sending on this connection. */
@@ -86,12 +104,23 @@ export function createPushWindow<E extends Sequenced>(options: {
       sentUpTo = lastSeq
       inFlight.clear()
     },
-    take(pending) {
+    take(pending, limit = {}) {
       const out: PushBatch<E>[] = []
+      const most = Math.min(batchSize, limit.events ?? batchSize)
+      const { bytes, size } = limit
       let i = firstAfter(pending, sentUpTo)
       while (i < pending.length && inFlight.size < maxInFlight) {
-        const events = pending.slice(i, i + batchSize)
-        i += events.length
+        let end = Math.min(pending.length, i + most)
+        if (bytes !== undefined && size) {
+          // Greedy by bytes: stop before the event that would take the frame over the limit.
+          let total = 0
+          for (let j = i; j < end; j++) {
+            total += size(pending[j]!)
+            if (total > bytes && j > i) end = j
+          }
+        }
+        const events = pending.slice(i, end)
+        i = end
         const id = nextId++
         inFlight.add(id)
         sentUpTo = events[events.length - 1]!.seq

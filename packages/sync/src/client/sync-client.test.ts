@@ -10,6 +10,8 @@ import { SyncConfigError, SyncConnectionError, SyncServerError } from '../errors
 import type { ConfirmedEvent, ServerMessage } from '../protocol/index.js'
 import type { StoreSyncSeam, SyncEventRecord } from './store-seam.js'
 import { createSyncClient, type SyncClient, type SyncRejection } from './sync-client.js'
+import type { LockManagerLike } from './tab-leader.js'
+import { webSocketTransport } from './websocket-transport.js'
 
 type Frame = Record<string, unknown> & { t: string }
 
@@ -43,9 +45,10 @@ function memoryStore(clientId = 'c1', storeId = 's1') {
     sync: syncState,
     confirmed,
     rejected,
-    commit(name: string, args: unknown) {
+    /** `notify: false`: another tab wrote the shared log (this store's listeners do not hear it). */
+    commit(name: string, args: unknown, notify = true) {
       pending = [...pending, { name, args, clientId, seq: ++seq }]
-      for (const fn of listeners) fn()
+      if (notify) for (const fn of listeners) fn()
     },
   }
 }
@@ -61,8 +64,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function scriptedServer() {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+async function scriptedServer(options: { maxPayload?: number } = {}) {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', ...options })
   await new Promise((r) => wss.once('listening', r))
   const peers: Peer[] = []
   wss.on('connection', (socket) => {
@@ -72,6 +75,7 @@ async function scriptedServer() {
       send: (m) => socket.send(typeof m === 'string' ? m : JSON.stringify(m)),
     }
     socket.on('message', (d) => peer.frames.push(JSON.parse(String(d)) as Frame))
+    socket.on('error', () => {}) // e.g. a frame over maxPayload: ws closes the socket with 1009
     peers.push(peer)
   })
   cleanups.push(() => {
@@ -422,7 +426,7 @@ describe('createSyncClient against a scripted peer', () => {
       createSyncClient({ store: memoryStore(), url, heartbeatMs: 40, backoff: fastBackoff }),
     )
     await until(() => peers[0]?.frames.length === 1)
-    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0, heartbeatMs: 40 })
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
     await until(() => peers[0]!.frames.some((f) => f.t === 'ping'), 'ping')
     // The peer never answers: the client gives up on it and reconnects.
     await until(() => peers.length === 2, 'reconnect after silence')
@@ -447,6 +451,225 @@ describe('createSyncClient against a scripted peer', () => {
     peers[1]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
     await until(() => peers[1]!.frames.length === 2)
     expect(peers[1]!.frames[1]!.t).toBe('push')
+  })
+})
+
+describe('createSyncClient: pushes too large for the server', () => {
+  const big = (store: ReturnType<typeof memoryStore>, n: number, bytes: number) => {
+    for (let i = 0; i < n; i++) store.commit('v1.Big', { i, text: 'x'.repeat(bytes) })
+  }
+  const seqsOfPush = (f: Frame) => (f.events as SyncEventRecord[]).map((e) => e.seq)
+
+  it("sizes push frames by bytes to the welcome's maxFrameBytes", async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    big(store, 10, 1000)
+    track(createSyncClient({ store, url, backoff: fastBackoff, maxInFlight: 10 }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    const limit = 5000
+    peers[0]!.send({
+      t: 'welcome',
+      v: 1,
+      head: 0,
+      lastSeq: 0,
+      limits: { maxFrameBytes: limit, maxEventsPerPush: 1000 },
+    })
+    await until(() => peers[0]!.frames.slice(1).flatMap(seqsOfPush).length === 10, 'all pushed')
+    const pushes = peers[0]!.frames.slice(1)
+    expect(pushes.length).toBeGreaterThan(2)
+    for (const p of pushes) expect(Buffer.byteLength(JSON.stringify(p))).toBeLessThanOrEqual(limit)
+  })
+
+  it('halves the batch again on every too-large refusal, across sessions', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    big(store, 8, 10)
+    track(createSyncClient({ store, url, batchSize: 8, backoff: fastBackoff }))
+    const sizes: number[] = []
+    for (let n = 0; n < 3; n++) {
+      await until(() => peers[n]?.frames.length === 1, `hello ${n}`)
+      peers[n]!.send({
+        t: 'welcome',
+        v: 1,
+        head: 0,
+        lastSeq: 0,
+        limits: { maxFrameBytes: 1 << 20, maxEventsPerPush: 1000 },
+      })
+      await until(() => peers[n]!.frames.length >= 2, `push ${n}`)
+      const push = peers[n]!.frames[1]!
+      sizes.push(seqsOfPush(push).length)
+      if (n < 2)
+        peers[n]!.send({ t: 'error', code: 'too_large', message: 'frame too large', id: push.id as number })
+    }
+    expect(sizes).toEqual([8, 4, 2])
+  })
+
+  it('treats a socket closed with 1009 (payload limit) as a push too large: halves and retries', async () => {
+    // The server's socket closes with 1009 when a frame exceeds its payload limit; it says
+    // nothing else (it announced a larger limit, or none).
+    const { url, peers } = await scriptedServer({ maxPayload: 3000 })
+    const store = memoryStore()
+    big(store, 8, 500)
+    const client = track(createSyncClient({ store, url, batchSize: 8, backoff: fastBackoff }))
+    const served = new Set<Peer>()
+    await until(() => {
+      for (const p of peers) {
+        if (served.has(p) || p.frames.length === 0) continue
+        served.add(p)
+        p.send({ t: 'welcome', v: 1, head: store.confirmed.length, lastSeq: store.confirmed.length })
+      }
+      // confirm whatever arrives
+      for (const p of peers)
+        for (const f of p.frames.splice(1)) {
+          if (f.t !== 'push') continue
+          const evs = f.events as SyncEventRecord[]
+          p.send({
+            t: 'events',
+            events: evs.map((e, i) => confirmedOf(e, store.confirmed.length + i + 1)),
+            head: store.confirmed.length + evs.length,
+          })
+          p.send({
+            t: 'ack',
+            id: f.id as number,
+            lastSeq: evs.at(-1)!.seq,
+            results: evs.map((e, i) => ({ seq: e.seq, ok: true, gseq: store.confirmed.length + i + 1 })),
+          })
+        }
+      return client.status.pendingCount.get() === 0
+    }, 'everything pushed despite the 1009 closes')
+    expect(store.confirmed.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+  })
+})
+
+describe('createSyncClient: reconnecting', () => {
+  it('backs off more and more when every session fails after its welcome', async () => {
+    const { url, peers, wss } = await scriptedServer()
+    const store = memoryStore()
+    store.sync.applyUpstream = () => {
+      throw new Error('unknown event v9.Future')
+    }
+    const hellos: number[] = []
+    wss.on('connection', (socket) => {
+      socket.on('message', () => {
+        hellos.push(Date.now())
+        socket.send(JSON.stringify({ t: 'welcome', v: 1, head: 1, lastSeq: 0 }))
+        socket.send(
+          JSON.stringify({
+            t: 'events',
+            events: [{ name: 'v9.Future', args: null, clientId: 'o', seq: 1, gseq: 1 }],
+            head: 1,
+          }),
+        )
+      })
+    })
+    const client = track(
+      createSyncClient({ store, url, backoff: { initialDelayMs: 10, maxDelayMs: 2000, jitter: 0 } }),
+    )
+    await until(() => hellos.length >= 6, 'six sessions')
+    expect(client.status.error.get()?.code).toBe('apply')
+    // 10, 20, 40, 80, 160 ms: not 10 ms forever
+    expect(hellos[5]! - hellos[4]!).toBeGreaterThanOrEqual(120)
+    expect(peers.length).toBeLessThan(10)
+  })
+
+  it('reports a WebSocket constructor that throws as a connection error and retries, never throws', async () => {
+    let tries = 0
+    class Refusing {
+      constructor() {
+        tries++
+        throw new Error('blocked by CSP')
+      }
+    }
+    let client: SyncClient | undefined
+    expect(() => {
+      client = track(
+        createSyncClient({
+          store: memoryStore(),
+          transport: webSocketTransport({ url: 'ws://127.0.0.1:9/v1/sync', WebSocket: Refusing as never }),
+          backoff: fastBackoff,
+        }),
+      )
+    }).not.toThrow()
+    const err = client!.status.error.get()
+    expect(err).toBeInstanceOf(SyncConnectionError)
+    expect(err?.message).toMatch(/blocked by CSP/)
+    await until(() => tries >= 3, 'retries')
+  })
+})
+
+describe('createSyncClient: heartbeats', () => {
+  it("clamps a huge welcome.heartbeatMs (no ping flood) and uses the server's interval at once", async () => {
+    const { url, peers } = await scriptedServer()
+    track(createSyncClient({ store: memoryStore(), url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0, heartbeatMs: 2 ** 31 })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(peers[0]!.frames.filter((f) => f.t === 'ping')).toHaveLength(0)
+    expect(peers).toHaveLength(1)
+
+    // A short interval applies to this session now, not after the default 15 s.
+    peers[0]!.socket.terminate()
+    await until(() => peers[1]?.frames.length === 1, 'second hello')
+    peers[1]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0, heartbeatMs: 1000 })
+    await until(() => peers[1]!.frames.some((f) => f.t === 'ping'), 'a ping within the announced interval')
+  })
+})
+
+/** An exclusive lock for this test only (Node has no Web Locks): the first asker holds it, the rest queue. */
+function oneLock(): LockManagerLike {
+  let held = false
+  const queue: Array<() => void> = []
+  return {
+    request(name, options, callback) {
+      return new Promise((resolve, reject) => {
+        const grant = () => {
+          held = true
+          callback({ name }).then((v) => {
+            held = false
+            queue.shift()?.()
+            resolve(v)
+          }, reject)
+        }
+        if (!held) return grant()
+        queue.push(grant)
+        options.signal?.addEventListener('abort', () => {
+          const i = queue.indexOf(grant)
+          if (i >= 0) queue.splice(i, 1)
+          reject(new Error('AbortError'))
+        })
+      })
+    },
+  }
+}
+
+describe('createSyncClient across tabs', () => {
+  it("a follower's commit is counted as pending in both tabs until it is pushed", async () => {
+    const locks = oneLock()
+    const store = memoryStore()
+    const followerListeners = new Set<() => void>()
+    const followerStore = {
+      storeId: store.storeId,
+      sync: {
+        ...store.sync,
+        onPending(fn: () => void) {
+          followerListeners.add(fn)
+          return () => followerListeners.delete(fn)
+        },
+      },
+    }
+    // The leader has no server to reach (offline): the commit stays pending.
+    const transport = { kind: 'test', url: 'test://', connect: () => ({ send() {}, close() {} }) }
+    const leader = track(createSyncClient({ store, transport, locks, storeId: 's1' }))
+    await until(() => leader.leading, 'leader')
+    const follower = track(createSyncClient({ store: followerStore, transport, locks, storeId: 's1' }))
+    await new Promise((r) => setTimeout(r, 50))
+    expect(follower.leading).toBe(false)
+    store.commit('v1.A', {}, false) // the follower's commit, into the shared log
+    for (const fn of followerListeners) fn()
+    await until(() => leader.status.pendingCount.get() === 1, 'the leader counts it')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(leader.status.pendingCount.get()).toBe(1)
+    expect(follower.status.pendingCount.get()).toBe(1)
   })
 })
 

@@ -135,6 +135,13 @@ export interface SyncClient {
 
 const DEFAULT_BATCH = 500
 const DEFAULT_IN_FLIGHT = 4
+/** Bytes of a push frame besides its events (envelope, HTTP body's clientId, id). */
+const FRAME_OVERHEAD = 1024
+/** Range of a server's `welcome.heartbeatMs` we follow (a timer cannot wait past 2^31-1 ms). */
+const MIN_HEARTBEAT = 1000
+const MAX_HEARTBEAT = 300_000
+/** A session that stayed healthy this long resets the reconnect backoff when it ends. */
+const STABLE_MS = 5000
 /** Catch-up events applied per store transaction (pages arrive 2 000 at a time). */
 const APPLY_CHUNK = 10_000
 /** Codes after which reconnecting cannot help without a change on the client side. */
@@ -177,12 +184,15 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     throw new SyncConfigError('getToken', 'must be a function')
   }
   const heartbeatDefault = options.heartbeatMs ?? HEARTBEAT.intervalMs
-  if (!(Number.isFinite(heartbeatDefault) && heartbeatDefault > 0)) {
-    throw new SyncConfigError('heartbeatMs', `must be a positive number, got ${String(heartbeatDefault)}`)
+  if (!(heartbeatDefault > 0 && heartbeatDefault <= MAX_HEARTBEAT)) {
+    throw new SyncConfigError(
+      'heartbeatMs',
+      `must be a positive number ≤ 300000, got ${String(heartbeatDefault)}`,
+    )
   }
   validateBackoffOptions(options.backoff ?? {})
   // Validates batchSize / maxInFlight up front.
-  let window: PushWindow<SyncEventRecord> = createPushWindow({ batchSize, maxInFlight })
+  const window: PushWindow<SyncEventRecord> = createPushWindow({ batchSize, maxInFlight })
 
   const writer = createSyncStatus({ pendingCount: countPending(seam) })
   const rejectionListeners = new Set<(r: SyncRejection) => void>()
@@ -201,7 +211,16 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let received = 0
   let held: ConfirmedEvent[] = []
   let lastSeq = 0
+  /** Events per push: batchSize, the server's maxEventsPerPush, halved after a push was too large. */
   let effectiveBatch = batchSize
+  /** Kept across sessions: halved by a too-large push, grown back by acked ones. */
+  let batchCap = batchSize
+  /** The server's maxFrameBytes (from welcome), pushes are sized to fit it. */
+  let maxFrameBytes: number | undefined
+  /** The last push of this connection was refused as too large (it is halved once). */
+  let shrunk = false
+  /** When this session proved healthy (caught up or a push acked); 0: not yet. */
+  let healthyAt = 0
   let heartbeatMs = heartbeatDefault
   let heartbeatTimer: TimerHandle | undefined
   let lastHeard = 0
@@ -257,7 +276,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
             patch({
               error: new SyncClientError('auth', `getToken() failed: ${String(error)}`, { cause: error }),
             })
-            reconnector.schedule()
+            retry()
           },
         )
     } else dial(options.token)
@@ -266,8 +285,15 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   function dial(token: string | undefined) {
     welcomed = false
     catchingUp = false
-    const connection = transport.connect({
+    shrunk = false
+    healthyAt = 0
+    heartbeatMs = heartbeatDefault
+    let connection: TransportConnection | undefined
+    /** A close reported from inside `connect()` (e.g. the WebSocket constructor threw). */
+    let early: TransportCloseInfo | undefined
+    const handlers = {
       onOpen() {
+        if (!connection || conn !== connection) return
         if (conn !== connection) return
         cursor = seam.confirmedHead()
         received = cursor
@@ -284,14 +310,17 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         lastHeard = clock.now()
         armHeartbeat()
       },
-      onMessage(data) {
-        if (conn === connection) onMessage(data)
+      onMessage(data: RawFrame) {
+        if (connection && conn === connection) onMessage(data)
       },
-      onClose(info) {
-        if (conn === connection) onClosed(info)
+      onClose(info: TransportCloseInfo) {
+        if (!connection) early = info
+        else if (conn === connection) onClosed(info)
       },
-    })
+    }
+    connection = transport.connect(handlers)
     conn = connection
+    if (early) onClosed(early)
   }
 
   function dropConnection(reason: string) {
@@ -315,7 +344,32 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     patch(changes)
     if (info.code !== undefined && TERMINAL_CLOSE.has(info.code)) terminal = true
     if (info.code === CLOSE_CODES.unauthorized && !options.getToken) terminal = true
-    if (started && !terminal && !info.local) reconnector.schedule()
+    // 1009 (the socket's payload limit) / 4413: the last push was too large.
+    if (info.code === 1009 || info.code === CLOSE_CODES.tooLarge) shrink()
+    if (started && !terminal && !info.local) retry()
+  }
+
+  /**
+   * Schedules the next session after a backoff pause. The pause grows with every session
+   * that fails, and starts over only after a session that stayed healthy for a while
+   * (caught up or got a push acked, STABLE_MS before it ended): a server that welcomes
+   * and then fails every session is not retried at the initial delay forever.
+   */
+  function retry() {
+    if (healthyAt > 0 && clock.now() - healthyAt >= STABLE_MS) reconnector.reset()
+    healthyAt = 0
+    reconnector.schedule()
+  }
+  const healthy = () => {
+    if (healthyAt === 0) healthyAt = clock.now()
+  }
+
+  /** The last push was refused as too large: halve the batch (once per connection), kept across sessions. */
+  function shrink() {
+    if (shrunk) return
+    shrunk = true
+    batchCap = Math.max(1, Math.floor(Math.min(batchCap, effectiveBatch) / 2))
+    effectiveBatch = batchCap
   }
 
   // ---- frames ----
@@ -332,7 +386,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       })
       // State may have diverged (a lost events page): start a clean session.
       dropConnection('unreadable frame from server')
-      reconnector.schedule()
+      retry()
       return
     }
     const message: ServerMessage = decoded.message
@@ -371,23 +425,23 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         }),
       })
       dropConnection('local store failed')
-      reconnector.schedule()
+      retry()
     }
   }
 
   function onWelcome(message: WelcomeMessage) {
     welcomed = true
-    reconnector.reset()
     lastSeq = message.lastSeq
     // seqs the server has seen from this client id but this log never issued: skip them
     seam.advanceSeq?.(lastSeq)
     window.reset(lastSeq)
-    if (message.heartbeatMs !== undefined && message.heartbeatMs > 0) heartbeatMs = message.heartbeatMs
-    effectiveBatch = Math.min(batchSize, message.limits?.maxEventsPerPush ?? batchSize)
-    if (effectiveBatch !== batchSize) {
-      window = createPushWindow({ batchSize: effectiveBatch, maxInFlight })
-      window.reset(lastSeq)
+    if (message.heartbeatMs !== undefined) {
+      // Clamped: a timer cannot wait past 2^31-1 ms (it would fire at once, a ping flood).
+      heartbeatMs = Math.min(MAX_HEARTBEAT, Math.max(MIN_HEARTBEAT, message.heartbeatMs))
+      armHeartbeat() // this session's interval starts now
     }
+    effectiveBatch = Math.min(batchCap, message.limits?.maxEventsPerPush ?? batchCap)
+    maxFrameBytes = message.limits?.maxFrameBytes
     catchingUp = message.head > cursor
     // A pending event at or below the server's lastSeq may turn out, once the server's
     // events come in, to share its seq with another event of ours (a restored store file):
@@ -396,7 +450,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     // Events not yet durable (a browser store) are not listed yet: their seqs are unknown.
     const listed = seam.pending()
     holding = catchingUp && (listed.some((e) => e.seq <= lastSeq) || countPending(seam) > listed.length)
-    if (!catchingUp && !caughtUp()) return
+    if (!catchingUp) {
+      if (!caughtUp()) return
+      healthy()
+    }
     flushPushes()
     refreshStatus({ online: true, error: null })
   }
@@ -413,7 +470,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
           ),
         })
         dropConnection('events out of order')
-        reconnector.schedule()
+        retry()
         return
       }
       received = events[events.length - 1]!.gseq
@@ -440,7 +497,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
           }),
         })
         dropConnection('applyUpstream failed')
-        reconnector.schedule()
+        retry()
         return
       }
       cursor = batch[batch.length - 1]!.gseq
@@ -449,6 +506,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (catchingUp && !message.more) {
       catchingUp = false
       if (!caughtUp()) return
+      healthy()
       if (holding) {
         holding = false
         flushPushes()
@@ -465,6 +523,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   function onAck(message: AckMessage) {
     window.ack(message.id)
+    healthy()
+    // A push got through: let the batch grow back slowly after a too-large refusal.
+    if (batchCap < batchSize) batchCap = Math.min(batchSize, batchCap + Math.ceil(batchCap / 8))
     lastSeq = Math.max(lastSeq, message.lastSeq)
     let gap = false
     let rejected = false
@@ -490,15 +551,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       fatalReported = true
       return // the server closes the socket; onClosed decides what next
     }
-    if (message.id !== undefined) {
+    // `too_large` without an id: the server could not read the frame far enough to know
+    // it, and only pushes are ever that big.
+    if (message.id !== undefined || message.code === 'too_large') {
       // A whole push refused without recording anything (rate limit, size, …): start a
       // clean session after a backoff pause, which re-pushes from the server's lastSeq.
-      if (message.code === 'too_large' && effectiveBatch > 1) {
-        effectiveBatch = Math.max(1, Math.floor(effectiveBatch / 2))
-        window = createPushWindow({ batchSize: effectiveBatch, maxInFlight })
-      }
+      if (message.code === 'too_large') shrink()
       dropConnection(`push refused: ${message.code}`)
-      reconnector.schedule()
+      retry()
     }
   }
 
@@ -519,7 +579,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         }),
       })
       dropConnection('caughtUp failed')
-      reconnector.schedule()
+      retry()
       return false
     }
     settleProcessed()
@@ -578,7 +638,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   function flushPushes() {
     if (!conn || !welcomed || holding) return
-    const batches = window.take(readPending())
+    const batches = window.take(readPending(), {
+      events: effectiveBatch,
+      ...(maxFrameBytes ? { bytes: maxFrameBytes - FRAME_OVERHEAD, size: pushedBytes } : {}),
+    })
     for (const batch of batches) conn.send({ t: 'push', id: batch.id, events: batch.events.map(toPushed) })
   }
 
@@ -591,7 +654,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       if (clock.now() - lastHeard > 2 * heartbeatMs) {
         patch({ error: new SyncConnectionError(transport.url, `no answer for ${2 * heartbeatMs} ms`) })
         dropConnection('heartbeat timeout')
-        reconnector.schedule()
+        retry()
         return
       }
       conn.send({ t: 'ping', ts: clock.now() })
@@ -620,7 +683,13 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   }
   function onTabMessage(message: TabMessage) {
     if (leading) {
-      if (message.type === 'nudge') schedulePush()
+      if (message.type === 'nudge') {
+        // Another tab committed to the shared log: count again, or the push's status
+        // would post the count from before it to every tab.
+        freshPending = undefined
+        knownPending = countPending(seam)
+        schedulePush()
+      }
       if (message.type === 'hello') patch({})
       return
     }
@@ -748,6 +817,12 @@ function isStoreClosed(error: unknown): boolean {
 
 function countPending(seam: StoreSyncSeam): number {
   return seam.pendingCount ? seam.pendingCount() : seam.pending().length
+}
+
+const utf8 = /* @__PURE__ */ new TextEncoder()
+/** UTF-8 bytes of one event in a push frame (with its comma). */
+function pushedBytes(e: SyncEventRecord): number {
+  return utf8.encode(JSON.stringify(toPushed(e))).length + 1
 }
 
 function toPushed(e: SyncEventRecord): PushedEvent {

@@ -7,6 +7,7 @@
  */
 import { ident } from '../query/builder.js'
 import type { Engine } from '../store/engine.js'
+import { exactStringify } from '../store/exact-json.js'
 import { rollbackPending } from '../sync/rebase.js'
 
 /**
@@ -41,7 +42,7 @@ export function takeSnapshot(engine: Engine, confirmedHead: number, now: number)
       engine.rollback()
       engine.writer.touched = new Map()
     }
-    const text = JSON.stringify(data)
+    const text = exactStringify(data)
     engine.log.addSnapshot(confirmedHead, engine.maxId, engine.schema.hash, now, text)
     return { head: confirmedHead, rows, size: text.length }
   })

@@ -7,6 +7,7 @@
 import type { DriverRecovery } from '../adapters/adapter.js'
 import { StoreClosedError } from '../errors.js'
 import type { Engine } from './engine.js'
+import { exactStringify } from './exact-json.js'
 import type { RebuildFailure } from './rebuild.js'
 import { rebuildState } from './rebuild.js'
 
@@ -119,7 +120,7 @@ export function bootEngine(
           engine.rollback()
           failures.push({ id: row.id, name: row.name, error: e instanceof Error ? e.message : String(e) })
         }
-        if (engine.writer.undo) log.setUndo(row.id, JSON.stringify(engine.writer.undo))
+        if (engine.writer.undo) log.setUndo(row.id, exactStringify(engine.writer.undo))
       }
       engine.writer.undo = null
       engine.setApplied(engine.maxId)

@@ -8,6 +8,7 @@
 import { ident } from '../query/builder.js'
 import { replayPending } from '../sync/rebase.js'
 import type { Engine } from './engine.js'
+import { exactParse } from './exact-json.js'
 import type { LogRow } from './log.js'
 
 const CHUNK = 5000
@@ -57,7 +58,7 @@ export function rebuildState(engine: Engine, epoch: number): { events: number; f
   if (snap) {
     head = snap.head
     lastLocal = snap.last_local_id
-    const data = JSON.parse(snap.data) as Record<string, Record<string, unknown>[]>
+    const data = exactParse<Record<string, Record<string, unknown>[]>>(snap.data)
     engine.tx(() => {
       for (const [name, rows] of Object.entries(data)) {
         const t = schema.tablesByName.get(name)

@@ -27,6 +27,7 @@ import type { RebaseFailure } from '../sync/rebase.js'
 import { applyUpstreamInTx, replayPending, rollbackPending, type UpstreamResult } from '../sync/rebase.js'
 import type { BootReport } from './boot.js'
 import type { Engine } from './engine.js'
+import { exactStringify } from './exact-json.js'
 import { toRecord } from './log.js'
 import { rebuildState as rebuildFromLog } from './rebuild.js'
 
@@ -344,7 +345,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
           null,
           ts,
           synced,
-          w.undo ? JSON.stringify(w.undo) : null,
+          w.undo ? exactStringify(w.undo) : null,
         )
         if (synced) anySynced = true
         records?.push({ name: def.eventName, args: values[i], clientId: this.#clientId, seq: s ?? 0, ts })

@@ -11,6 +11,7 @@ import type { EventRecord } from '../events/record.js'
 import type { UndoEntry } from '../materializers/writer.js'
 import { jsonEqual } from '../events/json-equal.js'
 import type { Engine } from '../store/engine.js'
+import { exactParse, exactStringify } from '../store/exact-json.js'
 import type { LogRow } from '../store/log.js'
 
 /**
@@ -28,7 +29,7 @@ export interface RebaseFailure {
 export function rollbackPending(engine: Engine, pending: readonly LogRow[]): void {
   for (let i = pending.length - 1; i >= 0; i--) {
     const row = pending[i] as LogRow
-    if (row.undo) engine.writer.applyUndo(JSON.parse(row.undo) as UndoEntry[])
+    if (row.undo) engine.writer.applyUndo(exactParse<UndoEntry[]>(row.undo))
   }
 }
 
@@ -45,7 +46,7 @@ export function replayPending(engine: Engine, pending: readonly LogRow[]): Rebas
     w.undo = []
     try {
       engine.materialize(row.name, JSON.parse(row.args))
-      engine.log.setUndo(row.id, JSON.stringify(w.undo))
+      engine.log.setUndo(row.id, exactStringify(w.undo))
       engine.commit()
     } catch (error) {
       engine.rollback()

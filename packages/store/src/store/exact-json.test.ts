@@ -24,8 +24,8 @@ function build(nullable: boolean) {
     events: { created, renamed, other },
     tables: { items },
     materializers: {
-      // d = 0 → Infinity, d = -0 → -Infinity: valid REAL values
-      'v1.Created': ({ id, d }, db) => db.insert(items, { id, score: 1 / d } as never),
+      // d = ±1e300 → ±Infinity: valid REAL values
+      'v1.Created': ({ id, d }, db) => db.insert(items, { id, score: d * 1e10 } as never),
       'v1.Renamed': ({ id, title }, db) => {
         db.update(items, { id }, { title })
       },
@@ -48,7 +48,7 @@ describe('exact JSON of undo entries and snapshots', () => {
   it('a rejected update restores a REAL Infinity on a NOT NULL column', async () => {
     const { items, created, renamed, schema } = build(false)
     const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'd', clientId: 'ME' })
-    store.commit(created({ id: 'a', d: 0 }))
+    store.commit(created({ id: 'a', d: 1e300 }))
     store.commit(renamed({ id: 'a', title: 'x' }))
     store.sync.reject(2, 'refused by server')
     expect(store.sync.pending().map((e) => e.seq)).toEqual([1])
@@ -59,7 +59,7 @@ describe('exact JSON of undo entries and snapshots', () => {
   it('a rebase under a foreign upstream event keeps -Infinity', async () => {
     const { items, created, renamed, schema } = build(true)
     const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'd2', clientId: 'ME' })
-    store.commit(created({ id: 'a', d: -0 }))
+    store.commit(created({ id: 'a', d: -1e300 }))
     store.sync.applyUpstream([{ ...store.sync.pending()[0]!, gseq: 1 }])
     store.commit(renamed({ id: 'a', title: 'x' }))
     store.sync.applyUpstream([{ name: 'v1.Other', args: { id: 'z' }, clientId: 'OTHER', seq: 1, gseq: 2 }])
@@ -72,7 +72,7 @@ describe('exact JSON of undo entries and snapshots', () => {
     try {
       const { items, created, schema } = build(false)
       const s = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'm', clientId: 'ME' })
-      s.commit(created({ id: 'a', d: 0 }))
+      s.commit(created({ id: 'a', d: 1e300 }))
       s.sync.applyUpstream([{ ...s.sync.pending()[0]!, gseq: 1 }])
       s.snapshot()
       expect(s.compact()).toBe(1)

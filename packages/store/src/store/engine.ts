@@ -30,6 +30,8 @@ export class Engine {
   maxId = 0
   /** Open transaction depth: 0 none, 1 BEGIN, >1 savepoints. */
   depth = 0
+  /** Materializers running (a store write from one of them is refused). */
+  materializing = 0
   /** Set by `Store.close()` before the driver closes (lazy readers check it). */
   closed = false
 
@@ -77,6 +79,7 @@ export class Engine {
       | AnyMaterializer
       | undefined
     if (fn === undefined) throw new MaterializerError(name, new Error('no materializer'))
+    this.materializing++
     try {
       const r: unknown = (fn as (a: unknown, db: Writer) => unknown)(args, this.writer)
       // An async materializer would write outside the commit's transaction.
@@ -84,6 +87,8 @@ export class Engine {
         throw new Error('materializers must be synchronous (it returned a promise)')
     } catch (e) {
       throw e instanceof MaterializerError || e instanceof NotLeaderError ? e : new MaterializerError(name, e)
+    } finally {
+      this.materializing--
     }
   }
 

@@ -128,6 +128,42 @@ export interface StoreInit {
 const MAX_GROUP = 2000
 
 /**
+ * The log text of a validated payload. Only plain JSON (objects, arrays, strings, finite
+ * numbers, booleans, null) is replayed as it was committed, so anything else (a Date, a
+ * bigint, a Map, ±Infinity, an `undefined` payload…) is refused before anything is written.
+ */
+function jsonArgs(name: string, value: unknown): string {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value)
+  } catch {}
+  if (text === undefined || !plain(value))
+    throw new StoreError(
+      'event_args_not_json',
+      `Event "${name}" has a payload that is not plain JSON (a Date, bigint, Map, class instance, non-finite number or undefined): it is logged and replayed as JSON`,
+    )
+  return text
+}
+
+/** Whether `v` reads back from its JSON text as itself (`undefined` object fields aside). */
+function plain(v: unknown): boolean {
+  if (typeof v === 'string' || typeof v === 'boolean' || v === null) return true
+  if (typeof v === 'number') return Number.isFinite(v)
+  if (typeof v !== 'object') return false
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!plain(v[i])) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(v)
+  if (proto !== Object.prototype && proto !== null) return false
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k]
+    if (x !== undefined && !plain(x)) return false
+  }
+  return true
+}
+
+/**
  * An open event-sourced store. Create it with `createStore`.
  * @example
  * const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'todos' })
@@ -283,9 +319,15 @@ export class Store<S extends StoreSchema = StoreSchema> {
    * In a browser follower tab the events are validated here, then committed by the
    * leader tab; they show here one message hop later (`await adapter.flush()` waits for
    * them and rejects if the leader refused them; decision 0058).
+   * Payloads must be plain JSON: each materializer gets its payload parsed from the
+   * logged JSON text, exactly what a rebase or rebuild replays.
+   * If a live query's listener throws, the commit stands: pending events are announced
+   * (`sync.onPending`) and the commit feed told, then the error is re-thrown (0003).
    * @param events events built by their definitions, e.g. `events.todoCreated({...})`
    * @throws EventValidationError naming the event and field; UnknownEventError;
-   *   MaterializerError naming the event; StoreClosedError
+   *   StoreError `event_args_not_json` for a payload that is not plain JSON (a Date,
+   *   bigint, Map, ±Infinity, undefined…); StoreError `write_in_materializer` when
+   *   called from a materializer; MaterializerError naming the event; StoreClosedError
    * @example
    * store.commit(events.projectCreated({ id, title }), events.messageAdded({ id: m1, projectId: id, content: 'hi' }))
    */
@@ -295,20 +337,21 @@ export class Store<S extends StoreSchema = StoreSchema> {
 
   /**
    * Commit events of any schema-defined name (collections, documents, tools). @internal
-   * @returns the events' arguments as validated: what the materializers get (in a
-   *   follower tab, what the leader's materializers will get)
+   * @returns the events' arguments as validated: what is logged (the materializers get
+   *   their JSON text parsed, as a replay does; in a follower tab, the leader's do)
    */
   commitAny(events: readonly EventInput[]): readonly unknown[] {
     return this.#commitAny(events)
   }
 
   #commitAny(events: readonly EventInput[]): unknown[] {
-    this.#assertOpen()
+    this.#assertWritable()
     const n = events.length
     if (n === 0) return []
     const t0 = this.#now()
     const defs: AnyEventDef[] = new Array(n)
     const values: unknown[] = new Array(n)
+    const texts: string[] = new Array(n)
     const byName = this.schema.eventsByName
     for (let i = 0; i < n; i++) {
       const e = events[i] as EventInput
@@ -316,6 +359,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
       if (def === undefined) throw new UnknownEventError(String(e?.name))
       defs[i] = def
       values[i] = validateArgs(def, e.args)
+      texts[i] = jsonArgs(def.eventName, values[i])
     }
     if (this.#forward?.(events) === true) return values
     const engine = this.#engine
@@ -333,8 +377,9 @@ export class Store<S extends StoreSchema = StoreSchema> {
         const def = defs[i] as AnyEventDef
         const synced = def.synced
         w.undo = synced ? [] : null
-        engine.materialize(def.eventName, values[i])
-        const args = JSON.stringify(values[i])
+        // what a replay hands it: the logged text, parsed (its own copy to change freely)
+        const args = texts[i] as string
+        engine.materialize(def.eventName, JSON.parse(args))
         const s = synced ? seq++ : null
         engine.log.append(
           ++engine.maxId,
@@ -362,14 +407,19 @@ export class Store<S extends StoreSchema = StoreSchema> {
     this.#nextSeq = seq
     this.#commits++
     this.#events += n
-    this.#afterWrite(w.touched)
+    // A listener may commit while it is notified (and replace `w.touched`).
+    const touched = w.touched
+    // The commit stands whatever a live query's listener throws: the sync client and
+    // the commit feed are told first, then the error is re-thrown (decision 0003).
+    const failed = this.#afterWrite(touched)
     if (anySynced) {
       // With group commit, tell the sync client only once the events are durable: a
       // pushed event that a crash then lost locally would reuse its seq.
       if (this.#engine.depth > 0) this.#groupFirstSeq ||= firstSeq
       else this.#committedSeqs(firstSeq)
     }
-    if (records) this.#emitCommit(records, w.touched, t0)
+    if (records) this.#emitCommit(records, touched, t0)
+    if (failed) throw failed.e
     return values
   }
 
@@ -434,8 +484,17 @@ export class Store<S extends StoreSchema = StoreSchema> {
     for (const fn of this.#pendingListeners) fn()
   }
 
-  #afterWrite(touched: Touched): void {
-    this.#live.notify(touched)
+  /**
+   * Notify live queries. @returns what a listener threw, for the caller to re-throw once
+   * the store's own bookkeeping and listeners are done (the write stands; decision 0003)
+   */
+  #afterWrite(touched: Touched): { e: unknown } | undefined {
+    try {
+      this.#live.notify(touched)
+    } catch (e) {
+      return { e }
+    }
+    return undefined
   }
 
   #emitCommit(records: EventRecord[], touched: Touched, t0: number): void {
@@ -609,6 +668,16 @@ export class Store<S extends StoreSchema = StoreSchema> {
     if (this.#closed) throw new StoreClosedError(this.storeId)
   }
 
+  /** Open, and not called from a materializer (its write would share the running event's seq and undo). */
+  #assertWritable(): void {
+    this.#assertOpen()
+    if (this.#engine.materializing > 0)
+      throw new StoreError(
+        'write_in_materializer',
+        'A materializer may not commit or apply events: it runs inside a commit (derive its writes from its payload instead)',
+      )
+  }
+
   #syncState(): SyncState {
     const engine = this.#engine
     const store = this
@@ -670,7 +739,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
         store.#suspectTo = 0
       },
       applyUpstream(events) {
-        store.#assertOpen()
+        store.#assertWritable()
         if (events.length === 0) return
         events = [...events].sort((a, b) => (a.gseq ?? 0) - (b.gseq ?? 0))
         for (const ev of events) {
@@ -724,12 +793,13 @@ export class Store<S extends StoreSchema = StoreSchema> {
         const renumbered = result.renumbered
         // the counter first: a live query's listener may commit while it is notified
         store.#nextSeq = renumbered ? Math.max(nextSeq, renumbered.last + 1) : nextSeq
-        store.#afterWrite(w.touched)
+        const failed = store.#afterWrite(w.touched)
         if (renumbered) store.#renumbered(renumbered)
         if (result.failures.length) for (const fn of store.#rebaseListeners) fn(result.failures)
+        if (failed) throw failed.e
       },
       reject(seq, reason) {
-        store.#assertOpen()
+        store.#assertWritable()
         store.flush()
         const w = engine.writer
         w.touched = new Map()
@@ -745,12 +815,13 @@ export class Store<S extends StoreSchema = StoreSchema> {
           failures = replayPending(engine, engine.log.pendingRows())
           store.#bumpEpoch()
         })
-        store.#afterWrite(w.touched)
+        const failed = store.#afterWrite(w.touched)
         if (removed) {
           const err = new EventRejectedError(removed.name, seq, reason)
           for (const fn of store.#rejectionListeners) fn(err)
         }
         if (failures.length) for (const fn of store.#rebaseListeners) fn(failures)
+        if (failed) throw failed.e
       },
       onPending(fn) {
         store.#pendingListeners.add(fn)

@@ -61,4 +61,34 @@ describe('makeSchema', () => {
     expect(() => table('nopk', { id: Column.text() })).toThrow(/primary key/)
     expect(() => table('__strata_x', { id: Column.text({ primaryKey: true }) })).toThrow(/reserved/)
   })
+
+  it('refuses table names that differ only in case (one SQL table)', () => {
+    const a = table('todos', { id: Column.text({ primaryKey: true }) })
+    const b = table('Todos', { id: Column.text({ primaryKey: true }), extra: Column.text() })
+    expect(() => makeSchema({ events: {}, tables: { a, b }, materializers: {} })).toThrow(SchemaError)
+  })
+
+  it('refuses index names that collide (default names, explicit names, a table name, any case)', () => {
+    const ab = table('a_b', { id: Column.text({ primaryKey: true }), c: Column.text() }, { indexes: [{ columns: ['c'] }] })
+    const a = table(
+      'a',
+      { id: Column.text({ primaryKey: true }), b_c: Column.text() },
+      { indexes: [{ columns: ['b_c'], unique: true }] },
+    )
+    expect(() => makeSchema({ events: {}, tables: { ab, a }, materializers: {} })).toThrow(/a_b_c_idx/)
+    const named = table('n', { id: Column.text({ primaryKey: true }) }, { indexes: [{ columns: ['id'], name: 'T' }] })
+    expect(() => makeSchema({ events: {}, tables: { t, named }, materializers: {} })).toThrow(SchemaError)
+    expect(() => makeSchema({ events: {}, tables: { ab }, materializers: {} })).not.toThrow()
+  })
+})
+
+describe('table', () => {
+  it('reserves the __strata prefix in any case', () => {
+    for (const name of ['__strata_x', '__Strata_state', '__STRATA_log'])
+      expect(() => table(name, { id: Column.text({ primaryKey: true }) })).toThrow(SchemaError)
+  })
+
+  it('refuses column names that differ only in case', () => {
+    expect(() => table('t', { id: Column.text({ primaryKey: true }), ID: Column.text() })).toThrow(SchemaError)
+  })
 })

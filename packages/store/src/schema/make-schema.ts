@@ -114,6 +114,17 @@ export function makeSchema<
   }
   for (const name of eventsByName.keys())
     if (!materializers.has(name)) throw new SchemaError(`Event "${name}" has no materializer`)
+  // Tables and indexes share one namespace in SQLite, which ignores case; an index whose
+  // name is taken would be skipped by IF NOT EXISTS (a unique one then never enforced).
+  const sqlNames = new Map<string, string>()
+  const claim = (kind: string, name: string) => {
+    const prev = sqlNames.get(name.toLowerCase())
+    if (prev !== undefined)
+      throw new SchemaError(`${prev} and ${kind} "${name}" have the same SQL name (SQLite ignores case): rename one`)
+    sqlNames.set(name.toLowerCase(), `${kind} "${name}"`)
+  }
+  for (const t of tablesByName.values()) claim('table', t.name)
+  for (const t of tablesByName.values()) for (const idx of t.indexes) claim('index', t.indexName(idx))
   const ddl = [...tablesByName.values()].flatMap((t) => t.ddl())
   const version = input.stateVersion
   if (

@@ -17,7 +17,7 @@ import { decodeValue, encodeValue, sqlType } from './columns.js'
 export interface IndexDef<K extends string = string> {
   readonly columns: readonly K[]
   readonly unique?: boolean
-  /** Defaults to `<table>_<col>_<col>_idx`. */
+  /** Defaults to `<table>_<col>_<col>_idx`; `makeSchema` refuses a name another index or a table has. */
   readonly name?: string
 }
 
@@ -60,8 +60,16 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
   /** @internal use {@link table} */
   constructor(name: Name, columns: C, options: TableOptions<keyof C & string>) {
     if (!NAME_RE.test(name)) throw new SchemaError(`Table name "${name}" must match ${NAME_RE}`)
-    if (name.startsWith('__strata')) throw new SchemaError(`Table name "${name}" is reserved`)
+    // SQLite names ignore case: `__Strata_state` is the store's own table
+    if (name.toLowerCase().startsWith('__strata')) throw new SchemaError(`Table name "${name}" is reserved`)
     const names = Object.keys(columns)
+    const lower = new Map<string, string>()
+    for (const n of names) {
+      const prev = lower.get(n.toLowerCase())
+      if (prev !== undefined)
+        throw new SchemaError(`Table "${name}" has columns "${prev}" and "${n}": SQLite names ignore case`)
+      lower.set(n.toLowerCase(), n)
+    }
     const pks = names.filter((n) => columns[n]?.primaryKey)
     if (pks.length !== 1)
       throw new SchemaError(`Table "${name}" needs exactly one primary key column, found ${pks.length}`)
@@ -126,6 +134,11 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
     return c.kind
   }
 
+  /** The SQL name of one of its indexes. @internal */
+  indexName(idx: IndexDef): string {
+    return idx.name ?? `${this.name}_${idx.columns.join('_')}_idx`
+  }
+
   /** The CREATE TABLE + CREATE INDEX statements. Their text is hashed to detect schema changes. */
   ddl(): string[] {
     const cols = this.columnNames.map((n) => {
@@ -139,7 +152,7 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
     })
     const out = [`CREATE TABLE IF NOT EXISTS ${ident(this.name)} (${cols.join(', ')})`]
     for (const idx of this.indexes) {
-      const iname = idx.name ?? `${this.name}_${idx.columns.join('_')}_idx`
+      const iname = this.indexName(idx)
       out.push(
         `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${ident(iname)} ON ${ident(this.name)} (${idx.columns.map(ident).join(', ')})`,
       )

@@ -158,7 +158,10 @@ export class Writer implements MaterializerContext {
     if (cols.length === 0) return 0
     if (cols.includes(t.primaryKey))
       throw new SchemaError(`update of "${t.name}" may not change the primary key "${t.primaryKey}"`)
-    for (let i = 0; i < cols.length; i++) values[i] = encodeValue(t.kindOf(cols[i] as string), values[i])
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i] as string
+      values[i] = encodeValue(t.kindOf(c), values[i], t.columns[c]?.nullable)
+    }
     const { clause, params, pinned } = this.#target(t, where as Record<string, unknown>)
     this.#preImages(t, clause, params, pinned)
     const sql = this.#sql(

@@ -91,7 +91,9 @@ export const Column = {
     return make<boolean, O>('boolean', opts)
   },
   /**
-   * Any JSON value stored as TEXT, parsed on read. Give the value type explicitly.
+   * Any JSON value stored as TEXT, parsed on read. Give the value type explicitly. When
+   * not nullable it can hold the JSON value `null` (as the text `null`, so a
+   * `where({ col: null })` does not find it: that matches SQL NULL).
    * @param opts `{ default }`, `{ nullable: true }` or nothing (required)
    * @returns column
    * @example Column.json<string[]>({ default: [] })
@@ -120,9 +122,13 @@ export function sqlType(kind: ColumnKind): string {
   }
 }
 
-/** Encode a JS value for binding. Booleans → 0/1, json → text, undefined → null. */
-export function encodeValue(kind: ColumnKind, value: unknown): unknown {
-  if (value === undefined || value === null) return null
+/**
+ * Encode a JS value for binding. Booleans → 0/1, json → text, undefined → null; `null`
+ * in a json column that is not nullable is the JSON text `null` (SQL NULL elsewhere).
+ */
+export function encodeValue(kind: ColumnKind, value: unknown, nullable = true): unknown {
+  if (value === undefined) return null
+  if (value === null) return kind === 'json' && !nullable ? 'null' : null
   if (kind === 'boolean') return value ? 1 : 0
   if (kind === 'json') return JSON.stringify(value)
   return value

@@ -122,7 +122,7 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
         if (def !== undefined) out[i] = def
         else if (this.columns[n]?.nullable) out[i] = null
         else throw new SchemaError(`Insert into "${this.name}" misses required column "${n}"`)
-      } else out[i] = encodeValue(kind, v)
+      } else out[i] = encodeValue(kind, v, this.columns[n]?.nullable)
     }
     return out
   }

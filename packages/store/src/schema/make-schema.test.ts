@@ -69,14 +69,22 @@ describe('makeSchema', () => {
   })
 
   it('refuses index names that collide (default names, explicit names, a table name, any case)', () => {
-    const ab = table('a_b', { id: Column.text({ primaryKey: true }), c: Column.text() }, { indexes: [{ columns: ['c'] }] })
+    const ab = table(
+      'a_b',
+      { id: Column.text({ primaryKey: true }), c: Column.text() },
+      { indexes: [{ columns: ['c'] }] },
+    )
     const a = table(
       'a',
       { id: Column.text({ primaryKey: true }), b_c: Column.text() },
       { indexes: [{ columns: ['b_c'], unique: true }] },
     )
     expect(() => makeSchema({ events: {}, tables: { ab, a }, materializers: {} })).toThrow(/a_b_c_idx/)
-    const named = table('n', { id: Column.text({ primaryKey: true }) }, { indexes: [{ columns: ['id'], name: 'T' }] })
+    const named = table(
+      'n',
+      { id: Column.text({ primaryKey: true }) },
+      { indexes: [{ columns: ['id'], name: 'T' }] },
+    )
     expect(() => makeSchema({ events: {}, tables: { t, named }, materializers: {} })).toThrow(SchemaError)
     expect(() => makeSchema({ events: {}, tables: { ab }, materializers: {} })).not.toThrow()
   })
@@ -89,6 +97,8 @@ describe('table', () => {
   })
 
   it('refuses column names that differ only in case', () => {
-    expect(() => table('t', { id: Column.text({ primaryKey: true }), ID: Column.text() })).toThrow(SchemaError)
+    expect(() => table('t', { id: Column.text({ primaryKey: true }), ID: Column.text() })).toThrow(
+      SchemaError,
+    )
   })
 })

@@ -10,6 +10,7 @@ import type { AnyEventDef } from '../events/define.js'
 import type { EventResolver } from '../events/validate.js'
 import type { AnyMaterializer, MaterializersFor } from '../materializers/define.js'
 import type { AnyTable, Table } from '../tables/table.js'
+import { distinctNames } from '../tables/table.js'
 
 /**
  * A piece of schema contributed by a client document or a collection.
@@ -116,16 +117,12 @@ export function makeSchema<
     if (!materializers.has(name)) throw new SchemaError(`Event "${name}" has no materializer`)
   // Tables and indexes share one namespace in SQLite, which ignores case; an index whose
   // name is taken would be skipped by IF NOT EXISTS (a unique one then never enforced).
-  const sqlNames = new Map<string, string>()
-  const claim = (kind: string, name: string) => {
-    const prev = sqlNames.get(name.toLowerCase())
-    if (prev !== undefined)
-      throw new SchemaError(`${prev} and ${kind} "${name}" have the same SQL name (SQLite ignores case): rename one`)
-    sqlNames.set(name.toLowerCase(), `${kind} "${name}"`)
-  }
-  for (const t of tablesByName.values()) claim('table', t.name)
-  for (const t of tablesByName.values()) for (const idx of t.indexes) claim('index', t.indexName(idx))
-  const ddl = [...tablesByName.values()].flatMap((t) => t.ddl())
+  const tables = [...tablesByName.values()]
+  distinctNames('Tables and indexes', [
+    ...tables.map((t) => t.name),
+    ...tables.flatMap((t) => t.indexes.map((i) => t.indexName(i))),
+  ])
+  const ddl = tables.flatMap((t) => t.ddl())
   const version = input.stateVersion
   if (
     version !== undefined &&

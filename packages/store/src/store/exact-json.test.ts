@@ -18,7 +18,10 @@ function build(nullable: boolean) {
     title: Column.text({ default: '' }),
   })
   const created = Events.synced({ name: 'v1.Created', schema: z.object({ id: z.string(), d: z.number() }) })
-  const renamed = Events.synced({ name: 'v1.Renamed', schema: z.object({ id: z.string(), title: z.string() }) })
+  const renamed = Events.synced({
+    name: 'v1.Renamed',
+    schema: z.object({ id: z.string(), title: z.string() }),
+  })
   const other = Events.synced({ name: 'v1.Other', schema: z.object({ id: z.string() }) })
   const schema = makeSchema({
     events: { created, renamed, other },
@@ -40,9 +43,11 @@ describe('exact JSON of undo entries and snapshots', () => {
     const v = [['r', 't', { a: Infinity, b: -Infinity, c: Number.NaN, d: -0, e: 1, f: null, g: 'x' }]]
     const back = exactParse<typeof v>(exactStringify(v))
     expect(back).toEqual(v)
-    expect(Object.is((back[0]?.[2] as { d: number }).d, -0)).toBe(true)
+    expect(Object.is((back[0]![2] as { d: number }).d, -0)).toBe(true)
     expect(exactStringify([1, 'a', null])).toBe('[1,"a",null]')
-    expect(exactParse('[["r","t",{"a":null,"b":"{\\"$n\\":1}"}]]')).toEqual([['r', 't', { a: null, b: '{"$n":1}' }]])
+    expect(exactParse('[["r","t",{"a":null,"b":"{\\"$n\\":1}"}]]')).toEqual([
+      ['r', 't', { a: null, b: '{"$n":1}' }],
+    ])
   })
 
   it('a rejected update restores a REAL Infinity on a NOT NULL column', async () => {
@@ -71,7 +76,12 @@ describe('exact JSON of undo entries and snapshots', () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-exact-'))
     try {
       const { items, created, schema } = build(false)
-      const s = await createStore({ schema, adapter: nodeAdapter({ directory: dir }), storeId: 'm', clientId: 'ME' })
+      const s = await createStore({
+        schema,
+        adapter: nodeAdapter({ directory: dir }),
+        storeId: 'm',
+        clientId: 'ME',
+      })
       s.commit(created({ id: 'a', d: 1e300 }))
       s.sync.applyUpstream([{ ...s.sync.pending()[0]!, gseq: 1 }])
       s.snapshot()

@@ -8,18 +8,14 @@
  * without it (older undo entries and snapshots) reads as before.
  */
 
-/** Whether `v` holds a number JSON cannot write exactly. */
-function special(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v) || Object.is(v, -0)
-  if (typeof v !== 'object' || v === null) return false
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (special(x)) return true
-  return false
-}
+/** Whether `v` is a number JSON cannot write exactly. */
+const odd = (v: unknown): v is number => typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))
 
-const tag = (_k: string, v: unknown): unknown =>
-  typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))
-    ? { $n: Object.is(v, -0) ? '-0' : String(v) }
-    : v
+/** Whether `v` holds such a number. */
+const special = (v: unknown): boolean =>
+  odd(v) || (typeof v === 'object' && v !== null && Object.values(v).some(special))
+
+const tag = (_k: string, v: unknown): unknown => (odd(v) ? { $n: Object.is(v, -0) ? '-0' : String(v) } : v)
 
 const untag = (_k: string, v: unknown): unknown => {
   const n = (v as { $n?: unknown } | null)?.$n

@@ -138,29 +138,20 @@ function jsonArgs(name: string, value: unknown): string {
     text = JSON.stringify(value)
   } catch {}
   if (text === undefined || !plain(value))
-    throw new StoreError(
-      'event_args_not_json',
-      `Event "${name}" has a payload that is not plain JSON (a Date, bigint, Map, class instance, non-finite number or undefined): it is logged and replayed as JSON`,
-    )
+    throw new StoreError('event_args_not_json', `Event "${name}" payload is not plain JSON`)
   return text
 }
 
-/** Whether `v` reads back from its JSON text as itself (`undefined` object fields aside). */
+/** Whether `v` reads back from its JSON text as itself (`undefined` fields aside). */
 function plain(v: unknown): boolean {
-  if (typeof v === 'string' || typeof v === 'boolean' || v === null) return true
   if (typeof v === 'number') return Number.isFinite(v)
-  if (typeof v !== 'object') return false
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (!plain(v[i])) return false
-    return true
-  }
+  if (typeof v !== 'object' || v === null)
+    return v === null || typeof v === 'string' || typeof v === 'boolean'
   const proto = Object.getPrototypeOf(v)
-  if (proto !== Object.prototype && proto !== null) return false
-  for (const k in v) {
-    const x = (v as Record<string, unknown>)[k]
-    if (x !== undefined && !plain(x)) return false
-  }
-  return true
+  return (
+    (proto === Array.prototype || proto === Object.prototype || proto === null) &&
+    Object.values(v).every((x) => x === undefined || plain(x))
+  )
 }
 
 /**
@@ -672,10 +663,7 @@ export class Store<S extends StoreSchema = StoreSchema> {
   #assertWritable(): void {
     this.#assertOpen()
     if (this.#engine.materializing > 0)
-      throw new StoreError(
-        'write_in_materializer',
-        'A materializer may not commit or apply events: it runs inside a commit (derive its writes from its payload instead)',
-      )
+      throw new StoreError('write_in_materializer', 'A materializer may not commit')
   }
 
   #syncState(): SyncState {

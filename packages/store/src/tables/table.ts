@@ -63,13 +63,7 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
     // SQLite names ignore case: `__Strata_state` is the store's own table
     if (name.toLowerCase().startsWith('__strata')) throw new SchemaError(`Table name "${name}" is reserved`)
     const names = Object.keys(columns)
-    const lower = new Map<string, string>()
-    for (const n of names) {
-      const prev = lower.get(n.toLowerCase())
-      if (prev !== undefined)
-        throw new SchemaError(`Table "${name}" has columns "${prev}" and "${n}": SQLite names ignore case`)
-      lower.set(n.toLowerCase(), n)
-    }
+    distinctNames(`Table "${name}"`, names)
     const pks = names.filter((n) => columns[n]?.primaryKey)
     if (pks.length !== 1)
       throw new SchemaError(`Table "${name}" needs exactly one primary key column, found ${pks.length}`)
@@ -159,6 +153,19 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
     }
     out.push(...this.extraDdl)
     return out
+  }
+}
+
+/**
+ * Throw a SchemaError if two of `names` differ only in case (one name to SQLite).
+ * @internal
+ */
+export function distinctNames(where: string, names: readonly string[]): void {
+  const seen = new Map<string, string>()
+  for (const n of names) {
+    const prev = seen.get(n.toLowerCase())
+    if (prev !== undefined) throw new SchemaError(`${where}: "${prev}" and "${n}" are one name to SQLite`)
+    seen.set(n.toLowerCase(), n)
   }
 }
 

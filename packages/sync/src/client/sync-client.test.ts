@@ -744,3 +744,43 @@ describe('createSyncClient options', () => {
     expect((caught as SyncConfigError).option).toBe(option)
   })
 })
+
+describe('push batch size after a too-large refusal', () => {
+  it('acked pushes grow the batch back within a long-lived session', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    for (let i = 0; i < 60; i++) store.commit('v1.E', { i })
+    track(createSyncClient({ store, url, batchSize: 8, maxInFlight: 1, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello 1')
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => peers[0]!.frames.length >= 2, 'push 1')
+    peers[0]!.send({
+      t: 'error',
+      code: 'too_large',
+      message: 'too large',
+      id: peers[0]!.frames[1]!.id as number,
+    })
+    await until(() => peers[1]?.frames.length === 1, 'hello 2')
+    peers[1]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    const sizes: number[] = []
+    let seen = 1
+    await until(() => {
+      const fs = peers[1]!.frames
+      while (seen < fs.length) {
+        const f = fs[seen++]!
+        if (f.t !== 'push') continue
+        const evs = f.events as SyncEventRecord[]
+        sizes.push(evs.length)
+        peers[1]!.send({
+          t: 'ack',
+          id: f.id as number,
+          lastSeq: evs.at(-1)!.seq,
+          results: evs.map((e) => ({ seq: e.seq, ok: true, gseq: e.seq })),
+        })
+      }
+      return sizes.reduce((a, b) => a + b, 0) >= 60
+    }, 'all pushed')
+    expect(sizes[0]).toBe(4)
+    expect(Math.max(...sizes)).toBeGreaterThan(4)
+  })
+})

@@ -215,6 +215,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let effectiveBatch = batchSize
   /** Kept across sessions: halved by a too-large push, grown back by acked ones. */
   let batchCap = batchSize
+  /** The session's `welcome.limits.maxEventsPerPush`. */
+  let maxEventsPerPush: number | undefined
   /** The server's maxFrameBytes (from welcome), pushes are sized to fit it. */
   let maxFrameBytes: number | undefined
   /** The last push of this connection was refused as too large (it is halved once). */
@@ -440,7 +442,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       heartbeatMs = Math.min(MAX_HEARTBEAT, Math.max(MIN_HEARTBEAT, message.heartbeatMs))
       armHeartbeat() // this session's interval starts now
     }
-    effectiveBatch = Math.min(batchCap, message.limits?.maxEventsPerPush ?? batchCap)
+    maxEventsPerPush = message.limits?.maxEventsPerPush
+    effectiveBatch = Math.min(batchCap, maxEventsPerPush ?? batchCap)
     maxFrameBytes = message.limits?.maxFrameBytes
     catchingUp = message.head > cursor
     // A pending event at or below the server's lastSeq may turn out, once the server's
@@ -525,7 +528,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     window.ack(message.id)
     healthy()
     // A push got through: let the batch grow back slowly after a too-large refusal.
-    if (batchCap < batchSize) batchCap = Math.min(batchSize, batchCap + Math.ceil(batchCap / 8))
+    if (batchCap < batchSize) {
+      batchCap = Math.min(batchSize, batchCap + Math.ceil(batchCap / 8))
+      effectiveBatch = Math.min(batchCap, maxEventsPerPush ?? batchCap)
+    }
     lastSeq = Math.max(lastSeq, message.lastSeq)
     let gap = false
     let rejected = false

@@ -784,3 +784,28 @@ describe('push batch size after a too-large refusal', () => {
     expect(Math.max(...sizes)).toBeGreaterThan(4)
   })
 })
+
+describe('push batch size when bytes, not the event count, cut the batch', () => {
+  it('a too-large refusal halves the size that was refused, not the (much larger) event cap', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    for (let i = 0; i < 60; i++) store.commit('v1.E', { i, text: 'x'.repeat(200) })
+    track(createSyncClient({ store, url, maxInFlight: 1, backoff: fastBackoff }))
+    const limits = { maxFrameBytes: 1024 + 4000, maxEventsPerPush: 1000 }
+    await until(() => peers[0]?.frames.length === 1, 'hello 1')
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0, limits })
+    await until(() => peers[0]!.frames.length >= 2, 'push 1')
+    const first = (peers[0]!.frames[1]!.events as SyncEventRecord[]).length
+    expect(first).toBeGreaterThan(4) // cut by bytes, far below the 500-event cap
+    peers[0]!.send({
+      t: 'error',
+      code: 'too_large',
+      message: 'too large',
+      id: peers[0]!.frames[1]!.id as number,
+    })
+    await until(() => peers[1]?.frames.length === 1, 'hello 2')
+    peers[1]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0, limits })
+    await until(() => peers[1]!.frames.length >= 2, 'push 2')
+    expect((peers[1]!.frames[1]!.events as SyncEventRecord[]).length).toBe(Math.floor(first / 2))
+  })
+})

@@ -221,6 +221,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let maxFrameBytes: number | undefined
   /** The last push of this connection was refused as too large (it is halved once). */
   let shrunk = false
+  /** Events in the largest push sent on this connection (what a too-large refusal was about). */
+  let largestPush = 0
   /** When this session proved healthy (caught up or a push acked); 0: not yet. */
   let healthyAt = 0
   let heartbeatMs = heartbeatDefault
@@ -288,6 +290,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     welcomed = false
     catchingUp = false
     shrunk = false
+    largestPush = 0
     healthyAt = 0
     heartbeatMs = heartbeatDefault
     let connection: TransportConnection | undefined
@@ -370,7 +373,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   function shrink() {
     if (shrunk) return
     shrunk = true
-    batchCap = Math.max(1, Math.floor(Math.min(batchCap, effectiveBatch) / 2))
+    // from the size that was refused: a batch already cut by bytes may be far below the cap
+    batchCap = Math.max(1, Math.floor(Math.min(batchCap, effectiveBatch, largestPush || batchCap) / 2))
     effectiveBatch = batchCap
   }
 
@@ -648,7 +652,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       events: effectiveBatch,
       ...(maxFrameBytes ? { bytes: maxFrameBytes - FRAME_OVERHEAD, size: pushedBytes } : {}),
     })
-    for (const batch of batches) conn.send({ t: 'push', id: batch.id, events: batch.events.map(toPushed) })
+    for (const batch of batches) {
+      if (batch.events.length > largestPush) largestPush = batch.events.length
+      conn.send({ t: 'push', id: batch.id, events: batch.events.map(toPushed) })
+    }
   }
 
   // ---- heartbeat ----

@@ -673,6 +673,28 @@ describe('createSyncClient across tabs', () => {
   })
 })
 
+describe('createSyncClient across tabs: a leader that stops', () => {
+  it('tells the followers it is offline before it lets go', async () => {
+    const { url, peers } = await scriptedServer()
+    const locks = oneLock()
+    const store = memoryStore()
+    const leader = track(createSyncClient({ store, url, locks, storeId: 's-stop', backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => leader.status.online.get(), 'leader online')
+    const other = memoryStore()
+    // a tab whose lock request is still waiting (it does not take over at once)
+    const waiting: LockManagerLike = { request: () => new Promise(() => undefined) }
+    const follower = track(
+      createSyncClient({ store: other, url, locks: waiting, storeId: 's-stop', backoff: fastBackoff }),
+    )
+    await until(() => follower.status.online.get(), 'the follower mirrors online')
+    leader.stop()
+    await until(() => !follower.status.online.get(), 'the follower hears the leader went offline')
+    expect(follower.status.syncing.get()).toBe(false)
+  })
+})
+
 describe('createSyncClient when the local store fails', () => {
   it('stops quietly when the app closed the store under it', async () => {
     const { url, peers } = await scriptedServer()

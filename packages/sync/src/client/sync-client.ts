@@ -687,6 +687,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     refreshStatus({ online: false, syncing: false })
     openConnection()
     return () => {
+      // tell the followers before letting go, or they show this tab's last status
+      // (online, syncing) until a new leader posts one
+      patch({ online: false, syncing: false })
       leading = false
       reconnector.cancel()
       const c = conn

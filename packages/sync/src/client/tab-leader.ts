@@ -199,12 +199,12 @@ export function createTabLeader(options: TabLeaderOptions): TabLeader {
     },
     stop() {
       if (stopped) return
-      stopped = true
       if (leader) {
         leader = false
-        stopLeading?.()
+        stopLeading?.() // may still post (the last status, for the followers)
         releaseLock?.()
       } else abort.abort()
+      stopped = true
       channel.onmessage = null
       channel.close()
     },

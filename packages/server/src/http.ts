@@ -215,6 +215,15 @@ export function httpHandler(
       return replyError(res, auth.code, auth.message)
     }
 
+    // Every route needs read access, push too (as a WebSocket session does at hello): a
+    // user with no rights on the store must not get refusals recorded under its clients'
+    // ids, which would take their seqs.
+    const denied = await authorizeAction(ctx, auth.user, storeId, 'read')
+    if (denied) {
+      ctx.metrics.authFailures.inc()
+      return replyError(res, 'forbidden', denied)
+    }
+
     if (action === 'push') {
       const body = await readBody(req, ctx.limits.maxFrameBytes)
       if (body === 'too_large')
@@ -243,11 +252,6 @@ export function httpHandler(
       })
     }
 
-    const denied = await authorizeAction(ctx, auth.user, storeId, 'read')
-    if (denied) {
-      ctx.metrics.authFailures.inc()
-      return replyError(res, 'forbidden', denied)
-    }
     if (action === 'status') {
       const clientId = url.searchParams.get('clientId')
       // lastSeq before head, as the WebSocket session reads them: every event of this

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
-import { createStore, type Store } from '@strata/store'
+import { Column, createStore, Events, makeSchema, type Store, table } from '@strata/store'
 import { memoryAdapter } from '@strata/store/node'
 import { type AckResult, createSyncClient, type SyncRejection } from '@strata/sync'
 import pg from 'pg'
@@ -343,5 +343,45 @@ describe('strata serve --schema (real server processes)', () => {
       expect.objectContaining({ seq: 2, ok: false, code: 'invalid' }),
     ])
     expect(await server.stop('SIGTERM')).toBe(0)
+  })
+})
+
+describe('the dry run judges what the log will hold', () => {
+  it('a number that overflowed to Infinity is judged as the null the log stores and clients receive', async () => {
+    const readings = table('readings', { id: Column.text({ primaryKey: true }), value: Column.real() })
+    const measured = Events.synced({
+      name: 'v1.Measured',
+      schema: z.object({ id: z.string(), value: z.unknown() }),
+    })
+    const readingSchema = makeSchema({
+      events: { measured },
+      tables: { readings },
+      materializers: {
+        'v1.Measured': ({ id, value }, db) => {
+          if (typeof value !== 'number') throw new Error(`reading ${id} is not a number`)
+          db.insert(readings, { id, value })
+        },
+      },
+    })
+    const server = await startSyncServer({
+      port: 0,
+      db: ':memory:',
+      logger: silentLogger,
+      schema: readingSchema,
+    })
+    try {
+      // 1e400 parses to Infinity; the log stores JSON text, where it is null
+      const body =
+        '{"clientId":"c","events":[{"name":"v1.Measured","args":{"id":"r1","value":1e400},"clientId":"c","seq":1}]}'
+      const ack = (await (
+        await fetch(`${server.url}/v1/stores/s/push`, { method: 'POST', body })
+      ).json()) as {
+        results: AckResult[]
+      }
+      expect(ack.results[0]).toMatchObject({ ok: false, code: 'invalid' })
+      expect(await server.storage.head('s')).toBe(0)
+    } finally {
+      await server.close()
+    }
   })
 })

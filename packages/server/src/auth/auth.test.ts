@@ -143,7 +143,7 @@ describe('write authorization per event', () => {
 })
 
 describe('HTTP auth', () => {
-  it('Bearer tokens on push and pull; forbidden push changes nothing', async () => {
+  it("Bearer tokens on push and pull; a push to a store the user cannot read is refused whole and takes no writer's seq", async () => {
     const s = await start({ jwt: { secret: SECRET } })
     const token = await hs({ sub: 'ada' })
     const push = (storeId: string, auth?: string) =>
@@ -153,10 +153,16 @@ describe('HTTP auth', () => {
         body: JSON.stringify({ clientId: 'h', events: [event('h', 1)] }),
       })
     expect((await push('user:ada')).status).toBe(401)
+    // No rights on the store: refused whole, nothing recorded (it used to record a per-event
+    // refusal under client 'h', which took that client's seq 1 on user:bob)
     const denied = await push('user:bob', token)
-    expect(denied.status).toBe(200)
-    expect((await denied.json()).results[0]).toMatchObject({ ok: false, code: 'forbidden' })
+    expect(denied.status).toBe(403)
+    expect(await denied.json()).toMatchObject({ t: 'error', code: 'forbidden' })
     expect(await s.storage.head('user:bob')).toBe(0)
+    expect(await s.storage.lastSeq('user:bob', 'h')).toBe(0)
+    const bob = await hs({ sub: 'bob' })
+    const bobs = await push('user:bob', bob)
+    expect((await bobs.json()).results[0]).toMatchObject({ ok: true })
     expect((await push('user:ada', token)).status).toBe(200)
     const pullOther = await fetch(`${s.url}/v1/stores/user%3Abob/pull`, {
       headers: { authorization: `Bearer ${token}` },

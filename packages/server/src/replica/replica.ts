@@ -216,9 +216,12 @@ export class Replica {
   }
 
   private record(e: PushedEvent, gseq: number): EventRecord {
+    // Judge the args the log will hold and clients receive (JSON text: a number that
+    // overflowed to Infinity is stored as null), and a copy a materializer cannot change.
+    const args = e.args === undefined ? undefined : JSON.parse(JSON.stringify(e.args))
     return e.ts === undefined
-      ? { name: e.name, args: e.args, clientId: e.clientId, seq: e.seq, gseq }
-      : { name: e.name, args: e.args, clientId: e.clientId, seq: e.seq, gseq, ts: e.ts }
+      ? { name: e.name, args, clientId: e.clientId, seq: e.seq, gseq }
+      : { name: e.name, args, clientId: e.clientId, seq: e.seq, gseq, ts: e.ts }
   }
 
   private applyConfirmed(page: readonly ConfirmedEvent[]): void {

@@ -1,7 +1,7 @@
 import { map } from '@strata/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { flakyEngine, gatedEngine } from '../test/doubles.js'
+import { failingReads, flakyEngine, gatedEngine } from '../test/doubles.js'
 import { asAsync } from './engines/as-async.js'
 import { MemoryArea, memoryEngine } from './engines/memory.js'
 import type { SyncEngine } from './engines/types.js'
@@ -207,19 +207,12 @@ describe('persistentMap: one storage entry per key', () => {
     const inner = memoryEngine()
     inner.setItem('p:a', env(0, 'stored a'))
     inner.setItem('p:b', env(0, 'stored b'))
-    let failReads = true
-    const engine: SyncEngine = {
-      ...inner,
-      getItem(key) {
-        if (failReads) throw new Error('EIO')
-        return inner.getItem(key)
-      },
-    }
+    const engine = failingReads(inner)
     const m = persistentMap<Record<string, string>>({}, 'p:', { engine })
     expect(m.errors.get()[0]?.code).toBe('E_READ')
     m.setKey('a', 'typed while unreadable')
     expect(inner.getItem('p:a')).toBe(env(0, 'stored a'))
-    failReads = false
+    engine.failReads = false
     await m.rehydrate()
     await m.flush()
     expect(m.get()).toEqual({ a: 'typed while unreadable', b: 'stored b' })
@@ -265,20 +258,13 @@ describe('persistentMap: one storage entry per key', () => {
     const area = new MemoryArea()
     const other = memoryEngine({ area })
     other.setItem('p:a', env(0, 'light'))
-    let failReads = false
     const mine = memoryEngine({ area })
-    const engine: SyncEngine = {
-      ...mine,
-      getItem: (k) => {
-        if (failReads) throw new Error('EIO')
-        return mine.getItem(k)
-      },
-    }
+    const engine = failingReads(mine, false)
     const m = persistentMap<Record<string, string>>({}, 'p:', { engine })
-    failReads = true
+    engine.failReads = true
     other.setItem('p:a', env(0, 'dark'))
     expect(m.errors.get()[0]?.code).toBe('E_READ')
-    failReads = false
+    engine.failReads = false
     other.setItem('p:a', env(0, 'light'))
     expect(m.get()).toEqual({ a: 'light' })
     m.setKey('a', 'mine')

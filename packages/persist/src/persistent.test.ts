@@ -1,7 +1,7 @@
 import { batch, computed, signal } from '@strata/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { flakyEngine, gatedEngine } from '../test/doubles.js'
+import { failingReads, flakyEngine, gatedEngine } from '../test/doubles.js'
 import { asAsync } from './engines/as-async.js'
 import { MemoryArea, memoryEngine } from './engines/memory.js'
 import type { SyncEngine } from './engines/types.js'
@@ -271,19 +271,12 @@ describe('writes held by a stored value this code must not overwrite', () => {
   it('rehydrate() after a transient read error keeps the edits made meanwhile and writes them', async () => {
     const inner = memoryEngine()
     inner.setItem('k', envelope(0, 'stored'))
-    let failReads = true
-    const engine: SyncEngine = {
-      ...inner,
-      getItem(key) {
-        if (failReads) throw new Error('EIO')
-        return inner.getItem(key)
-      },
-    }
+    const engine = failingReads(inner)
     const s = persistent('initial', 'k', { engine })
     expect(s.errors.get()[0]?.code).toBe('E_READ')
     s.set('typed while storage was unreadable') // held: writes are blocked
     expect(inner.getItem('k')).toBe(envelope(0, 'stored'))
-    failReads = false
+    engine.failReads = false
     await s.rehydrate() // what ReadError's docs say to do
     await s.flush()
     expect(s.get()).toBe('typed while storage was unreadable')
@@ -293,16 +286,9 @@ describe('writes held by a stored value this code must not overwrite', () => {
   it('rehydrate() after a read error without edits loads the stored value', async () => {
     const inner = memoryEngine()
     inner.setItem('k', envelope(0, 'stored'))
-    let failReads = true
-    const engine: SyncEngine = {
-      ...inner,
-      getItem(key) {
-        if (failReads) throw new Error('EIO')
-        return inner.getItem(key)
-      },
-    }
+    const engine = failingReads(inner)
     const s = persistent('initial', 'k', { engine })
-    failReads = false
+    engine.failReads = false
     await s.rehydrate()
     expect(s.get()).toBe('stored')
     expect(s.hydration.get()).toBe('ready')
@@ -312,17 +298,10 @@ describe('writes held by a stored value this code must not overwrite', () => {
     const inner = memoryEngine()
     const future = envelope(9, 'future')
     inner.setItem('k', future)
-    let failReads = true
-    const engine: SyncEngine = {
-      ...inner,
-      getItem(key) {
-        if (failReads) throw new Error('EIO')
-        return inner.getItem(key)
-      },
-    }
+    const engine = failingReads(inner)
     const s = persistent('initial', 'k', { engine, version: 1 })
     s.set('typed')
-    failReads = false
+    engine.failReads = false
     await s.rehydrate()
     await s.flush()
     expect(s.get()).toBe('typed')

@@ -23,6 +23,19 @@ export function flakyEngine(area = new MemoryArea()): SyncEngine & { failWrites:
   return e
 }
 
+/** A sync engine over `inner` whose reads throw (`EIO`) while `failReads` is set. */
+export function failingReads(inner: SyncEngine, failReads = true): SyncEngine & { failReads: boolean } {
+  const e = {
+    ...inner,
+    failReads,
+    getItem(key: string) {
+      if (e.failReads) throw new Error('EIO')
+      return inner.getItem(key)
+    },
+  }
+  return e
+}
+
 /** An async engine whose reads wait until the test calls `release()` (once; then it stays open). */
 export function gatedEngine(area = new MemoryArea()): AsyncEngine & { release(): void; reads: number } {
   const inner = memoryEngine({ area })

@@ -90,9 +90,13 @@ export async function runCli(
     },
     strict: true,
   })
-  const port = Number(values.port ?? process.env.PORT ?? 8787)
+  const given = values.port ?? process.env.PORT ?? '8787'
+  const port = given.trim() === '' ? Number.NaN : Number(given)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError('bad_port', `--port must be 0..65535, got ${values.port}`)
+    throw new ConfigError(
+      'bad_port',
+      `${values.port === undefined && process.env.PORT !== undefined ? 'PORT' : '--port'} must be 0..65535, got ${JSON.stringify(given)}`,
+    )
   const level = (values['log-level'] ?? 'info') as LogLevel
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level))
     throw new ConfigError('bad_log_level', `unknown --log-level ${level}`)

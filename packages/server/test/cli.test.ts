@@ -42,7 +42,19 @@ describe('strata serve', () => {
       })
     const badPort = run('serve', '--port', 'abc')
     expect(badPort.status).toBe(1)
-    expect(badPort.stderr).toContain('--port must be 0..65535')
+    expect(badPort.stderr).toContain('--port must be 0..65535, got "abc"')
+    // an empty port is refused, not taken for 0 (any free port)
+    const emptyPort = run('serve', '--port', '')
+    expect(emptyPort.status).toBe(1)
+    expect(emptyPort.stderr).toContain('--port must be 0..65535, got ""')
+    const badEnv = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, PORT: 'abc' },
+    })
+    expect(badEnv.status).toBe(1)
+    expect(badEnv.stderr).toContain('PORT must be 0..65535, got "abc"')
     const badDb = run('serve', '--port', '0', '--db', 'mysql://x/y')
     expect(badDb.status).toBe(1)
     expect(badDb.stderr).toContain('unsupported database URL')

@@ -93,6 +93,14 @@ export async function authenticateRequest(
         code: 'unauthorized',
         message: token ? 'credentials refused' : 'a token is required',
       }
+    if (user.expiresAt !== undefined && !Number.isFinite(user.expiresAt)) {
+      // NaN passed the expiry test and re-armed a 1 ms timer for ever: the session never expired
+      ctx.logger.error('authenticate hook returned an invalid expiresAt', {
+        storeId,
+        expiresAt: user.expiresAt,
+      })
+      return { ok: false, code: 'unauthorized', message: 'authentication failed' }
+    }
     if (user.expiresAt !== undefined && user.expiresAt <= Date.now())
       return { ok: false, code: 'token_expired', message: 'token expired' }
     return { ok: true, user }

@@ -247,4 +247,10 @@ describe('custom authenticate hook', () => {
     const refused = await hello(s, 'user:ada', 'nope')
     expect((await refused.closed).code).toBe(CLOSE_CODES.unauthorized)
   })
+
+  it('a user whose expiresAt is not a finite number is refused, not kept open for ever', async () => {
+    const s = await start({ authenticate: () => ({ id: 'ada', expiresAt: Number.NaN }) })
+    const refused = await hello(s, 'user:ada', 'any')
+    expect((await refused.closed).code).toBe(CLOSE_CODES.unauthorized)
+  })
 })

@@ -19,7 +19,7 @@ export interface AuthUser {
   id: string
   /** Teams the user belongs to (grants `team:<id>` stores under the built-in rules). */
   teams?: readonly string[]
-  /** When the credentials expire (ms since epoch); the session closes then. */
+  /** When the credentials expire (ms since epoch, a finite number); the session closes then. */
   expiresAt?: number
   /** All verified claims, for custom `authorize` hooks. */
   claims?: Readonly<Record<string, unknown>>

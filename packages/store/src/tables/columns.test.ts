@@ -41,3 +41,26 @@ describe('json columns', () => {
     store.close()
   })
 })
+
+describe('json column defaults', () => {
+  it('a json column that is not nullable takes a default of null: an insert that omits it reads back null', async () => {
+    const t = table('t', {
+      id: Column.text({ primaryKey: true }),
+      v: Column.json<unknown>({ default: null }),
+      n: Column.json<unknown>({ nullable: true, default: null }),
+    })
+    const put = Events.synced({ name: 'v1.Put', schema: z.object({ id: z.string() }) })
+    const schema = makeSchema({
+      events: { put },
+      tables: { t },
+      materializers: { 'v1.Put': ({ id }, db) => db.insert(t, { id }) },
+    })
+    const store = await createStore({ schema, adapter: memoryAdapter(), storeId: 'd' })
+    store.commit(put({ id: 'a' }))
+    expect(store.query(t.first())).toEqual({ id: 'a', v: null, n: null })
+    // the JSON value null is not SQL NULL; the nullable column's default is
+    expect(store.query(t.where({ v: null }).count())).toBe(0)
+    expect(store.query(t.where({ n: null }).count())).toBe(1)
+    store.close()
+  })
+})

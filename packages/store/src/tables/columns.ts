@@ -92,8 +92,8 @@ export const Column = {
   },
   /**
    * Any JSON value stored as TEXT, parsed on read. Give the value type explicitly. When
-   * not nullable it can hold the JSON value `null` (as the text `null`, so a
-   * `where({ col: null })` does not find it: that matches SQL NULL).
+   * not nullable it can hold the JSON value `null`, also as its default (as the text
+   * `null`, so a `where({ col: null })` does not find it: that matches SQL NULL).
    * @param opts `{ default }`, `{ nullable: true }` or nothing (required)
    * @returns column
    * @example Column.json<string[]>({ default: [] })

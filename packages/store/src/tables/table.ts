@@ -94,7 +94,8 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
     this.#encoders = names.map((n) => {
       const c = columns[n]
       if (c === undefined) throw new SchemaError(`Column "${n}" missing`)
-      return [n, c.kind, c.hasDefault ? encodeValue(c.kind, c.default) : undefined] as const
+      // A default of null in a json column that is not nullable is the JSON text `null`.
+      return [n, c.kind, c.hasDefault ? encodeValue(c.kind, c.default, c.nullable) : undefined] as const
     })
   }
 
@@ -141,7 +142,7 @@ export class Table<Name extends string = string, C extends Columns = Columns> ex
       let s = `${ident(n)} ${sqlType(c.kind)}`
       if (c.primaryKey) s += ' PRIMARY KEY'
       if (!c.nullable) s += ' NOT NULL'
-      if (c.hasDefault) s += ` DEFAULT ${sqlLiteral(encodeValue(c.kind, c.default))}`
+      if (c.hasDefault) s += ` DEFAULT ${sqlLiteral(encodeValue(c.kind, c.default, c.nullable))}`
       return s
     })
     const out = [`CREATE TABLE IF NOT EXISTS ${ident(this.name)} (${cols.join(', ')})`]

@@ -53,7 +53,9 @@ export interface CoordinatedReset<K extends string> {
   /**
    * Run every step in order; every target and `run` of every step is attempted. Rejects
    * with ResetInProgressError on re-entry, ResetError if steps failed (a step with several
-   * failures: one AggregateError), or a `running` listener's error thrown at the start.
+   * failures: one AggregateError), or the error of a `running` listener that threw — after
+   * every step ran; with several of these errors, one AggregateError of them all, the
+   * ResetError first (decision 0003).
    */
   run(): Promise<void>
 }
@@ -91,10 +93,19 @@ export function coordinatedReset<K extends string>(options: CoordinatedResetOpti
     async run() {
       if (running.peek()) throw new ResetInProgressError(name)
       const failures: Array<{ step: string; error: unknown }> = []
+      // A `running` listener that throws (e.g. a UI glitch) must not stop the reset: core
+      // keeps the new flag value, and its error is re-thrown after every step ran
+      // (decision 0003), as `store.set` throws it to the writer.
+      const observerErrors: unknown[] = []
+      const flag = (value: boolean) => {
+        try {
+          running.set(value)
+        } catch (error) {
+          observerErrors.push(error)
+        }
+      }
+      flag(true)
       try {
-        // Inside the try: a `running` listener that throws must not leave the flag stuck
-        // at true (every later run refused). Its error rejects this run before any step.
-        running.set(true)
         for (const key of order) {
           const step = steps[key]
           // Every target and the step's `run` are attempted even if one of them throws
@@ -124,9 +135,11 @@ export function coordinatedReset<K extends string>(options: CoordinatedResetOpti
             })
         }
       } finally {
-        running.set(false)
+        flag(false)
       }
-      if (failures.length) throw new ResetError(name, failures)
+      const errors = failures.length ? [new ResetError(name, failures), ...observerErrors] : observerErrors
+      if (errors.length)
+        throw errors.length > 1 ? new AggregateError(errors, `${errors.length} failures`) : errors[0]
     },
   }
 }

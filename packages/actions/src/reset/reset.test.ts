@@ -146,6 +146,50 @@ describe('coordinatedReset', () => {
     expect([u.peek(), logout.running.peek()]).toEqual([null, false])
   })
 
+  it('a `running` listener that throws does not stop the logout: every step runs, then its error is thrown', async () => {
+    const user = resettable<string | null>(null)
+    user.set('ada')
+    let serverLogout = false
+    const logout = coordinatedReset({
+      name: 'logout',
+      steps: {
+        auth: { reset: [user] },
+        server: { dependsOn: ['auth'], run: () => void (serverLogout = true) },
+      },
+    })
+    const glitch = new Error('ui glitch')
+    const off = logout.running.listen((on) => {
+      if (on) throw glitch
+    })
+    await expect(logout.run()).rejects.toBe(glitch)
+    expect([user.peek(), serverLogout, logout.running.peek()]).toEqual([null, true, false])
+    off()
+  })
+
+  it('a throwing `running` listener and a failing step: one AggregateError, the ResetError first', async () => {
+    const user = resettable<string | null>(null)
+    user.set('ada')
+    const logout = coordinatedReset({
+      name: 'logout',
+      steps: {
+        auth: { reset: [user] },
+        server: { run: () => Promise.reject(new Error('503')) },
+      },
+    })
+    const glitch = new Error('ui glitch')
+    const off = logout.running.listen(() => {
+      throw glitch
+    })
+    const err = (await logout.run().catch((e: unknown) => e)) as AggregateError
+    off()
+    expect(err).toBeInstanceOf(AggregateError)
+    // thrown when the flag went up and when it went down: both reported
+    expect(err.errors.map((e: unknown) => e?.constructor)).toEqual([ResetError, Error, Error])
+    expect((err.errors[0] as ResetError).failures.map((f) => f.step)).toEqual(['server'])
+    expect(err.errors.slice(1)).toEqual([glitch, glitch])
+    expect([user.peek(), logout.running.peek()]).toEqual([null, false])
+  })
+
   it('unknown or cyclic dependencies are refused when declared', () => {
     expect(() => coordinatedReset({ steps: { a: { dependsOn: ['nope'] } } })).toThrow(ResetCycleError)
     expect(() => coordinatedReset({ steps: { a: { dependsOn: ['b'] }, b: { dependsOn: ['a'] } } })).toThrow(

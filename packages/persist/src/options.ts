@@ -75,7 +75,11 @@ export interface PersistControls {
   readonly storageKey: string
   /** The engine in use (after SSR fallback). */
   readonly engine: StorageEngine
-  /** Hydration status as a store: `idle | hydrating | ready | error`. */
+  /**
+   * Hydration status as a store: `idle | hydrating | ready | error`. `error` after a read
+   * that failed; a later read that succeeds makes it `ready` again (`persistentMap`: once
+   * no entry holds its writes).
+   */
   readonly hydration: ReadableStore<HydrationStatus>
   /** Resolves when the first hydration finished (`ready` or `error`); never rejects. */
   readonly ready: Promise<void>

@@ -272,6 +272,35 @@ describe('persistentMap: one storage entry per key', () => {
     expect(area.data.get('p:a')).toBe(env(0, 'mine'))
   })
 
+  it('a failed one-entry reload, then a successful one: the status is ready again', () => {
+    const area = new MemoryArea()
+    const other = memoryEngine({ area })
+    const engine = failingReads(memoryEngine({ area }), false)
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine })
+    expect(m.hydration.get()).toBe('ready')
+    engine.failReads = true
+    other.setItem('p:a', env(0, 'dark'))
+    expect(m.errors.get()[0]?.code).toBe('E_READ')
+    expect(m.hydration.get()).toBe('error')
+    engine.failReads = false
+    other.setItem('p:a', env(0, 'light'))
+    expect(m.get()).toEqual({ a: 'light' })
+    expect(m.hydration.get()).toBe('ready')
+  })
+
+  it('a one-entry reload that succeeds keeps the error status while another entry holds its writes', () => {
+    const area = new MemoryArea()
+    const other = memoryEngine({ area })
+    other.setItem('p:new', env(2, 'future'))
+    const m = persistentMap<Record<string, string>>({}, 'p:', { engine: memoryEngine({ area }), version: 1 })
+    expect(m.hydration.get()).toBe('error')
+    other.setItem('p:a', env(1, 'light'))
+    expect(m.get()).toEqual({ a: 'light' })
+    expect(m.hydration.get()).toBe('error')
+    other.removeItem('p:new')
+    expect(m.hydration.get()).toBe('ready')
+  })
+
   it('when listing the entries fails (E_READ), an edit does not overwrite the unread stored entry', async () => {
     const inner = memoryEngine()
     inner.setItem('p:chat', env(0, { x: 10, notes: 'long user text' }))

@@ -283,6 +283,9 @@ export function persistentMap<T extends Record<string, unknown>>(
         hydrating = false
         status.set(results.includes('error') ? 'error' : 'ready')
       } else if (results.includes('error')) status.set('error')
+      // A one-entry reload that succeeded ends an error once no entry holds its writes
+      // (not during a full hydration, which sets the status when it ends).
+      else if (status.peek() === 'error' && !blocked.size && !unlisted) status.set('ready')
       if (dirty.size > 0) schedule()
     }
     const bulk = full && !engine.sync && engine.entries ? engine.entries.bind(engine) : null

@@ -152,8 +152,9 @@ export class ReadError extends PersistError {
 }
 
 /**
- * The engine failed to write (quota exceeded, disk full, closed database). The
- * in-memory value is kept and the next write (or `flush()`) retries.
+ * The engine failed to write (quota exceeded, disk full, closed database): the value is
+ * not saved. The in-memory value is kept and the next write, `flush()` or the last chance
+ * (page hide, process exit) retries; `flush()` rejects with this error when its retry fails.
  *
  * @example
  * ```ts
@@ -165,7 +166,7 @@ export class WriteError extends PersistError {
   readonly quota: boolean
   /** @param key storage key @param cause what the engine threw */
   constructor(key: string, cause: unknown) {
-    super('E_WRITE', key, `engine failed to write: ${reason(cause)}`, { cause })
+    super('E_WRITE', key, `not saved, kept in memory: engine failed to write: ${reason(cause)}`, { cause })
     this.quota = isQuotaError(cause)
   }
 }

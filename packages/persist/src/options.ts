@@ -87,7 +87,11 @@ export interface PersistControls {
   readonly errors: ReadableStore<readonly PersistError[]>
   /** Listen to errors; returns unsubscribe. */
   onError(fn: (error: PersistError) => void): () => void
-  /** Write pending (debounced or held) changes now; resolves when stored. */
+  /**
+   * Write pending (debounced or held) changes now; resolves when stored, or when writes
+   * are held (see `rehydrate`). A write that failed before is retried; if it fails again,
+   * rejects with its `WriteError` (the value stays in memory; in a map, the first entry's).
+   */
   flush(): Promise<void>
   /**
    * Read storage again (e.g. after a read error). Edits made while writes were held

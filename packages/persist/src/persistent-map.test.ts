@@ -6,6 +6,7 @@ import { asAsync } from './engines/as-async.js'
 import { MemoryArea, memoryEngine } from './engines/memory.js'
 import type { SyncEngine } from './engines/types.js'
 import { DecodeError, SchemaError, VersionError, WriteError } from './errors.js'
+import { flushAllPending } from './lifecycle.js'
 import { persistentMap } from './persistent-map.js'
 
 type Panel = { x: number; open: boolean }
@@ -103,6 +104,30 @@ describe('persistentMap: one storage entry per key', () => {
     m.setKey('a', 1)
     expect(m.get()).toEqual({ a: 1 })
     expect(m.errors.get()[0]).toBeInstanceOf(WriteError)
+    engine.failWrites = null
+    await m.flush()
+    expect(engine.getItem('p:a')).toBe(env(0, 1))
+  })
+
+  it('a failed write is retried at the last chance (page hide, process exit)', () => {
+    const engine = flakyEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine })
+    engine.failWrites = new Error('EIO')
+    m.setKey('a', 1)
+    engine.failWrites = null
+    flushAllPending()
+    expect(engine.getItem('p:a')).toBe(env(0, 1))
+  })
+
+  it('flush() rejects with the WriteError of an entry its retry could not store', async () => {
+    const engine = flakyEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine })
+    engine.failWrites = new Error('EIO')
+    m.setKey('a', 1)
+    const err = await m.flush().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(WriteError)
+    expect((err as WriteError).key).toBe('p:a')
+    expect(m.get()).toEqual({ a: 1 })
     engine.failWrites = null
     await m.flush()
     expect(engine.getItem('p:a')).toBe(env(0, 1))

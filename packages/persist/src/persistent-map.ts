@@ -99,30 +99,41 @@ export function persistentMap<T extends Record<string, unknown>>(
   let timer: ReturnType<typeof setTimeout> | undefined
   let offLastChance: (() => void) | null = null
   let writing: Promise<void> | null = null
+  // The error of each entry's last write attempt that did not store it: flush() rejects with one.
+  const failed = new Map<string, WriteError>()
   let current: Promise<void> = Promise.resolve()
   let disposed = false
 
-  const write = (): MaybePromise<void> => {
+  const lastChance = () => void write(true)
+  // `last`: this is the last-chance write (page hide, process exit), which must not
+  // register itself again (Node's beforeExit would run an async retry for ever).
+  const write = (last?: boolean): MaybePromise<void> => {
     clearTimeout(timer)
     timer = undefined
     offLastChance?.()
     offLastChance = null
     // Not stopped by dispose(): changes made before it still reach storage.
     if (dirty.size === 0 || hydrating || unlisted) return
-    if (writing) return writing.then(write)
+    if (writing) return writing.then(() => write(last))
     const value = store.peek() as Record<string, unknown>
     const jobs: MaybePromise<void>[] = []
+    const failWrite = (entry: string, e: unknown) => {
+      dirty.add(entry)
+      const error = new WriteError(prefix + entry, e)
+      failed.set(entry, error)
+      reporter.report(error)
+    }
     for (const entry of [...dirty]) {
       if (blocked.has(entry)) continue
       dirty.delete(entry)
+      failed.delete(entry)
       const k = prefix + entry
       const v = value[entry]
       let raw: string | null
       try {
         raw = v === undefined ? null : seal(version, v, options.encode)
       } catch (e) {
-        dirty.add(entry)
-        reporter.report(new WriteError(k, e))
+        failWrite(entry, e)
         continue
       }
       // Skip a rewrite of the same text only when other writers would have been noticed.
@@ -137,8 +148,9 @@ export function persistentMap<T extends Record<string, unknown>>(
               },
             ),
           (e) => {
-            dirty.add(entry)
-            reporter.report(new WriteError(k, e))
+            // The in-memory value stays; the next change, flush() or the last chance retries.
+            failWrite(entry, e)
+            if (!last) offLastChance ??= onLastChance(lastChance)
           },
         ),
       )
@@ -164,7 +176,7 @@ export function persistentMap<T extends Record<string, unknown>>(
       clearTimeout(timer)
       timer = setTimeout(() => void write(), debounce)
       ;(timer as { unref?: () => void }).unref?.()
-      offLastChance ??= onLastChance(() => void write())
+      offLastChance ??= onLastChance(lastChance)
     } else void write()
   }
 
@@ -384,8 +396,12 @@ export function persistentMap<T extends Record<string, unknown>>(
     onError: reporter.onError,
     async flush() {
       await current
+      failed.clear()
       await write()
       if (writing) await writing
+      // Retried and still not stored: say so (the values stay in memory; every error is
+      // in `errors`, the first is thrown).
+      for (const error of failed.values()) throw error
     },
     async rehydrate() {
       hold()

@@ -415,6 +415,53 @@ describe('write failures', () => {
     expect(engine.getItem('q')).toBe(envelope(0, 7))
   })
 
+  it('a failed write (not debounced) is retried at the last chance (page hide, process exit)', () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'q', { engine })
+    engine.failWrites = new Error('EIO')
+    s.set(7)
+    expect(s.errors.get()[0]).toBeInstanceOf(WriteError)
+    engine.failWrites = null
+    flushAllPending()
+    expect(engine.getItem('q')).toBe(envelope(0, 7))
+  })
+
+  it('a failed debounced write is retried at the last chance', async () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'q', { engine, debounce: 5 })
+    engine.failWrites = new Error('EIO')
+    s.set(7)
+    await until(() => s.errors.get().length > 0)
+    engine.failWrites = null
+    flushAllPending()
+    expect(engine.getItem('q')).toBe(envelope(0, 7))
+  })
+
+  it('flush() rejects with the WriteError when its retry fails too; the value stays in memory', async () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'q', { engine })
+    engine.failWrites = new Error('EIO')
+    s.set(7)
+    const err = await s.flush().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(WriteError)
+    expect((err as WriteError).key).toBe('q')
+    expect((err as WriteError).message).toMatch(/not saved/)
+    expect(s.get()).toBe(7)
+    expect(engine.getItem('q')).toBeNull()
+    engine.failWrites = null
+    await s.flush()
+    expect(engine.getItem('q')).toBe(envelope(0, 7))
+  })
+
+  it('flush() rejects when an async write fails', async () => {
+    const inner = memoryEngine()
+    const engine = { ...asAsync(inner), setItem: async () => Promise.reject(new Error('closed')) }
+    const s = persistent(0, 'q', { engine })
+    await s.ready
+    s.set(7)
+    await expect(s.flush()).rejects.toBeInstanceOf(WriteError)
+  })
+
   it('an unencodable value is a WriteError, not a crash', () => {
     const engine = memoryEngine()
     const s = persistent<{ self?: unknown }>({}, 'cyc', { engine })

@@ -142,6 +142,8 @@ export function persistent<T>(
   let timer: ReturnType<typeof setTimeout> | undefined
   let offLastChance: (() => void) | null = null
   let writing: Promise<void> | null = null
+  // The error of the last write attempt (null when it stored the value): flush() rejects with it.
+  let failed: WriteError | null = null
   let current: Promise<void> = Promise.resolve()
   let disposed = false
 
@@ -168,22 +170,26 @@ export function persistent<T>(
     dirty = false
   }
 
-  const write = (): MaybePromise<void> => {
+  const lastChance = () => void write(true)
+  // `last`: this is the last-chance write (page hide, process exit), which must not
+  // register itself again (Node's beforeExit would run an async retry for ever).
+  const write = (last?: boolean): MaybePromise<void> => {
     clearTimeout(timer)
     timer = undefined
     offLastChance?.()
     offLastChance = null
     // Not stopped by dispose(): changes made before it still reach storage.
     if (!dirty || blocked || hydrating) return
-    if (writing) return writing.then(write)
+    if (writing) return writing.then(() => write(last))
     dirty = false
+    failed = null
     let raw: string
     try {
       const value = store.peek()
       raw = seal(version, partialize ? partialize(value) : value, encode)
     } catch (e) {
       dirty = true
-      reporter.report(new WriteError(key, e))
+      reporter.report((failed = new WriteError(key, e)))
       return
     }
     if (tracked && raw === lastRaw) return
@@ -193,9 +199,10 @@ export function persistent<T>(
           lastRaw = raw
         }),
       (e) => {
-        // The in-memory value stays; the next change or flush() retries.
+        // The in-memory value stays; the next change, flush() or the last chance retries.
         dirty = true
-        reporter.report(new WriteError(key, e))
+        reporter.report((failed = new WriteError(key, e)))
+        if (!last) offLastChance ??= onLastChance(lastChance)
       },
     )
     if (isPromiseLike(r)) {
@@ -214,7 +221,7 @@ export function persistent<T>(
       clearTimeout(timer)
       timer = setTimeout(() => void write(), debounce)
       ;(timer as { unref?: () => void }).unref?.()
-      offLastChance ??= onLastChance(() => void write())
+      offLastChance ??= onLastChance(lastChance)
     } else void write()
   }
 
@@ -325,8 +332,11 @@ export function persistent<T>(
     onError: reporter.onError,
     async flush() {
       await current
+      failed = null
       await write()
       if (writing) await writing
+      // Retried and still not stored: say so (the value stays in memory).
+      if (failed) throw failed
     },
     async rehydrate() {
       lastRaw = undefined

@@ -81,4 +81,24 @@ ${ending === 'naturally' ? '' : 'process.exit(0)'}
       expect(readFileSync(join(state, 'kcounter'), 'utf8')).toBe('{"v":0,"d":42}')
     })
   }
+
+  it('a write an async engine keeps refusing is retried once when the process ends, then it exits', async () => {
+    const { dir, file } = await bundle(
+      `
+import { persistent, memoryEngine } from '@strata/persist'
+const inner = memoryEngine()
+let attempts = 0
+const engine = { ...inner, sync: false, getItem: async (k) => inner.getItem(k), keys: async (p) => inner.keys(p),
+  removeItem: async (k) => inner.removeItem(k),
+  setItem: async () => { attempts++; throw new Error('EIO') } }
+const s = persistent(0, 'n', { engine })
+await s.ready
+s.set(1)
+process.on('exit', () => console.log(JSON.stringify({ attempts, errors: s.errors.get().map((e) => e.code) })))
+`,
+      'node',
+    )
+    dirs.push(dir)
+    expect(JSON.parse(run(file))).toEqual({ attempts: 2, errors: ['E_WRITE', 'E_WRITE'] })
+  })
 })

@@ -197,11 +197,8 @@ export function node<T>(
   opts: NodeOptions<T> | undefined,
   fn?: (prev: unknown) => unknown,
 ): ReactiveNode<T> {
-  const n = new ReactiveNode<T>(flags, value, fn)
-  if (opts) {
-    options.set(n, opts as NodeOptions<never>)
-    if (opts.equals) n.flags |= EQUALS
-  }
+  const n = new ReactiveNode<T>(opts?.equals ? flags | EQUALS : flags, value, fn)
+  if (opts) options.set(n, opts as NodeOptions<never>)
   return n
 }
 

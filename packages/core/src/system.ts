@@ -225,7 +225,7 @@ function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void,
     const prev = old
     old = v
     if (now) untracked(() => fn(v, prev), true)
-    now = true
+    else now = true
   }, EFFECT)
 }
 

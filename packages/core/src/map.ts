@@ -13,12 +13,13 @@ export interface MapStore<T extends object> extends WritableStore<T> {
 
 class MapNode<T extends object> extends Store<T> implements MapStore<T> {
   setKey<K extends keyof T>(key: K, value: T[K]): void {
-    const old = this.peek()
-    if (value === undefined ? !(key in old) : old[key] === value) return
-    const next = { ...old }
-    if (value === undefined) delete next[key]
-    else next[key] = value
-    this.set(next)
+    // copied up front (a write that changes nothing only costs the copy)
+    const next = { ...this.peek() }
+    if (value === undefined ? key in next : next[key] !== value) {
+      if (value === undefined) delete next[key]
+      else next[key] = value
+      this.set(next)
+    }
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { NotAStoreError } from './errors.js'
 import { Store } from './store.js'
-import { addCleanup, HAS_MOUNT, ReactiveNode, untracked } from './system.js'
+import { addCleanup, type Detachable, HAS_MOUNT, ReactiveNode, untracked } from './system.js'
 import type { ReadableStore } from './types.js'
 
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
@@ -37,7 +37,7 @@ export function setUnmountDelay(ms: number): void {
 }
 
 function begin(m: Mount, start: Start): void {
-  const stop = untracked(start, true)
+  const stop = (untracked as Detachable)(start, true)
   if (typeof stop === 'function') addCleanup(m, stop)
 }
 
@@ -60,7 +60,7 @@ function mountHook(n: ReactiveNode, observed?: boolean): void {
     }
     // no timer to clear below: a lost sub always follows a gained one, which cleared it
   } else if (observed === false && unmountDelay) m.timer = setTimeout(mountHook, unmountDelay, n)
-  else if (stop && !n.subs) untracked(stop, true)
+  else if (stop && !n.subs) (untracked as Detachable)(stop, true)
 }
 
 /**

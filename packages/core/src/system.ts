@@ -217,6 +217,9 @@ export function isStore(x: unknown): x is ReadableStore<unknown> {
   return x instanceof ReactiveNode
 }
 
+/** `untracked` with its internal `detach` flag, as the graph's own callers see it. */
+export type Detachable = <T>(fn: () => T, detach: boolean) => T
+
 /** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
 function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now?: boolean): () => void {
   let old: T
@@ -224,7 +227,7 @@ function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void,
     const v = store.get()
     const prev = old
     old = v
-    if (now) untracked(() => fn(v, prev), true)
+    if (now) (untracked as Detachable)(() => fn(v, prev), true)
     else now = true
   }, EFFECT)
 }
@@ -251,7 +254,22 @@ function nameOf(n: ReactiveNode): string {
   return options.get(n)?.name ?? 'computed'
 }
 
-/** Run `fn` without tracking reads (and, with `detach`, without an owner either). */
+/**
+ * Run `fn` without tracking the stores it reads. Public as `untrack` (re-exported by
+ * `untrack.ts`: the graph's own function, no wrapper or alias ships).
+ *
+ * @param fn - reads stores
+ * @returns what `fn` returns
+ * @example
+ * ```ts
+ * effect(() => {
+ *   log(count.get(), untrack(() => label.get())) // re-runs on count only
+ * })
+ * ```
+ */
+export function untracked<T>(fn: () => T): T
+// The graph's callers also pass `detach` (run without an owner either), through the
+// `Detachable` type: the public signature above hides that flag.
 export function untracked<T>(fn: () => T, detach?: boolean): T {
   const prevSub = activeSub
   const prevOwner = owner
@@ -401,7 +419,7 @@ function runCleanup(n: ReactiveNode): void {
   const fn = n.cleanup!
   n.cleanup = undefined
   try {
-    untracked(fn, true)
+    ;(untracked as Detachable)(fn, true)
   } catch (err) {
     errors.push(err)
   }

@@ -1,6 +1,6 @@
 /** `computed()`: a lazily evaluated, cached derivation. */
 import { node } from './store.js'
-import { NEW_COMPUTED } from './system.js'
+import { NEW_COMPUTED, type NodeWithFn } from './system.js'
 import type { Computed, NodeOptions } from './types.js'
 
 /**
@@ -21,5 +21,5 @@ import type { Computed, NodeOptions } from './types.js'
  * ```
  */
 export function computed<T>(fn: (previous: T | undefined) => T, options?: NodeOptions<T>): Computed<T> {
-  return node(NEW_COMPUTED, undefined, options, fn as (previous: unknown) => unknown)
+  return (node as NodeWithFn)(undefined, options, fn as (previous: unknown) => unknown, NEW_COMPUTED)
 }

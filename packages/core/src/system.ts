@@ -25,7 +25,7 @@
  * - flush: runs queued effects in order; their errors (and throwing cleanups) are
  *   collected and re-thrown when the outermost flush ends (decision 0003).
  */
-import type { NodeOptions, ReadableStore } from './types.js'
+import type { Computed, NodeOptions, ReadableStore, Signal } from './types.js'
 
 // Node kind and state bits (a node's `flags`). Private, and this module imports nothing:
 // esbuild inlines the constants of an import-free module as literals (smaller bundle),
@@ -190,12 +190,29 @@ export class ReactiveNode<T = unknown> {
   }
 }
 
-/** Create a source or computed node with its options. */
+/**
+ * Create a writable store holding `initial`. Reads inside a computed or effect are
+ * tracked; writes notify only when the value differs (`===`, or `options.equals`).
+ * Public as `signal` (re-exported by `signal.ts`: the graph's own function, no wrapper
+ * ships).
+ *
+ * @param initial - the first value
+ * @param options - `equals` to decide sameness, `name` for error messages
+ * @returns the signal (`get`, `peek`, `set`, `update`, `subscribe`, `listen`)
+ * @example
+ * ```ts
+ * const count = signal(0)
+ * count.subscribe((n) => console.log(n)) // logs 0
+ * count.update((n) => n + 1) // logs 1
+ * ```
+ */
+export function node<T>(initial: T, options?: NodeOptions<T>): Signal<T>
+// `computed()` also passes its `fn` and flags (the public signature above hides them)
 export function node<T>(
-  flags: number,
-  value: unknown,
-  opts: NodeOptions<T> | undefined,
+  value: T,
+  opts?: NodeOptions<T>,
   fn?: (prev: unknown) => unknown,
+  flags = 0,
 ): ReactiveNode<T> {
   const n = new ReactiveNode<T>(opts?.equals ? flags | EQUALS : flags, value, fn)
   if (opts) options.set(n, opts as NodeOptions<never>)
@@ -219,6 +236,14 @@ export function isStore(x: unknown): x is ReadableStore<unknown> {
 
 /** `untracked` with its internal `detach` flag, as the graph's own callers see it. */
 export type Detachable = <T>(fn: () => T, detach: boolean) => T
+
+/** `node` with the parameters its public signature hides, as `computed()` calls it. */
+export type NodeWithFn = <T>(
+  value: undefined,
+  opts: NodeOptions<T> | undefined,
+  fn: (prev: unknown) => unknown,
+  flags: number,
+) => Computed<T>
 
 /** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
 function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now?: boolean): () => void {

@@ -21,5 +21,6 @@ import type { Computed, NodeOptions } from './types.js'
  * ```
  */
 export function computed<T>(fn: (previous: T | undefined) => T, options?: NodeOptions<T>): Computed<T> {
-  return (node as NodeWithFn)(undefined, options, fn as (previous: unknown) => unknown, NEW_COMPUTED)
+  // `fn` doubles as the initial value: never read, a new computed has no valid value (NEW_COMPUTED)
+  return (node as NodeWithFn)(fn, options, fn as (previous: unknown) => unknown, NEW_COMPUTED)
 }

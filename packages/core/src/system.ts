@@ -239,7 +239,7 @@ export type Detachable = <T>(fn: () => T, detach: boolean) => T
 
 /** `node` with the parameters its public signature hides, as `computed()` calls it. */
 export type NodeWithFn = <T>(
-  value: undefined,
+  value: unknown,
   opts: NodeOptions<T> | undefined,
   fn: (prev: unknown) => unknown,
   flags: number,

@@ -95,9 +95,9 @@ export interface PersistControls {
   flush(): Promise<void>
   /**
    * Read storage again (e.g. after a read error). Edits made while writes were held
-   * (read error, newer-version value, failed quarantine) and debounced edits not yet
-   * written win: the value read is checked (a newer version keeps holding them, damaged
-   * text is quarantined) but not applied, and the edits are written.
+   * (read error, newer-version value, failed quarantine) win: the value read is checked
+   * (a newer version keeps holding them, damaged text is quarantined) but not applied,
+   * and the edits are written.
    */
   rehydrate(): Promise<void>
   /**

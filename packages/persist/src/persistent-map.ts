@@ -91,9 +91,6 @@ export function persistentMap<T extends Record<string, unknown>>(
   // write is held until a full read lists them again.
   let unlisted = false
   const dirty = new Set<string>()
-  // Entries changed here and not yet handed to the engine (debounced): made after every
-  // other tab's write heard of so far, they win over what a read finds meanwhile.
-  const unsaved = new Set<string>()
   const touched = new Map<string, number>()
   let seq = 0
   let readGen = 0
@@ -129,7 +126,6 @@ export function persistentMap<T extends Record<string, unknown>>(
     for (const entry of [...dirty]) {
       if (blocked.has(entry)) continue
       dirty.delete(entry)
-      unsaved.delete(entry)
       failed.delete(entry)
       const k = prefix + entry
       const v = value[entry]
@@ -261,12 +257,10 @@ export function persistentMap<T extends Record<string, unknown>>(
       },
     )
 
-  // As in persistent(): edits to an entry made while its writes were held, and unsaved
-  // edits, win over what the next read of it finds (checked, not applied): mark them
-  // touched for that read.
+  // As in persistent(): edits to an entry made while its writes were held win over what the
+  // next read of it finds (checked, not applied): mark them touched for that read.
   const hold = () => {
     for (const e of unlisted ? dirty : blocked) if (dirty.has(e)) touched.set(e, seq + 1)
-    for (const e of unsaved) touched.set(e, seq + 1)
   }
 
   const hydrate = (external: boolean, only: string | null): MaybePromise<void> => {
@@ -359,7 +353,6 @@ export function persistentMap<T extends Record<string, unknown>>(
     try {
       touched.set(entry, ++seq)
       dirty.add(entry)
-      unsaved.add(entry)
       originalSetKey(entry, value as T[keyof T & string])
     } finally {
       inSetKey = false
@@ -377,7 +370,6 @@ export function persistentMap<T extends Record<string, unknown>>(
       if (now[e] !== before[e]) {
         touched.set(e, s)
         dirty.add(e)
-        unsaved.add(e)
       }
     }
     schedule()
@@ -423,7 +415,6 @@ export function persistentMap<T extends Record<string, unknown>>(
       hydrating = false
       clearTimeout(timer)
       dirty.clear()
-      unsaved.clear()
       blocked.clear()
       const since = ++seq
       // As in persistent(): the removal queues behind a write in flight and later writes

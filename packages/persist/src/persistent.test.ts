@@ -600,32 +600,6 @@ describe('cross-tab', () => {
     expect(a.get()).toEqual([])
   })
 
-  it('a debounced edit not yet written wins over another tab writing the key meanwhile', async () => {
-    const area = new MemoryArea()
-    const a = persistent('light', 'theme', { engine: memoryEngine({ area }), debounce: 60_000 })
-    const b = persistent('light', 'theme', { engine: memoryEngine({ area }) })
-    a.set('dark')
-    b.set('sepia')
-    expect(a.get()).toBe('dark')
-    await a.flush()
-    expect(area.data.get('theme')).toBe(envelope(0, 'dark'))
-    expect(b.get()).toBe('dark')
-    // once written, the next write of another tab is applied as before
-    b.set('blue')
-    expect(a.get()).toBe('blue')
-  })
-
-  it('a debounced edit not yet written survives another tab removing the key', async () => {
-    const area = new MemoryArea()
-    const a = persistent('light', 'theme', { engine: memoryEngine({ area }), debounce: 60_000 })
-    memoryEngine({ area }).setItem('theme', envelope(0, 'sepia'))
-    a.set('dark')
-    memoryEngine({ area }).removeItem('theme')
-    expect(a.get()).toBe('dark')
-    await a.flush()
-    expect(area.data.get('theme')).toBe(envelope(0, 'dark'))
-  })
-
   it('a bad value written by another tab is quarantined, not applied', () => {
     const area = new MemoryArea()
     const b = persistent(1, 'n', { engine: memoryEngine({ area }) })

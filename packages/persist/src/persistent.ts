@@ -17,9 +17,6 @@
  *   failure, quarantine failure); writes stay in memory until a read finds the key
  *   readable or gone (`rehydrate()`, another tab's change) or `clear()`. Edits held so
  *   win over what that read finds: it is checked, not applied, and the edits are written.
- * - unsaved: a local change not yet handed to the engine (debounced). It was made after
- *   every other tab's write heard of so far, so like held edits it wins over what a read
- *   finds before it is written (it is written when the debounce ends or at `flush()`).
  */
 import { isStore, type Signal, signal, type WritableStore } from '@strata/core'
 import { localStorageEngine } from './engines/web-storage.js'
@@ -137,7 +134,6 @@ export function persistent<T>(
   const tracked = options.crossTab !== false && !!engine.watch
   let blocked: PersistError | null = null
   let dirty = false
-  let unsaved = false
   let localSeq = 0
   let readGen = 0
   let hydrating = false
@@ -171,7 +167,7 @@ export function persistent<T>(
     timer = undefined
     offLastChance?.()
     offLastChance = null
-    dirty = unsaved = false
+    dirty = false
   }
 
   const lastChance = () => void write(true)
@@ -185,7 +181,7 @@ export function persistent<T>(
     // Not stopped by dispose(): changes made before it still reach storage.
     if (!dirty || blocked || hydrating) return
     if (writing) return writing.then(() => write(last))
-    dirty = unsaved = false
+    dirty = false
     failed = null
     let raw: string
     try {
@@ -283,10 +279,9 @@ export function persistent<T>(
     })
   }
 
-  // Edits made while writes were held (`blocked`) and an unsaved edit win over the value
-  // this read finds: like a read overtaken by a local change it is checked but not applied
-  // (seq -1 never matches).
-  const hydrate = (external: boolean, held = (dirty && !!blocked) || unsaved): MaybePromise<void> => {
+  // Edits made while writes were held (`blocked`) win over the value this read finds: like
+  // a read overtaken by a local change it is checked but not applied (seq -1 never matches).
+  const hydrate = (external: boolean, held = dirty && !!blocked): MaybePromise<void> => {
     const gen = ++readGen
     const seq = held ? -1 : localSeq
     hydrating = true
@@ -314,7 +309,7 @@ export function persistent<T>(
     marker = NONE
     if (echo) return
     localSeq++
-    dirty = unsaved = true
+    dirty = true
     schedule()
   })
 

@@ -462,6 +462,43 @@ describe('write failures', () => {
     await expect(s.flush()).rejects.toBeInstanceOf(WriteError)
   })
 
+  it("a debounced edit another tab overwrites before its timer fires takes that tab's later value", async () => {
+    const area = new MemoryArea()
+    const a = persistent('light', 'theme', { engine: memoryEngine({ area }), debounce: 20 })
+    const b = persistent('light', 'theme', { engine: memoryEngine({ area }) })
+    await Promise.all([a.ready, b.ready])
+    a.set('dark') // waits for its timer
+    b.set('blue') // written now: the later write, in real time
+    await until(() => a.get() === 'blue')
+    await new Promise((r) => setTimeout(r, 40))
+    expect([a.get(), b.get()]).toEqual(['blue', 'blue'])
+    expect(area.data.get('theme')).toBe(envelope(0, 'blue'))
+  })
+
+  it('a write failing after clear() began does not bring the cleared value back', async () => {
+    const inner = memoryEngine()
+    let refuse: (e: Error) => void = () => {}
+    const engine = {
+      ...asAsync(inner),
+      setItem: () =>
+        new Promise<void>((_, reject) => {
+          refuse = reject
+        }),
+    }
+    const s = persistent({ big: '' }, 'q', { engine })
+    await s.ready
+    s.set({ big: 'x'.repeat(10) }) // the write is in flight
+    const cleared = s.clear()
+    refuse(new Error('quota')) // ...and fails while clear() waits for it
+    await cleared
+    expect(s.get()).toEqual({ big: '' })
+    await s.flush() // nothing is left to save: resolves
+    flushAllPending()
+    await Promise.resolve()
+    expect(inner.getItem('q')).toBeNull()
+    expect(s.errors.get()[0]).toBeInstanceOf(WriteError) // the failure itself is still reported
+  })
+
   it('an unencodable value is a WriteError, not a crash', () => {
     const engine = memoryEngine()
     const s = persistent<{ self?: unknown }>({}, 'cyc', { engine })

@@ -146,6 +146,9 @@ export function persistent<T>(
   let failed: WriteError | null = null
   let current: Promise<void> = Promise.resolve()
   let disposed = false
+  // Bumped by clear(): a write started before it that fails later must not mark the
+  // cleared store as holding an unsaved value (its retry would write it back).
+  let clears = 0
 
   // `marker` recognises the echo of a hydration when the store notifies later (inside a
   // batch). If set() did not change the store, no echo will come: forget the marker now,
@@ -193,15 +196,19 @@ export function persistent<T>(
       return
     }
     if (tracked && raw === lastRaw) return
+    const epoch = clears
     const r = attempt(
       () =>
         andThen(engine.setItem(key, raw) as MaybePromise<void>, () => {
           lastRaw = raw
         }),
       (e) => {
+        const error = new WriteError(key, e)
+        reporter.report(error)
+        if (epoch !== clears) return // cleared since: nothing of this value is to be kept
         // The in-memory value stays; the next change, flush() or the last chance retries.
         dirty = true
-        reporter.report((failed = new WriteError(key, e)))
+        failed = error
         if (!last) offLastChance ??= onLastChance(lastChance)
       },
     )
@@ -345,6 +352,8 @@ export function persistent<T>(
     },
     async clear() {
       cancelPending()
+      clears++
+      failed = null
       blocked = null
       readGen++
       hydrating = false

@@ -166,6 +166,19 @@ describe('persistentMap: one storage entry per key', () => {
     expect(b.get()).toEqual({})
   })
 
+  it("another tab's steady writes to other entries do not hold back a debounced entry", async () => {
+    const area = new MemoryArea()
+    const a = persistentMap<Record<string, number>>({}, 'cart:', { engine: flakyEngine(area), debounce: 50 })
+    const b = persistentMap<Record<string, number>>({}, 'cart:', { engine: flakyEngine(area) })
+    a.setKey('apple', 1) // due at 50 ms
+    for (let t = 1; t <= 8; t++) {
+      await new Promise((r) => setTimeout(r, 20))
+      b.setKey('pear', t) // each of these reloads 'pear' in a
+    }
+    expect(area.data.has('cart:apple')).toBe(true)
+    expect(b.get()).toEqual({ apple: 1, pear: 8 })
+  })
+
   it('debounced per-key writes are coalesced', async () => {
     const engine = flakyEngine()
     const m = persistentMap<Record<string, number>>({}, 'p:', { engine, debounce: 60_000 })

@@ -297,8 +297,10 @@ export function persistentMap<T extends Record<string, unknown>>(
       } else if (results.includes('error')) status.set('error')
       // A one-entry reload that succeeded ends an error once no entry holds its writes
       // (not during a full hydration, which sets the status when it ends).
-      else if (status.peek() === 'error' && !blocked.size && !unlisted) status.set('ready')
-      if (dirty.size > 0) schedule()
+      else if (status.peek() === 'error' && !blocked.size && !unlisted && !hydrating) status.set('ready')
+      // a debounce timer already running keeps its time: reloads (another tab writing other
+      // entries, maybe steadily) must not keep pushing this tab's writes back
+      if (dirty.size > 0 && timer === undefined) schedule()
     }
     const bulk = full && !engine.sync && engine.entries ? engine.entries.bind(engine) : null
     const run = attempt(
@@ -414,6 +416,7 @@ export function persistentMap<T extends Record<string, unknown>>(
       readGen++
       hydrating = false
       clearTimeout(timer)
+      timer = undefined
       dirty.clear()
       blocked.clear()
       const since = ++seq

@@ -17,7 +17,8 @@ const noId: AuthUser = { teams: ['a'] }
 // @ts-expect-error — unknown fan-out name
 const badFanout: SyncServerOptions = { fanout: 'redis' }
 
-// storage.append needs one verdict slot per event; the dry run's judge is optional
+// storage.append needs one verdict slot per event; the dry run's judge and the pusher's
+// user id (binding the client id) are optional
 declare const storage: SyncStorage
 expectTypeOf(storage.append).parameters.toEqualTypeOf<
   [
@@ -26,6 +27,7 @@ expectTypeOf(storage.append).parameters.toEqualTypeOf<
     readonly import('@strata/sync').PushedEvent[],
     readonly (import('./storage/storage.js').Verdict | undefined)[],
     (import('./storage/storage.js').Judge | undefined)?,
+    (string | undefined)?,
   ]
 >()
 

@@ -19,6 +19,12 @@ export const ev = (clientId: string, seq: number, args: unknown = { n: seq }): P
 
 const none = (n: number): undefined[] => Array.from({ length: n }, () => undefined)
 
+/** The user a client id is bound to (the bundled backends all implement clientOwner). */
+export function ownerOf(s: SyncStorage, storeId: string, clientId: string): Promise<string | undefined> {
+  if (!s.clientOwner) throw new Error(`${s.kind} storage without clientOwner`)
+  return s.clientOwner(storeId, clientId)
+}
+
 export function storageConformance(factory: StorageFactory): void {
   it('appends with gap-free gseq per store and reads in order', async () => {
     const s = await factory.open()
@@ -204,6 +210,147 @@ export function storageConformance(factory: StorageFactory): void {
     }
   })
 
+  it("a reader's refused push under a writer's client id is refused whole: it spends none of the writer's seqs", async () => {
+    const s = await factory.open()
+    try {
+      const forbidden: Verdict = { code: 'forbidden', reason: 'eve may only read' }
+      expect((await s.append('bind-r', 'w', [ev('w', 1)], none(1), undefined, 'ada')).results).toEqual([
+        { seq: 1, ok: true, gseq: 1 },
+      ])
+      expect(await ownerOf(s, 'bind-r', 'w')).toBe('ada')
+      // eve pushes the writer's next seqs: refused whole, nothing recorded, no outcome reported
+      const taken = await s.append(
+        'bind-r',
+        'w',
+        [ev('w', 2), ev('w', 3)],
+        [forbidden, forbidden],
+        undefined,
+        'eve',
+      )
+      expect(taken).toEqual({ results: [], lastSeq: 1, appended: [], head: 1, taken: true })
+      // nor does she learn the outcome of the writer's recorded events
+      expect((await s.append('bind-r', 'w', [ev('w', 1)], none(1), undefined, 'eve')).taken).toBe(true)
+      expect(await s.lastSeq('bind-r', 'w')).toBe(1)
+      // the writer's own seqs 2 and 3 are still fresh: accepted
+      const mine = await s.append('bind-r', 'w', [ev('w', 2), ev('w', 3)], none(2), undefined, 'ada')
+      expect(mine.results).toEqual([
+        { seq: 2, ok: true, gseq: 2 },
+        { seq: 3, ok: true, gseq: 3 },
+      ])
+      expect((await s.read('bind-r', 0, 10)).map((e) => e.seq)).toEqual([1, 2, 3])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it("a writer cannot push under another writer's client id; the owner reopening with it can", async () => {
+    const s = await factory.open()
+    try {
+      await s.append('bind-w', 'a1', [ev('a1', 1)], none(1), undefined, 'ada')
+      const bob = await s.append('bind-w', 'a1', [ev('a1', 2)], none(1), undefined, 'bob')
+      expect(bob.taken).toBe(true)
+      expect(await s.head('bind-w')).toBe(1)
+      await s.close()
+      const again = await factory.open()
+      try {
+        // after a reopen (a reconnect, another node) the binding holds both ways
+        expect(await ownerOf(again, 'bind-w', 'a1')).toBe('ada')
+        expect((await again.append('bind-w', 'a1', [ev('a1', 2)], none(1), undefined, 'bob')).taken).toBe(
+          true,
+        )
+        const ada = await again.append('bind-w', 'a1', [ev('a1', 1), ev('a1', 2)], none(2), undefined, 'ada')
+        expect(ada.results).toEqual([
+          { seq: 1, ok: true, gseq: 1, duplicate: true },
+          { seq: 2, ok: true, gseq: 2 },
+        ])
+        // bob's own client id is his
+        const own = await again.append('bind-w', 'b1', [ev('b1', 1)], none(1), undefined, 'bob')
+        expect(own.results).toEqual([{ seq: 1, ok: true, gseq: 3 }])
+        expect(await ownerOf(again, 'bind-w', 'b1')).toBe('bob')
+      } finally {
+        await again.close()
+      }
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a client id is claimed by the first push that records something (a refusal too), not by one that records nothing', async () => {
+    const s = await factory.open()
+    try {
+      const forbidden: Verdict = { code: 'forbidden', reason: 'read only' }
+      // a gap records nothing: no claim
+      expect(
+        (await s.append('claim', 'x', [ev('x', 2)], none(1), undefined, 'eve')).results[0],
+      ).toMatchObject({
+        code: 'gap',
+      })
+      // a stale judge records nothing: no claim
+      expect((await s.append('claim', 'x', [ev('x', 1)], none(1), () => undefined, 'eve')).stale).toBe(true)
+      expect(await ownerOf(s, 'claim', 'x')).toBeUndefined()
+      expect(
+        (await s.append('claim', 'x', [ev('x', 1)], none(1), undefined, 'ada')).results[0],
+      ).toMatchObject({
+        ok: true,
+      })
+      expect(await ownerOf(s, 'claim', 'x')).toBe('ada')
+      // a new id whose first push is refused is its pusher's from then on
+      const refused = await s.append('claim', 'r', [ev('r', 1)], [forbidden], undefined, 'eve')
+      expect(refused.results).toEqual([{ seq: 1, ok: false, code: 'forbidden', reason: 'read only' }])
+      expect(await ownerOf(s, 'claim', 'r')).toBe('eve')
+      expect((await s.append('claim', 'r', [ev('r', 2)], none(1), undefined, 'ada')).taken).toBe(true)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('two users racing to first use one client id through two handles (two nodes): one binds it, the other is refused', async () => {
+    const one = await factory.open()
+    const two = await factory.open()
+    try {
+      for (let round = 0; round < 8; round++) {
+        const id = `race-bind-${round}`
+        const [a, b] = await Promise.all([
+          one.append('race-bind', id, [ev(id, 1)], none(1), undefined, 'ada'),
+          two.append('race-bind', id, [ev(id, 1)], none(1), undefined, 'bob'),
+        ])
+        const won = [a, b].filter((r) => !r.taken)
+        expect(won).toHaveLength(1)
+        expect(won[0]!.results).toEqual([{ seq: 1, ok: true, gseq: round + 1 }])
+        expect(await ownerOf(one, 'race-bind', id)).toBe(won[0] === a ? 'ada' : 'bob')
+      }
+      expect(await one.head('race-bind')).toBe(8)
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
+
+  it('without a user id (no authentication) nothing is checked or bound, as before bindings', async () => {
+    const s = await factory.open()
+    try {
+      await s.append('anon', 'c', [ev('c', 1)], none(1))
+      expect(await ownerOf(s, 'anon', 'c')).toBeUndefined()
+      const again = await s.append('anon', 'c', [ev('c', 1), ev('c', 2)], none(2))
+      expect(again.results.map((r) => r.ok)).toEqual([true, true])
+      expect(again.taken).toBeUndefined()
+      // an anonymous push under a bound id is not checked either (trusted tools)
+      await s.append('anon', 'b', [ev('b', 1)], none(1), undefined, 'ada')
+      expect((await s.append('anon', 'b', [ev('b', 2)], none(1))).results[0]).toMatchObject({ ok: true })
+      expect(await ownerOf(s, 'anon', 'b')).toBe('ada')
+      // an id first used anonymously is bound like one from before bindings: by the first
+      // authenticated push that appends an accepted event, not by a refusal
+      const forbidden: Verdict = { code: 'forbidden', reason: 'read only' }
+      await s.append('anon', 'c', [ev('c', 3)], [forbidden], undefined, 'eve')
+      expect(await ownerOf(s, 'anon', 'c')).toBeUndefined()
+      await s.append('anon', 'c', [ev('c', 4)], none(1), undefined, 'ada')
+      expect(await ownerOf(s, 'anon', 'c')).toBe('ada')
+      expect((await s.append('anon', 'c', [ev('c', 5)], none(1), undefined, 'eve')).taken).toBe(true)
+    } finally {
+      await s.close()
+    }
+  })
+
   it('readEncoded returns the same events as read, as JSON text', async () => {
     const s = await factory.open()
     try {
@@ -257,4 +404,60 @@ export function storageConformance(factory: StorageFactory): void {
     await expect(s.head('x')).rejects.toMatchObject({ name: 'StorageError', code: 'closed' })
     await expect(s.loadImage!('x')).rejects.toMatchObject({ name: 'StorageError', code: 'closed' })
   })
+}
+
+/**
+ * A database made before client ids were bound to users (decision 0043, 2026-12
+ * amendment), holding store `old`: client `w`'s events seq 1 and 2 (gseq 1, 2), its seq 3
+ * refused (`invalid`, 'bad'), lastSeq 3. `open` opens it with the current code (which
+ * migrates it); the data is kept and the old id is bound by the first accepted push.
+ */
+export async function migratedDatabaseConformance(open: () => Promise<SyncStorage>): Promise<void> {
+  const s = await open()
+  try {
+    expect(await s.head('old')).toBe(2)
+    expect(await s.lastSeq('old', 'w')).toBe(3)
+    expect((await s.read('old', 0, 10)).map((e) => [e.gseq, e.clientId, e.seq, e.args])).toEqual([
+      [1, 'w', 1, { n: 1 }],
+      [2, 'w', 2, { n: 2 }],
+    ])
+    expect(await ownerOf(s, 'old', 'w')).toBeUndefined()
+    // re-pushing reports the recorded outcomes and records nothing: no claim
+    const dup = await s.append('old', 'w', [ev('w', 2), ev('w', 3)], none(2), undefined, 'ada')
+    expect(dup.results).toEqual([
+      { seq: 2, ok: true, gseq: 2, duplicate: true },
+      { seq: 3, ok: false, code: 'invalid', reason: 'bad', duplicate: true },
+    ])
+    expect(await ownerOf(s, 'old', 'w')).toBeUndefined()
+    // an id from before bindings is claimed only by a push that appends: a reader's
+    // refused push does not take it from its writer
+    const forbidden: Verdict = { code: 'forbidden', reason: 'read only' }
+    const eve = await s.append('old', 'w', [ev('w', 4)], [forbidden], undefined, 'eve')
+    expect(eve.results).toEqual([{ seq: 4, ok: false, code: 'forbidden', reason: 'read only' }])
+    expect(await ownerOf(s, 'old', 'w')).toBeUndefined()
+    const ada = await s.append('old', 'w', [ev('w', 5)], none(1), undefined, 'ada')
+    expect(ada.results).toEqual([{ seq: 5, ok: true, gseq: 3 }])
+    expect(await ownerOf(s, 'old', 'w')).toBe('ada')
+    expect((await s.append('old', 'w', [ev('w', 6)], [forbidden], undefined, 'eve')).taken).toBe(true)
+    expect((await s.append('old', 'w', [ev('w', 6)], none(1), undefined, 'bob')).taken).toBe(true)
+    // new ids in the migrated database are bound as anywhere else
+    await s.append('old', 'n', [ev('n', 1)], none(1), undefined, 'bob')
+    expect(await ownerOf(s, 'old', 'n')).toBe('bob')
+  } finally {
+    await s.close()
+  }
+  // opening again migrates nothing twice and keeps the bindings
+  const again = await open()
+  try {
+    expect(await ownerOf(again, 'old', 'w')).toBe('ada')
+    expect(await again.lastSeq('old', 'w')).toBe(5)
+    expect(
+      (await again.append('old', 'w', [ev('w', 6)], none(1), undefined, 'ada')).results[0],
+    ).toMatchObject({
+      ok: true,
+      gseq: 5, // after n's seq 1
+    })
+  } finally {
+    await again.close()
+  }
 }

@@ -10,6 +10,8 @@ import { StorageError } from '../errors.js'
 import {
   type AppendResult,
   buildResults,
+  clientClaim,
+  clientTaken,
   encodeStoredEvent,
   type Judge,
   judgeFresh,
@@ -88,7 +90,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         PRIMARY KEY (store_id, gseq));
       CREATE UNIQUE INDEX IF NOT EXISTS strata_events_client_seq ON ${t('strata_events')} (store_id, client_id, seq);
       CREATE TABLE IF NOT EXISTS ${t('strata_clients')} (
-        store_id TEXT NOT NULL, client_id TEXT NOT NULL, last_seq BIGINT NOT NULL, PRIMARY KEY (store_id, client_id));
+        store_id TEXT NOT NULL, client_id TEXT NOT NULL, last_seq BIGINT NOT NULL, user_id TEXT,
+        PRIMARY KEY (store_id, client_id));
       CREATE TABLE IF NOT EXISTS ${t('strata_replica_images')} (
         store_id TEXT PRIMARY KEY, head BIGINT NOT NULL, schema_hash TEXT NOT NULL, image BYTEA NOT NULL);
       CREATE TABLE IF NOT EXISTS ${t('strata_rejections')} (
@@ -104,6 +107,19 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     try {
       await ddl.query('BEGIN')
       await ddl.query(`SELECT pg_advisory_xact_lock(hashtext(${ddl.escapeLiteral(`strata:${schema}`)}))`)
+      // Migrations of databases made by older versions. The tables carry no schema
+      // version: each is created if missing (above), and a column added later is added
+      // here when absent — looked up first, so a node joining a running cluster does not
+      // take strata_clients' exclusive lock for nothing.
+      // Client ids bound to users (decision 0043, 2026-12 amendment): existing rows stay
+      // unbound (NULL) until a push appends an accepted event under them.
+      const bound = await ddl.query(
+        `SELECT 1 FROM information_schema.columns
+         WHERE table_schema = $1 AND table_name = 'strata_clients' AND column_name = 'user_id'`,
+        [options.schema ?? 'public'],
+      )
+      if (bound.rowCount === 0)
+        await ddl.query(`ALTER TABLE ${t('strata_clients')} ADD COLUMN IF NOT EXISTS user_id TEXT`)
       await ddl.query(`
         CREATE OR REPLACE FUNCTION ${t('strata_begin_push')}(p_store TEXT, p_client TEXT, OUT head BIGINT, OUT last_seq BIGINT)
         LANGUAGE plpgsql VOLATILE AS $fn$
@@ -130,6 +146,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
 
   const sql = {
     lastSeq: `SELECT last_seq FROM ${t('strata_clients')} WHERE store_id = $1 AND client_id = $2`,
+    owner: `SELECT user_id FROM ${t('strata_clients')} WHERE store_id = $1 AND client_id = $2`,
     saveImage: `INSERT INTO ${t('strata_replica_images')} AS i (store_id, head, schema_hash, image) VALUES ($1, $2, $3, $4)
       ON CONFLICT (store_id) DO UPDATE SET head = excluded.head, schema_hash = excluded.schema_hash, image = excluded.image
       WHERE excluded.head >= i.head OR excluded.schema_hash <> i.schema_hash`,
@@ -144,12 +161,15 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       ), moved AS (
         UPDATE ${t('strata_stores')} SET head = $8 WHERE store_id = $1
       )
-      INSERT INTO ${t('strata_clients')} (store_id, client_id, last_seq) VALUES ($1, $2, $9)
-      ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq`,
+      INSERT INTO ${t('strata_clients')} AS c (store_id, client_id, last_seq, user_id) VALUES ($1, $2, $9, $10)
+      ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq,
+        user_id = coalesce(c.user_id, excluded.user_id)`,
     reject: `INSERT INTO ${t('strata_rejections')} (store_id, client_id, seq, code, reason)
       SELECT $1, $2, s, c, r FROM unnest($3::bigint[], $4::text[], $5::text[]) AS u(s, c, r)`,
-    setLastSeq: `INSERT INTO ${t('strata_clients')} (store_id, client_id, last_seq) VALUES ($1, $2, $3)
-      ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq`,
+    // A binding, once set, is never changed (coalesce keeps the first).
+    setLastSeq: `INSERT INTO ${t('strata_clients')} AS c (store_id, client_id, last_seq, user_id) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq,
+        user_id = coalesce(c.user_id, excluded.user_id)`,
     read: `SELECT gseq, client_id, seq, name, args, ts FROM ${t('strata_events')} WHERE store_id = $1 AND gseq > $2 ORDER BY gseq LIMIT $3`,
     head: `SELECT head FROM ${t('strata_stores')} WHERE store_id = $1`,
   }
@@ -165,18 +185,33 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     events: readonly PushedEvent[],
     given: readonly (Verdict | undefined)[],
     judge?: Judge,
+    userId?: string,
   ): Promise<AppendResult> {
     guard()
     const client = await pool.connect()
     try {
       // BEGIN and the push's start in one simple-protocol round trip: the store's row lock
-      // (pushes to one store serialize across nodes), its head and the client's lastSeq.
+      // (pushes to one store serialize across nodes), its head and the client's lastSeq,
+      // then the client's binding — a statement of its own after the lock, so it sees what
+      // a push that held the lock before us committed.
+      const store = client.escapeLiteral(storeId)
+      const id = client.escapeLiteral(clientId)
       const started = (await client.query(
-        `BEGIN; SELECT head, last_seq FROM ${t('strata_begin_push')}(${client.escapeLiteral(storeId)}, ${client.escapeLiteral(clientId)})`,
-      )) as unknown as pg.QueryResult<{ head: number; last_seq: number }>[]
+        `BEGIN; SELECT head, last_seq FROM ${t('strata_begin_push')}(${store}, ${id});
+         SELECT user_id FROM ${t('strata_clients')} WHERE store_id = ${store} AND client_id = ${id}`,
+      )) as unknown as [
+        pg.QueryResult,
+        pg.QueryResult<{ head: number; last_seq: number }>,
+        pg.QueryResult<{ user_id: string | null }>,
+      ]
       const row = started[1]?.rows[0]
+      const binding = started[2]?.rows[0]
       let head = Number(row?.head ?? 0)
       const before = Number(row?.last_seq ?? 0)
+      if (clientTaken(binding?.user_id, userId)) {
+        await client.query('ROLLBACK')
+        return { results: [], lastSeq: before, appended: [], head, taken: true }
+      }
       const plan = planPush(before, events)
       const verdicts = judgeFresh(head, events, plan, given, judge)
       if (!verdicts) {
@@ -234,10 +269,28 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         lastSeq = e.seq
       }
       if (rej.s.length > 0) await client.query(sql.reject, [storeId, clientId, rej.s, rej.c, rej.r])
+      const claim = clientClaim(
+        binding !== undefined,
+        binding?.user_id ?? null,
+        userId,
+        lastSeq !== before,
+        ins.g.length > 0,
+      )
       // An appended event always moves lastSeq, so the combined statement covers all three.
       if (ins.g.length > 0)
-        await client.query(sql.insert, [storeId, clientId, ins.g, ins.s, ins.n, ins.a, ins.ts, head, lastSeq])
-      else if (lastSeq !== before) await client.query(sql.setLastSeq, [storeId, clientId, lastSeq])
+        await client.query(sql.insert, [
+          storeId,
+          clientId,
+          ins.g,
+          ins.s,
+          ins.n,
+          ins.a,
+          ins.ts,
+          head,
+          lastSeq,
+          claim,
+        ])
+      else if (lastSeq !== before) await client.query(sql.setLastSeq, [storeId, clientId, lastSeq, claim])
       await client.query('COMMIT')
       return { results: buildResults(events, plan, fresh, stored, before), lastSeq, appended, head }
     } catch (cause) {
@@ -284,6 +337,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     async lastSeq(storeId, clientId) {
       guard()
       return (await pool.query<{ last_seq: number }>(sql.lastSeq, [storeId, clientId])).rows[0]?.last_seq ?? 0
+    },
+    async clientOwner(storeId, clientId) {
+      guard()
+      return (
+        (await pool.query<{ user_id: string | null }>(sql.owner, [storeId, clientId])).rows[0]?.user_id ??
+        undefined
+      )
     },
     async saveImage(storeId, image) {
       guard()

@@ -9,6 +9,8 @@ import { StorageError } from '../errors.js'
 import {
   type AppendResult,
   buildResults,
+  clientClaim,
+  clientTaken,
   encodeStoredEvent,
   type Judge,
   judgeFresh,
@@ -56,6 +58,7 @@ CREATE TABLE IF NOT EXISTS strata_clients (
   store_id TEXT NOT NULL,
   client_id TEXT NOT NULL,
   last_seq INTEGER NOT NULL,
+  user_id TEXT,
   PRIMARY KEY (store_id, client_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS strata_replica_images (
@@ -73,6 +76,24 @@ CREATE TABLE IF NOT EXISTS strata_rejections (
   PRIMARY KEY (store_id, client_id, seq)
 ) WITHOUT ROWID;
 `
+
+/**
+ * Brings a database created by an older version up to date. The tables carry no schema
+ * version: each table is created if missing (SCHEMA), and a column added later is added
+ * when absent, in one IMMEDIATE transaction so two processes opening the file serialize.
+ */
+function migrate(db: Database.Database): void {
+  const hasColumn = (table: string, column: string): boolean =>
+    (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some(
+      (c) => c.name === column,
+    )
+  if (hasColumn('strata_clients', 'user_id')) return
+  db.transaction(() => {
+    // Client ids bound to users (decision 0043, 2026-12 amendment). Existing rows stay
+    // unbound (NULL) until a push appends an accepted event under them.
+    if (!hasColumn('strata_clients', 'user_id')) db.exec('ALTER TABLE strata_clients ADD COLUMN user_id TEXT')
+  }).immediate()
+}
 
 interface EventRow {
   gseq: number
@@ -115,6 +136,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
     db.pragma('busy_timeout = 5000')
     db.exec(SCHEMA)
+    migrate(db)
   } catch (cause) {
     throw new StorageError(
       'open_failed',
@@ -127,11 +149,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     setHead: db.prepare(
       'INSERT INTO strata_stores (store_id, head) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET head = excluded.head',
     ),
-    lastSeq: db.prepare<[string, string], { last_seq: number }>(
-      'SELECT last_seq FROM strata_clients WHERE store_id = ? AND client_id = ?',
+    client: db.prepare<[string, string], { last_seq: number; user_id: string | null }>(
+      'SELECT last_seq, user_id FROM strata_clients WHERE store_id = ? AND client_id = ?',
     ),
+    // A binding, once set, is never changed (coalesce keeps the first).
     setLastSeq: db.prepare(
-      'INSERT INTO strata_clients (store_id, client_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq',
+      `INSERT INTO strata_clients (store_id, client_id, last_seq, user_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (store_id, client_id) DO UPDATE SET last_seq = excluded.last_seq,
+         user_id = coalesce(strata_clients.user_id, excluded.user_id)`,
     ),
     insert: db.prepare(
       'INSERT INTO strata_events (store_id, gseq, client_id, seq, name, args, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -173,9 +198,13 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
       events: readonly PushedEvent[],
       given: readonly (Verdict | undefined)[],
       judge: Judge | undefined,
+      userId: string | undefined,
     ): AppendResult => {
-      const before = q.lastSeq.get(storeId, clientId)?.last_seq ?? 0
+      const row = q.client.get(storeId, clientId)
+      const before = row?.last_seq ?? 0
       let head = q.head.get(storeId)?.head ?? 0
+      if (clientTaken(row?.user_id, userId))
+        return { results: [], lastSeq: before, appended: [], head, taken: true }
       const plan = planPush(before, events)
       const verdicts = judgeFresh(head, events, plan, given, judge)
       if (!verdicts) return { results: [], lastSeq: before, appended: [], head, stale: true }
@@ -209,7 +238,10 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
         lastSeq = e.seq
       }
       if (appended.length > 0) q.setHead.run(storeId, head)
-      if (lastSeq !== before) q.setLastSeq.run(storeId, clientId, lastSeq)
+      if (lastSeq !== before) {
+        const claim = clientClaim(row !== undefined, row?.user_id ?? null, userId, true, appended.length > 0)
+        q.setLastSeq.run(storeId, clientId, lastSeq, claim)
+      }
       return { results: buildResults(events, plan, fresh, stored, before), lastSeq, appended, head }
     },
   )
@@ -223,7 +255,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
   // transaction and therefore one fsync. Each push runs in its own savepoint (a nested
   // better-sqlite3 transaction), so one failing push does not undo the others.
   type Job = {
-    args: [string, string, readonly PushedEvent[], readonly (Verdict | undefined)[], Judge | undefined]
+    args: [
+      string,
+      string,
+      readonly PushedEvent[],
+      readonly (Verdict | undefined)[],
+      Judge | undefined,
+      string | undefined,
+    ]
     resolve: (r: AppendResult) => void
     reject: (e: unknown) => void
   }
@@ -264,14 +303,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
 
   return {
     kind: 'sqlite',
-    append(storeId, clientId, events, verdicts, judge) {
+    append(storeId, clientId, events, verdicts, judge, userId) {
       try {
         guard()
       } catch (e) {
         return Promise.reject(e)
       }
       return new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ args: [storeId, clientId, events, verdicts, judge], resolve, reject })
+        queue.push({ args: [storeId, clientId, events, verdicts, judge, userId], resolve, reject })
         if (queue.length === 1) setImmediate(flush)
       })
     },
@@ -292,7 +331,11 @@ export function openSqliteStorage(options: SqliteStorageOptions): SyncStorage {
     },
     async lastSeq(storeId, clientId) {
       guard()
-      return q.lastSeq.get(storeId, clientId)?.last_seq ?? 0
+      return q.client.get(storeId, clientId)?.last_seq ?? 0
+    },
+    async clientOwner(storeId, clientId) {
+      guard()
+      return q.client.get(storeId, clientId)?.user_id ?? undefined
     },
     async saveImage(storeId, image) {
       guard()

@@ -57,17 +57,27 @@ export interface AppendResult {
   head: number
   /** The judge could not judge at this head: nothing was recorded, catch up and push again. */
   stale?: true
+  /**
+   * The client id is bound to another user (decision 0043, 2026-12 amendment): the push
+   * was refused whole — nothing recorded, no outcome reported (`results` is empty).
+   */
+  taken?: true
 }
 
 /**
- * Durable event storage with exactly-once, in-order ingestion per client.
+ * Durable event storage with exactly-once, in-order ingestion per client, and each
+ * client id bound to the user who first pushed under it (when a user id is given).
  * `append` resolves only after its transaction is durable.
  *
  * @example
  * ```ts
  * const storage = await openStorage('./strata.db')
- * await storage.append('user:ada', 'c1', [{ name: 'v1.X', args: {}, clientId: 'c1', seq: 1 }], [undefined])
- * const page = await storage.read('user:ada', 0, 100)
+ * const e = { name: 'v1.X', args: {}, clientId: 'c1', seq: 1 }
+ * await storage.append('team:core', 'c1', [e], [undefined], undefined, 'ada') // binds c1 to ada
+ * await storage.clientOwner?.('team:core', 'c1') // 'ada'
+ * const r = await storage.append('team:core', 'c1', [{ ...e, seq: 2 }], [undefined], undefined, 'bob')
+ * r.taken // true: refused whole, nothing recorded
+ * const page = await storage.read('team:core', 0, 100)
  * ```
  */
 export interface SyncStorage {
@@ -82,6 +92,10 @@ export interface SyncStorage {
    * @param events - seq-consecutive events
    * @param verdicts - per event: undefined to accept, or the reason to refuse
    * @param judge - judges the fresh events the verdicts accept, inside the transaction
+   * @param userId - the authenticated pusher (`AuthUser.id`). A client id is bound to the
+   *   user whose push first recorded something under it; a push by another user is
+   *   refused whole ({@link AppendResult.taken}). Omitted (no authentication, trusted
+   *   tools): nothing is checked or bound.
    */
   append(
     storeId: string,
@@ -89,6 +103,7 @@ export interface SyncStorage {
     events: readonly PushedEvent[],
     verdicts: readonly (Verdict | undefined)[],
     judge?: Judge,
+    userId?: string,
   ): Promise<AppendResult>
   /** @returns up to `limit` confirmed events with gseq > `after`, in gseq order */
   read(storeId: string, after: number, limit: number): Promise<ConfirmedEvent[]>
@@ -102,6 +117,13 @@ export interface SyncStorage {
   head(storeId: string): Promise<number>
   /** @returns the highest seq processed for the client (0 if none) */
   lastSeq(storeId: string, clientId: string): Promise<number>
+  /**
+   * @returns the user id the client id is bound to in `storeId`, or undefined when it is
+   *   not bound (never used, used only without authentication, or used only before
+   *   binding existed). Optional: the push transaction is what enforces the binding;
+   *   this lets a session refuse a taken id at `hello`.
+   */
+  clientOwner?(storeId: string, clientId: string): Promise<string | undefined>
   /**
    * Keeps a replica image of `storeId` (decision 0064). Replaces the kept one when it
    * is not newer (`head` ≥ the kept head) or was made with another schema.
@@ -203,6 +225,40 @@ export function planPush(lastSeq: number, events: readonly { seq: number }[]): P
     } else plan.gapped.push(i)
   }
   return plan
+}
+
+/**
+ * Whether a push by `userId` under a client id bound to `owner` is refused whole.
+ * @param owner - the stored binding (null/undefined: not bound)
+ * @param userId - the pusher (undefined: no authentication, nothing is checked)
+ * @internal shared by the backends
+ */
+export function clientTaken(owner: string | null | undefined, userId: string | undefined): boolean {
+  return userId !== undefined && owner != null && owner !== userId
+}
+
+/**
+ * The user a push binds its client id to, or null (decision 0043, 2026-12 amendment). A
+ * client id nobody recorded anything under is bound by the first push that records
+ * something (an accepted event or a refusal). An id recorded before bindings existed (or
+ * without authentication) is bound only by a push that appends an accepted event: a
+ * user allowed no write there (a reader) cannot take a writer's old id.
+ * @param known - the client id has a row (something was recorded under it before)
+ * @param owner - its binding (null: not bound)
+ * @param userId - the pusher (undefined: no authentication, nothing is bound)
+ * @param recorded - this push records something (lastSeq moves)
+ * @param appended - this push appends at least one accepted event
+ * @internal shared by the backends
+ */
+export function clientClaim(
+  known: boolean,
+  owner: string | null,
+  userId: string | undefined,
+  recorded: boolean,
+  appended: boolean,
+): string | null {
+  if (userId === undefined || owner !== null) return null
+  return (known ? appended : recorded) ? userId : null
 }
 
 /** A verdict whose reason can be stored: Postgres `text` refuses U+0000 (a reason may quote

@@ -117,6 +117,7 @@ describe('httpTransport', () => {
   it.each([
     [401, 4401],
     [403, 4403],
+    [409, 4410], // client_id_taken: terminal, like 4403
     [429, 4429],
     [503, 1001],
     [500, 4500],

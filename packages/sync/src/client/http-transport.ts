@@ -22,6 +22,7 @@ import type { Transport, TransportCloseInfo, TransportConnection, TransportHandl
 const HTTP_CLOSE_CODES: Readonly<Record<number, number>> = {
   401: CLOSE_CODES.unauthorized,
   403: CLOSE_CODES.forbidden,
+  409: CLOSE_CODES.clientIdTaken,
   413: CLOSE_CODES.tooLarge,
   429: CLOSE_CODES.rateLimited,
   503: CLOSE_CODES.goingAway,

@@ -420,6 +420,26 @@ describe('createSyncClient against a scripted peer', () => {
     expect(err.serverCode).toBe('forbidden')
   })
 
+  it('stops retrying when its client id is bound to another user (client_id_taken, 4410)', async () => {
+    const { url, peers } = await scriptedServer()
+    const client = track(createSyncClient({ store: memoryStore(), url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1)
+    peers[0]!.send({
+      t: 'error',
+      code: 'client_id_taken',
+      message: 'client id c1 is bound to another user on s1',
+      fatal: true,
+    })
+    peers[0]!.socket.close(4410, 'client_id_taken')
+    await until(() => client.status.error.get() !== null)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(peers).toHaveLength(1) // pushing again under that id cannot succeed: no retry
+    const err = client.status.error.get() as SyncServerError
+    expect(err).toBeInstanceOf(SyncServerError)
+    expect(err.serverCode).toBe('client_id_taken')
+    expect(err.fatal).toBe(true)
+  })
+
   it('pings, and drops a silent connection after two heartbeat intervals', async () => {
     const { url, peers } = await scriptedServer()
     const client = track(

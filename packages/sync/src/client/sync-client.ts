@@ -149,6 +149,7 @@ const TERMINAL_CLOSE = new Set<number>([
   CLOSE_CODES.forbidden,
   CLOSE_CODES.unsupportedVersion,
   CLOSE_CODES.cursorAhead,
+  CLOSE_CODES.clientIdTaken,
 ])
 
 /**

@@ -64,9 +64,9 @@ export const HEARTBEAT = {
 
 /**
  * WebSocket close codes used by the server (4000–4999 is the application range).
- * A client should NOT reconnect automatically after `unauthorized`, `forbidden` or
- * `unsupportedVersion` without new credentials / a new build; it should reconnect with
- * backoff after every other code.
+ * A client should NOT reconnect automatically after `unauthorized`, `forbidden`,
+ * `clientIdTaken` or `unsupportedVersion` without new credentials / a new client id / a
+ * new build; it should reconnect with backoff after every other code.
  *
  * @example
  * ```ts
@@ -89,6 +89,8 @@ export const CLOSE_CODES = {
   heartbeatTimeout: 4408,
   /** The client's cursor is ahead of the server's head (server data was reset). */
   cursorAhead: 4409,
+  /** The client id is bound to another user of this store; sync under a new client id. */
+  clientIdTaken: 4410,
   /** A frame exceeded the size limit. */
   tooLarge: 4413,
   /** The client sent `hello` with a protocol version the server does not speak. */

@@ -292,6 +292,7 @@ const SESSION_CODES: ReadonlySet<string> = new Set<SessionErrorCode>([
   'rate_limited',
   'cursor_ahead',
   'client_mismatch',
+  'client_id_taken',
   'not_found',
   'shutting_down',
   'heartbeat_timeout',

@@ -245,6 +245,7 @@ export type SessionErrorCode =
   | 'rate_limited'
   | 'cursor_ahead'
   | 'client_mismatch'
+  | 'client_id_taken'
   | 'not_found'
   | 'shutting_down'
   | 'heartbeat_timeout'

@@ -137,6 +137,31 @@ export async function authorizeAction(
   return denialReason(storeRules(user, storeId, action), storeId, action)
 }
 
+/**
+ * The refusal of a client id bound to another user (decision 0043, 2026-12 amendment):
+ * the message names the store and the id, never the user who owns it.
+ * @internal
+ */
+export function clientIdTakenMessage(storeId: string, clientId: string): string {
+  return `client id ${clientId} is bound to another user on ${storeId}; nothing was recorded (sync under a new client id)`
+}
+
+/**
+ * Whether a session of `user` may use `clientId` on `storeId`: false when the id is bound
+ * to another user. Only a hint at `hello`/status (the push transaction enforces it).
+ * @internal
+ */
+export async function clientIdFree(
+  ctx: ServerContext,
+  user: AuthUser | null,
+  storeId: string,
+  clientId: string,
+): Promise<boolean> {
+  if (!user || !ctx.storage.clientOwner) return true
+  const owner = await ctx.storage.clientOwner(storeId, clientId)
+  return owner === undefined || owner === user.id
+}
+
 /** Attempts before a push that keeps finding its store's replica behind the log gives up. */
 const STALE_ATTEMPTS = 20
 
@@ -152,16 +177,17 @@ async function append(
   events: readonly PushedEvent[],
   verdicts: readonly (Verdict | undefined)[],
   knownLastSeq: number,
+  userId: string | undefined,
 ): Promise<AppendResult> {
   const replicas = ctx.replicas
   if (!replicas || !events.some((e, i) => e.seq > knownLastSeq && !verdicts[i]))
-    return ctx.storage.append(storeId, clientId, events, verdicts)
+    return ctx.storage.append(storeId, clientId, events, verdicts, undefined, userId)
   for (let attempt = 1; ; attempt++) {
     const replica = await replicas.get(storeId)
     let result: AppendResult
     try {
       result = await replicas.judged(replica, (judge) =>
-        ctx.storage.append(storeId, clientId, events, verdicts, judge),
+        ctx.storage.append(storeId, clientId, events, verdicts, judge, userId),
       )
     } catch (error) {
       // The replica may have applied events that were then not committed.
@@ -179,7 +205,8 @@ async function append(
  * Validates, authorizes, dry-runs the materializers (when replicas are on) and durably
  * appends one push, then wakes local subscribers and tells other nodes. Events with
  * seq ≤ `knownLastSeq` are duplicates whose verdict the storage ignores, so they skip
- * validation.
+ * validation. With authentication on, the push binds its client id to `user` or, when
+ * the id is bound to another user, is refused whole (`taken`, nothing recorded).
  * @internal
  */
 export async function ingest(
@@ -204,8 +231,17 @@ export async function ingest(
     }
     verdicts.push(verdict)
   }
-  const result = await append(ctx, storeId, clientId, events, verdicts, knownLastSeq)
+  const result = await append(ctx, storeId, clientId, events, verdicts, knownLastSeq, user?.id)
   ctx.metrics.pushes.inc()
+  if (result.taken) {
+    ctx.metrics.authFailures.inc()
+    ctx.logger.warn('push refused: the client id is bound to another user', {
+      storeId,
+      clientId,
+      user: user?.id,
+    })
+    return result
+  }
   ctx.metrics.pushSeconds.observe((performance.now() - started) / 1000)
   ctx.metrics.eventsIn.inc(result.appended.length)
   const rejected = result.results.filter((r) => !r.ok && !r.duplicate).length

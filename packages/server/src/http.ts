@@ -11,7 +11,14 @@ import {
   type ServerMessage,
   type SessionErrorCode,
 } from '@strata/sync'
-import { authenticateRequest, authorizeAction, ingest, type ServerContext } from './context.js'
+import {
+  authenticateRequest,
+  authorizeAction,
+  clientIdFree,
+  clientIdTakenMessage,
+  ingest,
+  type ServerContext,
+} from './context.js'
 import type { Subscriber } from './hub.js'
 import type { MetricsRegistry } from './metrics.js'
 import { TokenBucket } from './rate-limit.js'
@@ -22,6 +29,7 @@ const STATUS: Partial<Record<SessionErrorCode, number>> = {
   token_expired: 401,
   forbidden: 403,
   not_found: 404,
+  client_id_taken: 409,
   too_large: 413,
   rate_limited: 429,
   shutting_down: 503,
@@ -244,6 +252,8 @@ export function httpHandler(
         decoded.message.events,
         0,
       )
+      if (result.taken)
+        return replyError(res, 'client_id_taken', clientIdTakenMessage(storeId, decoded.message.clientId))
       return reply(res, 200, {
         t: 'ack',
         id: decoded.message.id ?? 0,
@@ -254,6 +264,10 @@ export function httpHandler(
 
     if (action === 'status') {
       const clientId = url.searchParams.get('clientId')
+      if (clientId && !(await clientIdFree(ctx, auth.user, storeId, clientId))) {
+        ctx.metrics.authFailures.inc()
+        return replyError(res, 'client_id_taken', clientIdTakenMessage(storeId, clientId))
+      }
       // lastSeq before head, as the WebSocket session reads them: every event of this
       // client counted in lastSeq was then accepted with a gseq at or below head, so a
       // client that has caught up to head and still misses one of its seqs knows the

@@ -23,7 +23,14 @@ import {
 } from '@strata/sync'
 import { type RawData, WebSocket } from 'ws'
 import type { AuthUser } from './auth/types.js'
-import { authenticateRequest, authorizeAction, ingest, type ServerContext } from './context.js'
+import {
+  authenticateRequest,
+  authorizeAction,
+  clientIdFree,
+  clientIdTakenMessage,
+  ingest,
+  type ServerContext,
+} from './context.js'
 import type { Subscriber } from './hub.js'
 import { TokenBucket } from './rate-limit.js'
 import type { EncodedEvents } from './storage/storage.js'
@@ -256,6 +263,17 @@ export class Session implements Subscriber {
       this.fail('shutting_down', 'server is shutting down', CLOSE_CODES.goingAway)
       return
     }
+    // A client id bound to another user could push nothing here: say so now, before its
+    // lastSeq is handed out (the push transaction is what enforces the binding).
+    if (!(await clientIdFree(this.ctx, this.user, hello.storeId, hello.clientId))) {
+      this.ctx.metrics.authFailures.inc()
+      this.fail(
+        'client_id_taken',
+        clientIdTakenMessage(hello.storeId, hello.clientId),
+        CLOSE_CODES.clientIdTaken,
+      )
+      return
+    }
     this.lastSeq = await this.ctx.storage.lastSeq(hello.storeId, hello.clientId)
     let head = await this.ctx.hub.join(hello.storeId, this)
     // `lastSeq` was read first, so every event it counts has a gseq at or below storage's
@@ -337,6 +355,15 @@ export class Session implements Subscriber {
       return
     } finally {
       this.ingesting--
+    }
+    if (result.taken) {
+      // Terminal: pushing again under this id cannot succeed (nothing was recorded).
+      this.fail(
+        'client_id_taken',
+        clientIdTakenMessage(this.storeId, this.clientId),
+        CLOSE_CODES.clientIdTaken,
+      )
+      return
     }
     this.lastSeq = Math.max(this.lastSeq, result.lastSeq)
     let top = 0

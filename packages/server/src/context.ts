@@ -138,7 +138,7 @@ export async function authorizeAction(
 }
 
 /**
- * The refusal of a client id bound to another user (decision 0043, 2026-12 amendment):
+ * The refusal of a client id bound to another user (decision 0043, its amendment "client ids are bound to users"):
  * the message names the store and the id, never the user who owns it.
  * @internal
  */

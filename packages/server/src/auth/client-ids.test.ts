@@ -1,4 +1,4 @@
-// Client ids bound to users (decision 0043, 2026-12 amendment), through a real server on
+// Client ids bound to users (decision 0043, its amendment "client ids are bound to users"), through a real server on
 // each backend: a client id belongs to the user whose push first recorded something under
 // it; another user's hello or push under it is refused whole (`client_id_taken`, close
 // 4410, HTTP 409) and records nothing.

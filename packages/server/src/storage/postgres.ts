@@ -111,7 +111,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       // version: each is created if missing (above), and a column added later is added
       // here when absent — looked up first, so a node joining a running cluster does not
       // take strata_clients' exclusive lock for nothing.
-      // Client ids bound to users (decision 0043, 2026-12 amendment): existing rows stay
+      // Client ids bound to users (decision 0043, its amendment "client ids are bound to users"): existing rows stay
       // unbound (NULL) until a push appends an accepted event under them.
       const bound = await ddl.query(
         `SELECT 1 FROM information_schema.columns

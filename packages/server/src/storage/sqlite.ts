@@ -89,7 +89,7 @@ function migrate(db: Database.Database): void {
     )
   if (hasColumn('strata_clients', 'user_id')) return
   db.transaction(() => {
-    // Client ids bound to users (decision 0043, 2026-12 amendment). Existing rows stay
+    // Client ids bound to users (decision 0043, its amendment "client ids are bound to users"). Existing rows stay
     // unbound (NULL) until a push appends an accepted event under them.
     if (!hasColumn('strata_clients', 'user_id')) db.exec('ALTER TABLE strata_clients ADD COLUMN user_id TEXT')
   }).immediate()

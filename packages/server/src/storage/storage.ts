@@ -58,7 +58,7 @@ export interface AppendResult {
   /** The judge could not judge at this head: nothing was recorded, catch up and push again. */
   stale?: true
   /**
-   * The client id is bound to another user (decision 0043, 2026-12 amendment): the push
+   * The client id is bound to another user (decision 0043, its amendment "client ids are bound to users"): the push
    * was refused whole — nothing recorded, no outcome reported (`results` is empty).
    */
   taken?: true
@@ -238,7 +238,7 @@ export function clientTaken(owner: string | null | undefined, userId: string | u
 }
 
 /**
- * The user a push binds its client id to, or null (decision 0043, 2026-12 amendment). A
+ * The user a push binds its client id to, or null (decision 0043, its amendment "client ids are bound to users"). A
  * client id nobody recorded anything under is bound by the first push that records
  * something (an accepted event or a refusal). An id recorded before bindings existed (or
  * without authentication) is bound only by a push that appends an accepted event: a

@@ -93,6 +93,15 @@ export async function authenticateRequest(
         code: 'unauthorized',
         message: token ? 'credentials refused' : 'a token is required',
       }
+    if (typeof user.id !== 'string' || user.id === '') {
+      // client ids are bound to this id (0043): a number would never equal its stored text
+      // (locking its owner out), and a missing id would skip the binding altogether
+      ctx.logger.error('authenticate hook returned a user without a non-empty string id', {
+        storeId,
+        id: user.id,
+      })
+      return { ok: false, code: 'unauthorized', message: 'authentication failed' }
+    }
     if (user.expiresAt !== undefined && !Number.isFinite(user.expiresAt)) {
       // NaN passed the expiry test and re-armed a 1 ms timer for ever: the session never expired
       ctx.logger.error('authenticate hook returned an invalid expiresAt', {

@@ -57,7 +57,9 @@ function replyError(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  const body: ErrorMessage = { t: 'error', code, message }
+  // fatal, as on a WebSocket: every error answer ends the client's emulated session, and
+  // the client keeps the server's reason (e.g. client_id_taken) rather than "HTTP 409"
+  const body: ErrorMessage = { t: 'error', code, message, fatal: true }
   reply(res, STATUS[code] ?? 400, body, headers)
 }
 

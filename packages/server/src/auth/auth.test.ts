@@ -248,6 +248,23 @@ describe('custom authenticate hook', () => {
     expect((await refused.closed).code).toBe(CLOSE_CODES.unauthorized)
   })
 
+  it.each([
+    ['a number', { id: 42 }],
+    ['missing', { teams: [] }],
+    ['empty', { id: '' }],
+  ])('a user whose id is %s is refused on both transports (client ids are bound to it)', async (_, user) => {
+    const s = await start({ authenticate: () => user as never })
+    const refused = await hello(s, 'user:ada', 'any')
+    expect((await refused.closed).code).toBe(CLOSE_CODES.unauthorized)
+    const res = await fetch(`${s.url}/v1/stores/user%3Aada/push`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer any' },
+      body: JSON.stringify({ clientId: 'c', events: [event('c', 1)] }),
+    })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ t: 'error', code: 'unauthorized', fatal: true })
+  })
+
   it('a user whose expiresAt is not a finite number is refused, not kept open for ever', async () => {
     const s = await start({ authenticate: () => ({ id: 'ada', expiresAt: Number.NaN }) })
     const refused = await hello(s, 'user:ada', 'any')

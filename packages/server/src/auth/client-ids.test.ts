@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
-import { CLOSE_CODES } from '@strata/sync'
+import { CLOSE_CODES, createSyncClient, httpTransport, SyncServerError } from '@strata/sync'
 import { SignJWT } from 'jose'
 import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -133,6 +133,36 @@ describe.each(backends)('client ids bound to users (%s)', (_name, db) => {
     expect(await s.storage.lastSeq(store, 'x')).toBe(1)
     writer.c.send({ t: 'push', id: 2, events: [event('x', 2)] })
     expect((await writer.c.next('ack', (a) => a.id === 2)).results).toEqual([{ seq: 2, ok: true, gseq: 2 }])
+  })
+
+  it('a sync client over HTTP whose client id is taken reports the server code client_id_taken, not "HTTP 409"', async () => {
+    const s = await start()
+    const store = storeId()
+    const [ada, eve] = [await token('ada', 'writer'), await token('eve', 'writer')]
+    expect((await httpPush(s, store, 'w', 1, ada)).status).toBe(200)
+    const client = createSyncClient({
+      store: {
+        storeId: store,
+        sync: {
+          clientId: 'w',
+          pending: () => [],
+          confirmedHead: () => 0,
+          applyUpstream() {},
+          reject() {},
+          onPending: () => () => {},
+        },
+      },
+      transport: httpTransport({ url: s.url }),
+      getToken: () => eve,
+    })
+    try {
+      for (let i = 0; i < 100 && !client.status.error.get(); i++) await new Promise((r) => setTimeout(r, 20))
+      const err = client.status.error.get()
+      expect(err).toBeInstanceOf(SyncServerError)
+      expect((err as SyncServerError).serverCode).toBe('client_id_taken')
+    } finally {
+      client.dispose()
+    }
   })
 
   it("a writer cannot push under another writer's client id; the owner reconnecting with it can", async () => {

@@ -455,10 +455,8 @@ function markDirty(l: Link | undefined): void {
   for (; l; l = l.nextSub) {
     const sub = l.sub
     const f = sub.flags
-    if ((f & (DIRTY | PENDING)) === PENDING) {
-      sub.flags = f | DIRTY
-      if ((f & (EFFECT | QUEUED)) === EFFECT) notify(sub)
-    }
+    // no notify here: markPending queued every effect it marked PENDING
+    if ((f & (DIRTY | PENDING)) === PENDING) sub.flags = f | DIRTY
   }
 }
 

@@ -114,3 +114,44 @@ export class SyncEventRejectedError extends SyncClientError {
     this.reason = reason
   }
 }
+
+/**
+ * A pending event too large for the server: encoded, it does not fit in one push frame
+ * of the server's `welcome.limits.maxFrameBytes` (a push frame adds up to 1 KiB around
+ * its events). The client does not send it and pushes nothing after it (seqs reach the
+ * server in order), but keeps the session open: other clients' events still arrive, and
+ * a later session whose server announces a larger limit pushes it and what follows.
+ * The event stays pending and counted in `pendingCount`; `syncing` is false while
+ * nothing else is under way. The client never drops it on its own, and the store has no
+ * way to discard a pending event the server has not seen: `store.sync.reject` is for
+ * events the server refused, and using it here would leave a hole in the seqs that the
+ * server refuses every later event for (`gap`). Raise the server's limit, or keep events
+ * small (store large payloads elsewhere and commit a reference).
+ *
+ * @example
+ * ```ts
+ * const err = client.status.error.get()
+ * if (err instanceof SyncEventTooLargeError)
+ *   alert(`"${err.eventName}" is ${err.bytes} bytes; the server takes ${err.maxFrameBytes}`)
+ * ```
+ */
+export class SyncEventTooLargeError extends SyncClientError {
+  /** The event's name, e.g. `'v1.FileAttached'`. */
+  readonly eventName: string
+  /** The event's per-client sequence number. */
+  readonly seq: number
+  /** The event's encoded size in a push frame (UTF-8 JSON bytes). */
+  readonly bytes: number
+  /** The server's frame limit (`welcome.limits.maxFrameBytes`). */
+  readonly maxFrameBytes: number
+  constructor(eventName: string, seq: number, bytes: number, maxFrameBytes: number) {
+    super(
+      'event_too_large',
+      `event ${eventName} (seq ${seq}) is ${bytes} bytes, too large for the server's maxFrameBytes ${maxFrameBytes}: it and later events stay pending`,
+    )
+    this.eventName = eventName
+    this.seq = seq
+    this.bytes = bytes
+    this.maxFrameBytes = maxFrameBytes
+  }
+}

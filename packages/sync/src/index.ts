@@ -11,5 +11,6 @@ export {
   SyncConfigError,
   SyncConnectionError,
   SyncEventRejectedError,
+  SyncEventTooLargeError,
   SyncServerError,
 } from './errors.js'

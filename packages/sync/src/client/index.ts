@@ -7,7 +7,7 @@
 export { backoffDelay, type BackoffOptions, createReconnector, type Reconnector } from './backoff.js'
 export { type Clock, systemClock, type TimerHandle } from './clock.js'
 export { type FetchLike, httpTransport, type HttpTransportOptions } from './http-transport.js'
-export { createPushWindow, type PushBatch, type PushWindow } from './push-window.js'
+export { createPushWindow, type OversizeEvent, type PushBatch, type PushWindow } from './push-window.js'
 export {
   createSyncStatus,
   type SyncStatus,

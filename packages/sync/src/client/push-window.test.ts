@@ -53,6 +53,27 @@ describe('createPushWindow', () => {
     ])
   })
 
+  it('sends nothing from an event over `alone` on, and names it until a take gets past it', () => {
+    const w = createPushWindow({ batchSize: 10, maxInFlight: 1 })
+    w.reset(0)
+    const size = (e: { seq: number }) => (e.seq === 3 ? 50 : 10)
+    const limit = { bytes: 25, alone: 40, size }
+    const first = w.take(ev(1, 2, 3, 4), limit)
+    expect(seqsOf(first)).toEqual([[1, 2]])
+    expect(w.oversize).toBeUndefined()
+    w.ack(first[0]!.id)
+    expect(w.take(ev(1, 2, 3, 4), limit)).toEqual([])
+    expect(w.oversize).toEqual({ event: { seq: 3 }, size: 50 })
+    expect(w.sentUpTo).toBe(2)
+    expect(w.take(ev(1, 2, 3, 4), limit)).toEqual([]) // still stuck, still named
+    expect(w.oversize?.event.seq).toBe(3)
+    w.reset(2) // a new connection: its limit decides again
+    expect(w.oversize).toBeUndefined()
+    // a larger limit lets it go alone
+    expect(seqsOf(w.take(ev(1, 2, 3, 4), { ...limit, alone: 60 }))).toEqual([[3]])
+    expect(w.oversize).toBeUndefined()
+  })
+
   it('skips gaps left by rejected events', () => {
     const w = createPushWindow({ batchSize: 10, maxInFlight: 1 })
     w.reset(1)

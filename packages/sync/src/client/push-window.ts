@@ -45,6 +45,23 @@ export interface BatchLimit<E> {
   events?: number
   bytes?: number
   size?: (e: E) => number
+  /** Most bytes (by `size`) of an event sent alone; a larger one is not sent (see {@link PushWindow.oversize}). */
+  alone?: number
+}
+
+/**
+ * The next event to push, which no frame can carry (see {@link BatchLimit.alone}).
+ *
+ * @example
+ * ```ts
+ * const o: OversizeEvent<EventRecord> | undefined = window.oversize
+ * if (o) console.warn(`seq ${o.event.seq} is ${o.size} bytes`)
+ * ```
+ */
+export interface OversizeEvent<E> {
+  readonly event: E
+  /** Its size, by `size`. */
+  readonly size: number
 }
 
 /**
@@ -62,7 +79,8 @@ export interface PushWindow<E extends Sequenced> {
   /**
    * The next batches to send from `pending` (seq order), filling the window. `limit`
    * caps one batch: at most `events` events (default `batchSize`), and at most `bytes`
-   * by `size` (each event's size; a single event over `bytes` still goes alone).
+   * by `size` (each event's size; a single event over `bytes` still goes alone, unless
+   * it is over `alone`: then nothing from it on is sent and {@link oversize} names it).
    */
   take(pending: readonly E[], limit?: BatchLimit<E>): PushBatch<E>[]
   /** Frees the slot of batch `id` after its ack. Unknown ids are ignored. */
@@ -71,6 +89,11 @@ export interface PushWindow<E extends Sequenced> {
   readonly sentUpTo: number
   /** Batches sent and not yet acked. */
   readonly inFlight: number
+  /**
+   * The event after `sentUpTo` that the last `take` found over `alone` (kept while the
+   * window is full, cleared by `reset` and by a `take` that does not stop at one).
+   */
+  readonly oversize: OversizeEvent<E> | undefined
 }
 
 /**
@@ -99,16 +122,19 @@ export function createPushWindow<E extends Sequenced>(options: {
   let sentUpTo = 0
   let nextId = 1
   const inFlight = new Set<number>()
+  let oversize: OversizeEvent<E> | undefined
   return {
     reset(lastSeq) {
       sentUpTo = lastSeq
       inFlight.clear()
+      oversize = undefined
     },
     take(pending, limit = {}) {
       const out: PushBatch<E>[] = []
       const most = Math.min(batchSize, limit.events ?? batchSize)
-      const { bytes, size } = limit
+      const { bytes, size, alone } = limit
       let i = firstAfter(pending, sentUpTo)
+      if (inFlight.size < maxInFlight) oversize = undefined
       while (i < pending.length && inFlight.size < maxInFlight) {
         let end = Math.min(pending.length, i + most)
         if (bytes !== undefined && size) {
@@ -117,6 +143,11 @@ export function createPushWindow<E extends Sequenced>(options: {
           for (let j = i; j < end; j++) {
             total += size(pending[j]!)
             if (total > bytes && j > i) end = j
+            // The first event does not fit in a frame even alone: send nothing from it on.
+            else if (j === i && alone !== undefined && total > alone) {
+              oversize = { event: pending[i]!, size: total }
+              return out
+            }
           }
         }
         const events = pending.slice(i, end)
@@ -136,6 +167,9 @@ export function createPushWindow<E extends Sequenced>(options: {
     },
     get inFlight() {
       return inFlight.size
+    },
+    get oversize() {
+      return oversize
     },
   }
 }

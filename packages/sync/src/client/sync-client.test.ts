@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type WebSocket, WebSocketServer } from 'ws'
-import { SyncConfigError, SyncConnectionError, SyncServerError } from '../errors.js'
+import { SyncConfigError, SyncConnectionError, SyncEventTooLargeError, SyncServerError } from '../errors.js'
 import type { ConfirmedEvent, ServerMessage } from '../protocol/index.js'
 import type { StoreSyncSeam, SyncEventRecord } from './store-seam.js'
 import { createSyncClient, type SyncClient, type SyncRejection } from './sync-client.js'
@@ -784,6 +784,112 @@ describe('createSyncClient options', () => {
     }
     expect(caught).toBeInstanceOf(SyncConfigError)
     expect((caught as SyncConfigError).option).toBe(option)
+  })
+})
+
+describe('createSyncClient: one event too large for the frame limit', () => {
+  const seqsOf = (p: Peer) =>
+    p.frames.filter((f) => f.t === 'push').flatMap((f) => (f.events as SyncEventRecord[]).map((e) => e.seq))
+  const welcome = (maxFrameBytes?: number) => ({
+    t: 'welcome' as const,
+    v: 1 as const,
+    head: 0,
+    lastSeq: 0,
+    ...(maxFrameBytes ? { limits: { maxFrameBytes, maxEventsPerPush: 1000 } } : {}),
+  })
+  const ackAll = (p: Peer, from = 0) => {
+    for (const f of p.frames.slice(from)) {
+      if (f.t !== 'push') continue
+      const evs = f.events as SyncEventRecord[]
+      p.send({
+        t: 'ack',
+        id: f.id as number,
+        lastSeq: evs.at(-1)!.seq,
+        results: evs.map((e) => ({ seq: e.seq, ok: true, gseq: e.seq })),
+      })
+    }
+  }
+
+  it('does not send it: a typed error names it, the session stays (no reconnect loop), others still arrive', async () => {
+    // The peer enforces its limit like the real server: a bigger frame closes the socket (1009).
+    const { url, peers } = await scriptedServer({ maxPayload: 4000 })
+    const store = memoryStore()
+    store.commit('v1.Small', { i: 1 })
+    store.commit('v1.Big', { text: 'x'.repeat(5000) })
+    store.commit('v1.Small', { i: 3 })
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send(welcome(4000))
+    await until(() => client.status.error.get() !== null, 'an error')
+    const err = client.status.error.get()
+    expect(err).toBeInstanceOf(SyncEventTooLargeError)
+    expect(err).toMatchObject({ code: 'event_too_large', eventName: 'v1.Big', seq: 2, maxFrameBytes: 4000 })
+    expect((err as SyncEventTooLargeError).bytes).toBeGreaterThan(5000)
+    expect(err!.message).toMatch(/v1\.Big \(seq 2\).*4000/)
+    expect(seqsOf(peers[0]!)).toEqual([1])
+    ackAll(peers[0]!)
+    // another client's event still arrives; a new commit is not pushed past the big one
+    peers[0]!.send({
+      t: 'events',
+      events: [{ name: 'v1.Other', args: {}, clientId: 'c2', seq: 1, gseq: 1 }],
+      head: 1,
+    })
+    await until(() => store.confirmed.length === 1, "the other client's event")
+    store.commit('v1.Small', { i: 4 })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(peers).toHaveLength(1)
+    expect(seqsOf(peers[0]!)).toEqual([1])
+    // seq 1 was acked but not streamed back: it is still pending, and counted
+    expect(client.status.all.get()).toMatchObject({
+      online: true,
+      syncing: false,
+      pendingCount: 4,
+      error: err,
+    })
+  })
+
+  it('pushes it and what follows once a new session announces a limit it fits', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.Big', { text: 'x'.repeat(5000) })
+    store.commit('v1.Small', { i: 2 })
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello 1')
+    peers[0]!.send(welcome(4000))
+    await until(() => client.status.error.get() instanceof SyncEventTooLargeError, 'the error')
+    // the same limit in the next session: still waiting, still named
+    peers[0]!.socket.close(1001, 'shutting_down')
+    await until(() => peers[1]?.frames.length === 1, 'hello 2')
+    peers[1]!.send(welcome(4000))
+    await until(() => client.status.online.get(), 'online 2')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(client.status.error.get()).toBeInstanceOf(SyncEventTooLargeError)
+    expect(seqsOf(peers[1]!)).toEqual([])
+    // a server that takes larger frames
+    peers[1]!.socket.close(1001, 'shutting_down')
+    await until(() => peers[2]?.frames.length === 1, 'hello 3')
+    peers[2]!.send(welcome(64 * 1024))
+    await until(() => seqsOf(peers[2]!).length === 2, 'both pushed')
+    expect(seqsOf(peers[2]!)).toEqual([1, 2])
+    expect(client.status.error.get()).toBeNull()
+    expect(client.status.syncing.get()).toBe(true)
+  })
+
+  it('without a limit in welcome (an older server) sends it as before; one that fits alone is sent too', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.Big', { text: 'x'.repeat(5000) })
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello 1')
+    peers[0]!.send(welcome())
+    await until(() => seqsOf(peers[0]!).length === 1, 'pushed without a limit')
+    // over maxFrameBytes minus the 1 KiB batch allowance, yet it fits in a frame alone
+    peers[0]!.socket.close(1001, 'shutting_down')
+    await until(() => peers[1]?.frames.length === 1, 'hello 2')
+    const frame = Buffer.byteLength(JSON.stringify(peers[0]!.frames[1]))
+    peers[1]!.send(welcome(frame + 100))
+    await until(() => seqsOf(peers[1]!).length === 1, 'pushed alone under a limit it fits')
+    expect(client.status.error.get()).toBeNull()
   })
 })
 

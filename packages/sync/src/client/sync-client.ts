@@ -16,6 +16,7 @@ import {
   SyncConfigError,
   SyncConnectionError,
   SyncEventRejectedError,
+  SyncEventTooLargeError,
   SyncServerError,
 } from '../errors.js'
 import {
@@ -137,6 +138,12 @@ const DEFAULT_BATCH = 500
 const DEFAULT_IN_FLIGHT = 4
 /** Bytes of a push frame besides its events (envelope, HTTP body's clientId, id). */
 const FRAME_OVERHEAD = 1024
+/**
+ * The same, closer, for a frame of one event, which is sent only if it fits: the
+ * envelope (`{"t":"push","id":…,"events":[…]}`, over HTTP `{"clientId":…,"events":[…],"id":…}`)
+ * is under 64 bytes besides the client id.
+ */
+const LONE_OVERHEAD = 64
 /** Range of a server's `welcome.heartbeatMs` we follow (a timer cannot wait past 2^31-1 ms). */
 const MIN_HEARTBEAT = 1000
 const MAX_HEARTBEAT = 300_000
@@ -220,6 +227,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let maxEventsPerPush: number | undefined
   /** The server's maxFrameBytes (from welcome), pushes are sized to fit it. */
   let maxFrameBytes: number | undefined
+  /** The next event to push cannot fit in a frame of maxFrameBytes: pushing stops before it. */
+  let tooLarge: SyncEventTooLargeError | undefined
   /** The last push of this connection was refused as too large (it is halved once). */
   let shrunk = false
   /** Events in the largest push sent on this connection (what a too-large refusal was about). */
@@ -258,7 +267,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     // Skip the count when nothing could have changed it.
     if (recount) knownPending = freshPending ? freshPending.length : countPending(seam)
     const pendingCount = knownPending
-    const busy = welcomed && (catchingUp || window.inFlight > 0 || pendingCount > 0)
+    // Pending events behind one too large to push are not being synced.
+    const busy = welcomed && (catchingUp || window.inFlight > 0 || (pendingCount > 0 && !window.oversize))
     const changes: Partial<SyncStatusSnapshot> = { ...extra, pendingCount, syncing: busy }
     if (welcomed && !catchingUp && pendingCount === 0) changes.lastSyncedAt = clock.now()
     patch(changes)
@@ -450,6 +460,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     maxEventsPerPush = message.limits?.maxEventsPerPush
     effectiveBatch = Math.min(batchCap, maxEventsPerPush ?? batchCap)
     maxFrameBytes = message.limits?.maxFrameBytes
+    // A new limit (or none): whether the event still cannot be pushed is known at the next push.
+    if (tooLarge?.maxFrameBytes !== maxFrameBytes) tooLarge = undefined
     catchingUp = message.head > cursor
     // A pending event at or below the server's lastSeq may turn out, once the server's
     // events come in, to share its seq with another event of ours (a restored store file):
@@ -463,7 +475,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       healthy()
     }
     flushPushes()
-    refreshStatus({ online: true, error: null })
+    refreshStatus({ online: true, error: tooLarge ?? null })
   }
 
   function onEvents(message: EventsMessage) {
@@ -511,20 +523,21 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       cursor = batch[batch.length - 1]!.gseq
       if (leading && tabs?.coordinated) tabs.post({ type: 'upstream', head: cursor })
     }
+    let pushed: Partial<SyncStatusSnapshot> = {}
     if (catchingUp && !message.more) {
       catchingUp = false
       if (!caughtUp()) return
       healthy()
       if (holding) {
         holding = false
-        flushPushes()
+        pushed = flushPushes()
       }
     }
     // Only our own events can confirm (remove) pending ones; other replicas' events leave
     // the count as it was. No push is due here: new pushes follow commits and acks.
     const own = seam.clientId
     refreshStatus(
-      {},
+      pushed,
       batch.some((e) => e.clientId === own),
     )
   }
@@ -550,9 +563,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       rejected = true
     }
     if (gap) window.reset(message.lastSeq)
-    flushPushes()
     // An ok ack changes nothing in the store (confirmation comes with the events frame).
-    refreshStatus({}, rejected)
+    refreshStatus(flushPushes(), rejected)
   }
 
   function onError(message: ErrorMessage) {
@@ -641,22 +653,43 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     queueMicrotask(() => {
       pushScheduled = false
       guardStore(() => {
-        flushPushes()
-        refreshStatus({}, false) // onPending already counted
+        refreshStatus(flushPushes(), false) // onPending already counted
       })
     })
   }
 
-  function flushPushes() {
-    if (!conn || !welcomed || holding) return
+  /**
+   * Sends what the window lets out. An event that cannot fit in a frame of the server's
+   * limit even alone is not sent (the server would refuse the frame for ever): pushing
+   * stops before it, the session stays open, the status says why.
+   * @returns the status change it calls for (the error naming such an event, or clearing it)
+   */
+  function flushPushes(): Partial<SyncStatusSnapshot> {
+    if (!conn || !welcomed || holding) return {}
     const batches = window.take(readPending(), {
       events: effectiveBatch,
-      ...(maxFrameBytes ? { bytes: maxFrameBytes - FRAME_OVERHEAD, size: pushedBytes } : {}),
+      ...(maxFrameBytes
+        ? {
+            bytes: maxFrameBytes - FRAME_OVERHEAD,
+            alone: maxFrameBytes - LONE_OVERHEAD - utf8.encode(JSON.stringify(seam.clientId)).length,
+            size: pushedBytes,
+          }
+        : {}),
     })
     for (const batch of batches) {
       if (batch.events.length > largestPush) largestPush = batch.events.length
       conn.send({ t: 'push', id: batch.id, events: batch.events.map(toPushed) })
     }
+    const over = window.oversize
+    const was = tooLarge
+    if (over) {
+      if (was?.seq === over.event.seq) return {}
+      tooLarge = new SyncEventTooLargeError(over.event.name, over.event.seq, over.size, maxFrameBytes!)
+      return { error: tooLarge }
+    }
+    tooLarge = undefined
+    // gone from the queue (or the limit grew): the error it left no longer holds
+    return was && writer.snapshot().error === was ? { error: null } : {}
   }
 
   // ---- heartbeat ----

@@ -51,10 +51,11 @@ export interface ServerProcess {
 /**
  * Spawns a real sync server process.
  * @param options db path (default: a temp SQLite file), port (default a free one), strict
- *   validation, a JWT secret (HS256) to require authentication
+ *   validation, a JWT secret (HS256) to require authentication, the server's
+ *   `limits.maxFrameBytes` (default its own, 1 MiB)
  */
 export async function startServerProcess(
-  options: { db?: string; port?: number; strict?: boolean; jwtSecret?: string } = {},
+  options: { db?: string; port?: number; strict?: boolean; jwtSecret?: string; maxFrameBytes?: number } = {},
 ): Promise<ServerProcess> {
   const db = options.db ?? join(tempDir(), 'server.db')
   const child = spawn(
@@ -68,7 +69,14 @@ export async function startServerProcess(
       options.strict ? '1' : '0',
       ...(options.jwtSecret ? [options.jwtSecret] : []),
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        STRATA_MAX_FRAME_BYTES: options.maxFrameBytes ? String(options.maxFrameBytes) : '',
+      },
+    },
   )
   let stderr = ''
   child.stderr?.on('data', (d) => {

@@ -891,6 +891,75 @@ describe('createSyncClient: one event too large for the frame limit', () => {
     await until(() => seqsOf(peers[1]!).length === 1, 'pushed alone under a limit it fits')
     expect(client.status.error.get()).toBeNull()
   })
+
+  it('an error frame that replaces its error does not hide it: the next push brings it back', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.Big', { text: 'x'.repeat(5000) })
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send(welcome(4000))
+    await until(() => client.status.error.get() instanceof SyncEventTooLargeError, 'the error')
+    peers[0]!.send({ t: 'error', code: 'rate_limited', message: 'slow down' }) // no id, not fatal
+    await until(() => client.status.error.get() instanceof SyncServerError, 'replaced')
+    store.commit('v1.Small', { i: 2 }) // the next push attempt
+    await until(() => client.status.error.get() instanceof SyncEventTooLargeError, 'restored')
+  })
+
+  it('stays not syncing when a commit queues behind it (no true/false flicker)', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.Big', { text: 'x'.repeat(5000) })
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send(welcome(4000))
+    await until(() => client.status.error.get() instanceof SyncEventTooLargeError, 'the error')
+    const seen: boolean[] = []
+    const off = client.status.syncing.listen((v) => seen.push(v))
+    store.commit('v1.Small', { i: 2 })
+    await new Promise((r) => setTimeout(r, 50))
+    off()
+    expect(seen).toEqual([])
+    expect(client.status.syncing.get()).toBe(false)
+  })
+
+  it('is held back from the re-push of events the server already processed too (no 1009 redial loop)', async () => {
+    const { url, peers } = await scriptedServer({ maxPayload: 4000 })
+    const store = memoryStore()
+    store.commit('v1.Big', { text: 'x'.repeat(5000) }) // seq 1, processed (refused) while the ack was lost
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send({ ...welcome(4000), lastSeq: 1 })
+    await until(() => client.status.error.get() instanceof SyncEventTooLargeError, 'the error')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(peers).toHaveLength(1)
+    expect(seqsOf(peers[0]!)).toEqual([])
+  })
+
+  it('a follower tab gets the typed error with its fields, and is not re-notified by later posts', async () => {
+    const { url, peers } = await scriptedServer()
+    const locks = oneLock()
+    const store = memoryStore()
+    store.commit('v1.Big', { text: 'x'.repeat(5000) })
+    const leader = track(createSyncClient({ store, url, locks, storeId: 's-big', backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send(welcome(4000))
+    await until(() => leader.status.error.get() instanceof SyncEventTooLargeError, 'the leader error')
+    const waiting: LockManagerLike = { request: () => new Promise(() => undefined) }
+    const follower = track(
+      createSyncClient({ store: memoryStore(), url, locks: waiting, storeId: 's-big', backoff: fastBackoff }),
+    )
+    await until(() => follower.status.error.get() !== null, 'the follower mirrors the error')
+    const err = follower.status.error.get()
+    expect(err).toBeInstanceOf(SyncEventTooLargeError)
+    expect(err).toMatchObject({ eventName: 'v1.Big', seq: 1, maxFrameBytes: 4000 })
+    let notified = 0
+    const off = follower.status.error.listen(() => notified++)
+    store.commit('v1.Small', { i: 2 }) // the leader posts its status again
+    await new Promise((r) => setTimeout(r, 100))
+    off()
+    expect(notified).toBe(0)
+  })
 })
 
 describe('push batch size after a too-large refusal', () => {

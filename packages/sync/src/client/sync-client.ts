@@ -622,11 +622,26 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       if (run.length > 0) conn?.send({ t: 'push', id: 0, events: run.map(toPushed) })
       run = []
     }
+    const alone = aloneLimit()
     for (const e of stale) {
+      // one that cannot fit in a frame is held back here too (the server would close on it)
+      const bytes = alone === undefined ? 0 : pushedBytes(e)
+      if (alone !== undefined && bytes > alone) {
+        tooLarge = new SyncEventTooLargeError(e.name, e.seq, bytes, maxFrameBytes!)
+        patch({ error: tooLarge })
+        break
+      }
       if (run.length > 0 && (e.seq !== run[run.length - 1]!.seq + 1 || run.length >= effectiveBatch)) send()
       run.push(e)
     }
     send()
+  }
+
+  /** Most bytes of one event in a frame of its own (undefined: the server gave no limit). */
+  function aloneLimit(): number | undefined {
+    return maxFrameBytes
+      ? maxFrameBytes - LONE_OVERHEAD - utf8.encode(JSON.stringify(seam.clientId)).length
+      : undefined
   }
 
   function rejectPending(seq: number, code: Exclude<RejectionCode, 'gap'>, reason: string) {
@@ -669,11 +684,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     const batches = window.take(readPending(), {
       events: effectiveBatch,
       ...(maxFrameBytes
-        ? {
-            bytes: maxFrameBytes - FRAME_OVERHEAD,
-            alone: maxFrameBytes - LONE_OVERHEAD - utf8.encode(JSON.stringify(seam.clientId)).length,
-            size: pushedBytes,
-          }
+        ? { bytes: maxFrameBytes - FRAME_OVERHEAD, alone: aloneLimit()!, size: pushedBytes }
         : {}),
     })
     for (const batch of batches) {
@@ -683,10 +694,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     const over = window.oversize
     const was = tooLarge
     if (over) {
-      if (was?.seq === over.event.seq) return {}
+      // still held back: bring the error back if another one replaced it meanwhile
+      if (was?.seq === over.event.seq) return writer.snapshot().error === was ? {} : { error: was }
       tooLarge = new SyncEventTooLargeError(over.event.name, over.event.seq, over.size, maxFrameBytes!)
       return { error: tooLarge }
     }
+    // one held back by settleProcessed (seq ≤ lastSeq, outside the window) while still pending
+    if (was && was.seq <= lastSeq && readPending().some((e) => e.seq === was.seq))
+      return writer.snapshot().error === was ? {} : { error: was }
     tooLarge = undefined
     // gone from the queue (or the limit grew): the error it left no longer holds
     return was && writer.snapshot().error === was ? { error: null } : {}
@@ -743,7 +758,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       if (message.type === 'hello') patch({})
       return
     }
-    if (message.type === 'status') writer.patch(deserialiseStatus(message.status))
+    if (message.type === 'status') {
+      const next = deserialiseStatus(message.status)
+      const had = writer.snapshot().error
+      // the same error again (every status post carries it): keep the object, do not re-notify
+      if (next.error && had && next.error.code === had.code && next.error.message === had.message)
+        delete next.error
+      writer.patch(next)
+    }
   }
 
   const offPending = seam.onPending(() => {
@@ -756,7 +778,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       freshPending = undefined
       knownPending = countPending(seam)
     }
-    patch({ pendingCount: knownPending, ...(welcomed ? { syncing: true } : {}) })
+    // (not while an event too large to push holds the queue: nothing after it can go out)
+    patch({ pendingCount: knownPending, ...(welcomed && !window.oversize ? { syncing: true } : {}) })
     if (leading) schedulePush()
     else if (tabs?.coordinated) tabs.post({ type: 'nudge' })
   })
@@ -882,11 +905,20 @@ function toPushed(e: SyncEventRecord): PushedEvent {
 }
 
 interface SerialisedStatus extends Omit<SyncStatusSnapshot, 'error'> {
-  error: { code: string; message: string } | null
+  error: {
+    code: string
+    message: string
+    tooLarge?: [name: string, seq: number, bytes: number, max: number]
+  } | null
 }
 
 function serialiseStatus(s: SyncStatusSnapshot): SerialisedStatus {
-  return { ...s, error: s.error ? { code: s.error.code, message: s.error.message } : null }
+  const e = s.error
+  if (!e) return { ...s, error: null }
+  const error: SerialisedStatus['error'] = { code: e.code, message: e.message }
+  // followers rebuild this one with its type and fields (the README's instanceof test)
+  if (e instanceof SyncEventTooLargeError) error.tooLarge = [e.eventName, e.seq, e.bytes, e.maxFrameBytes]
+  return { ...s, error }
 }
 
 function deserialiseStatus(raw: unknown): Partial<SyncStatusSnapshot> {
@@ -898,7 +930,12 @@ function deserialiseStatus(raw: unknown): Partial<SyncStatusSnapshot> {
   if (typeof s.pendingCount === 'number') out.pendingCount = s.pendingCount
   if (typeof s.lastSyncedAt === 'number') out.lastSyncedAt = s.lastSyncedAt
   if (s.error === null) out.error = null
-  else if (s.error && typeof s.error.code === 'string')
-    out.error = new SyncClientError(s.error.code, String(s.error.message))
+  else if (s.error && typeof s.error.code === 'string') {
+    const t = s.error.tooLarge
+    out.error =
+      Array.isArray(t) && t.length === 4
+        ? new SyncEventTooLargeError(String(t[0]), Number(t[1]), Number(t[2]), Number(t[3]))
+        : new SyncClientError(s.error.code, String(s.error.message))
+  }
   return out
 }

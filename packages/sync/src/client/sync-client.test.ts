@@ -474,6 +474,36 @@ describe('createSyncClient against a scripted peer', () => {
   })
 })
 
+describe('createSyncClient: a frame the server dropped unread', () => {
+  it('a rate_limited error without an id while a push is in flight starts a new session that re-pushes', async () => {
+    const { url, peers } = await scriptedServer()
+    const store = memoryStore()
+    store.commit('v1.A', {})
+    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => peers[0]!.frames.some((f) => f.t === 'push'), 'the push')
+    // the server's bucket was empty: it dropped that push without reading it
+    peers[0]!.send({ t: 'error', code: 'rate_limited', message: 'too many frames; this one was dropped' })
+    await until(() => peers[1]?.frames.length === 1, 'a new session')
+    peers[1]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => peers[1]!.frames.some((f) => f.t === 'push'), 'the push again')
+    expect(client.status.online.get()).toBe(true)
+  })
+
+  it('without pushes in flight (a dropped ping) the session stays', async () => {
+    const { url, peers } = await scriptedServer()
+    const client = track(createSyncClient({ store: memoryStore(), url, backoff: fastBackoff }))
+    await until(() => peers[0]?.frames.length === 1, 'hello')
+    peers[0]!.send({ t: 'welcome', v: 1, head: 0, lastSeq: 0 })
+    await until(() => client.status.online.get(), 'online')
+    peers[0]!.send({ t: 'error', code: 'rate_limited', message: 'too many frames; this one was dropped' })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(peers).toHaveLength(1)
+    expect(client.status.online.get()).toBe(true)
+  })
+})
+
 describe('createSyncClient: pushes too large for the server', () => {
   const big = (store: ReturnType<typeof memoryStore>, n: number, bytes: number) => {
     for (let i = 0; i < n; i++) store.commit('v1.Big', { i, text: 'x'.repeat(bytes) })

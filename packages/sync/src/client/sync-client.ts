@@ -576,7 +576,11 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     }
     // `too_large` without an id: the server could not read the frame far enough to know
     // it, and only pushes are ever that big.
-    if (message.id !== undefined || message.code === 'too_large') {
+    // `rate_limited` without an id: the server dropped a frame unread. With pushes in flight
+    // it may have been one of them, whose ack will never come and whose window slot would
+    // stay taken: start over (the new session re-pushes from the server's lastSeq).
+    const dropped = message.code === 'rate_limited' && message.id === undefined && window.inFlight > 0
+    if (message.id !== undefined || message.code === 'too_large' || dropped) {
       // A whole push refused without recording anything (rate limit, size, …): start a
       // clean session after a backoff pause, which re-pushes from the server's lastSeq.
       if (message.code === 'too_large') shrink()

@@ -922,7 +922,8 @@ describe('createSyncClient: one event too large for the frame limit', () => {
     expect(client.status.error.get()).toBeNull()
   })
 
-  it('an error frame that replaces its error does not hide it: the next push brings it back', async () => {
+  /** A client whose one pending event (5000 bytes) is held back under a 4000-byte limit. */
+  async function heldBack() {
     const { url, peers } = await scriptedServer()
     const store = memoryStore()
     store.commit('v1.Big', { text: 'x'.repeat(5000) })
@@ -930,6 +931,11 @@ describe('createSyncClient: one event too large for the frame limit', () => {
     await until(() => peers[0]?.frames.length === 1, 'hello')
     peers[0]!.send(welcome(4000))
     await until(() => client.status.error.get() instanceof SyncEventTooLargeError, 'the error')
+    return { peers, store, client }
+  }
+
+  it('an error frame that replaces its error does not hide it: the next push brings it back', async () => {
+    const { peers, store, client } = await heldBack()
     peers[0]!.send({ t: 'error', code: 'rate_limited', message: 'slow down' }) // no id, not fatal
     await until(() => client.status.error.get() instanceof SyncServerError, 'replaced')
     store.commit('v1.Small', { i: 2 }) // the next push attempt
@@ -937,13 +943,7 @@ describe('createSyncClient: one event too large for the frame limit', () => {
   })
 
   it('stays not syncing when a commit queues behind it (no true/false flicker)', async () => {
-    const { url, peers } = await scriptedServer()
-    const store = memoryStore()
-    store.commit('v1.Big', { text: 'x'.repeat(5000) })
-    const client = track(createSyncClient({ store, url, backoff: fastBackoff }))
-    await until(() => peers[0]?.frames.length === 1, 'hello')
-    peers[0]!.send(welcome(4000))
-    await until(() => client.status.error.get() instanceof SyncEventTooLargeError, 'the error')
+    const { store, client } = await heldBack()
     const seen: boolean[] = []
     const off = client.status.syncing.listen((v) => seen.push(v))
     store.commit('v1.Small', { i: 2 })

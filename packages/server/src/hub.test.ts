@@ -34,6 +34,40 @@ describe('Hub', () => {
     expect(hub.liveFrame('st', 2, 100)).toBeUndefined()
   })
 
+  it('bounds its window by bytes too: large events older than the bound are read from storage', async () => {
+    storage = openSqliteStorage({ filename: ':memory:' })
+    let storageReads = 0
+    const counted: SyncStorage = {
+      ...storage,
+      read: (...args) => {
+        storageReads++
+        return storage.read(...args)
+      },
+    }
+    const big = (clientId: string, seq: number) => ({ name: 'v1.T', args: 'x'.repeat(1000), clientId, seq })
+    const bounded = new Hub(counted, { windowBytes: 3500 }) // room for three of them
+    const unbounded = new Hub(counted)
+    await bounded.join('st', { wake() {} })
+    await unbounded.join('st', { wake() {} })
+    const events = Array.from({ length: 10 }, (_, i) => big('a', i + 1))
+    const r = await storage.append(
+      'st',
+      'a',
+      events,
+      events.map(() => undefined),
+    )
+    bounded.committed('st', r.appended, r.head)
+    unbounded.committed('st', r.appended, r.head)
+    storageReads = 0
+    expect((await bounded.read('st', 7, 10)).map((e) => e.gseq)).toEqual([8, 9, 10])
+    expect(storageReads).toBe(0) // the last three: from the window
+    expect((await bounded.read('st', 5, 10)).map((e) => e.gseq)).toEqual([6, 7, 8, 9, 10])
+    expect(storageReads).toBe(1) // older: from storage, same results
+    storageReads = 0
+    expect((await unbounded.read('st', 0, 10)).map((e) => e.gseq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(storageReads).toBe(0)
+  })
+
   it('a remote notice fetches the missing range once and never exposes events beyond the head', async () => {
     storage = openSqliteStorage({ filename: ':memory:' })
     const hub = new Hub(storage)

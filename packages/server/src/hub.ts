@@ -30,6 +30,10 @@ interface StoreState {
   /** Recent events, contiguous gseq, `window[0].gseq === windowStart`. */
   window: ConfirmedEvent[]
   windowStart: number
+  /** The estimated size of each window event (see `estimateBytes`), parallel to `window`. */
+  sizes: number[]
+  /** Their sum. */
+  windowBytes: number
   /** Highest head announced by another node and not yet fetched. */
   remoteHead: number
   /** The fetch of events up to `remoteHead` under way, if any. */
@@ -51,6 +55,12 @@ interface StoreState {
 export interface HubOptions {
   /** Most recent events kept in memory per active store. Default 10,000. */
   windowSize?: number
+  /**
+   * Most bytes of recent events kept in memory per active store (estimated from each
+   * event's JSON), so a store of large events cannot hold `windowSize` of them. Default
+   * 32 MiB. Reads outside the window go to storage, with the same results.
+   */
+  windowBytes?: number
   /**
    * A background fetch of another node's events failed (storage unreachable for a
    * moment). Nothing is lost: the next notice, `resync()` or a new session fetches again.
@@ -74,6 +84,7 @@ export class Hub {
   /** Heads announced while a store's state was being opened (its head read may be stale). */
   private readonly headsWhileOpening = new Map<string, number>()
   private readonly windowSize: number
+  private readonly windowBytes: number
   private readonly onFetchError: ((error: unknown, storeId: string) => void) | undefined
 
   /**
@@ -85,6 +96,7 @@ export class Hub {
     options: HubOptions = {},
   ) {
     this.windowSize = options.windowSize ?? 10_000
+    this.windowBytes = options.windowBytes ?? 32 * 1024 * 1024
     this.onFetchError = options.onFetchError
   }
 
@@ -292,6 +304,8 @@ export class Hub {
           subscribers: new Set(),
           window: [],
           windowStart: head + 1,
+          sizes: [],
+          windowBytes: 0,
           remoteHead: 0,
           fetching: undefined,
           lastBatch: undefined,
@@ -323,15 +337,26 @@ export class Hub {
     const fresh = events.filter((e) => e.gseq >= end)
     const first = fresh[0]
     if (!first) return
-    if (state.window.length > 0 && first.gseq === end) state.window.push(...fresh)
-    else {
+    const sizes = fresh.map(estimateBytes)
+    if (state.window.length > 0 && first.gseq === end) {
+      state.window.push(...fresh)
+      state.sizes.push(...sizes)
+    } else {
       // Empty, or not contiguous (another node committed in between): restart the window here.
       state.window = fresh
+      state.sizes = sizes
+      state.windowBytes = 0
       state.windowStart = first.gseq
     }
-    const excess = state.window.length - this.windowSize
+    for (const n of sizes) state.windowBytes += n
+    // Drop the oldest beyond either bound (by bytes, the window may end up empty).
+    let excess = Math.max(0, state.window.length - this.windowSize)
+    for (let i = 0; i < excess; i++) state.windowBytes -= state.sizes[i]!
+    while (excess < state.window.length && state.windowBytes > this.windowBytes)
+      state.windowBytes -= state.sizes[excess++]!
     if (excess > 0) {
       state.window.splice(0, excess)
+      state.sizes.splice(0, excess)
       state.windowStart += excess
     }
   }
@@ -374,4 +399,9 @@ export class Hub {
   private wake(state: StoreState): void {
     for (const s of state.subscribers) s.wake()
   }
+}
+
+/** About an event's size in memory and on the wire: its JSON without the envelope. */
+function estimateBytes(e: ConfirmedEvent): number {
+  return 64 + e.name.length + (JSON.stringify(e.args)?.length ?? 0)
 }

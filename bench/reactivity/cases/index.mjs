@@ -25,8 +25,8 @@ export const scales = {
     cellxBuilds: 5,
     dynamicFactor: 1,
     cap: null,
-    warmup: { kairo: 2, cellx: 1, dynamic: 2 },
-    samples: { kairo: 5, cellx: 3, dynamic: 3 },
+    warmup: { kairo: 2, cellx: 2, dynamic: 2 },
+    samples: { kairo: 5, cellx: 6, dynamic: 3 },
   },
   quick: {
     kairoLoops: 50,

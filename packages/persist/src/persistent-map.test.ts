@@ -119,6 +119,19 @@ describe('persistentMap: one storage entry per key', () => {
     expect(engine.getItem('p:a')).toBe(env(0, 1))
   })
 
+  it('an entry whose write fails again at page hide is retried at the next hide', () => {
+    const engine = flakyEngine()
+    const m = persistentMap<Record<string, number>>({}, 'p:', { engine })
+    engine.failWrites = new Error('EIO')
+    m.setKey('a', 1)
+    flushAllPending() // the page hides while storage still fails
+    expect(m.errors.get().map((e) => e.code)).toEqual(['E_WRITE', 'E_WRITE'])
+    expect(engine.getItem('p:a')).toBe(null)
+    engine.failWrites = null
+    flushAllPending()
+    expect(engine.getItem('p:a')).toBe(env(0, 1))
+  })
+
   it('flush() rejects with the WriteError of an entry its retry could not store', async () => {
     const engine = flakyEngine()
     const m = persistentMap<Record<string, number>>({}, 'p:', { engine })

@@ -426,6 +426,19 @@ describe('write failures', () => {
     expect(engine.getItem('q')).toBe(envelope(0, 7))
   })
 
+  it('a write that fails again at page hide is retried at the next hide (not only once)', () => {
+    const engine = flakyEngine()
+    const s = persistent(0, 'q', { engine })
+    engine.failWrites = new Error('EIO')
+    s.set(7)
+    flushAllPending() // the page hides while storage still fails
+    expect(s.errors.get().map((e) => e.code)).toEqual(['E_WRITE', 'E_WRITE'])
+    expect(engine.getItem('q')).toBe(null)
+    engine.failWrites = null
+    flushAllPending() // the page came back and hides again
+    expect(engine.getItem('q')).toBe(envelope(0, 7))
+  })
+
   it('a failed debounced write is retried at the last chance', async () => {
     const engine = flakyEngine()
     const s = persistent(0, 'q', { engine, debounce: 5 })

@@ -173,9 +173,10 @@ export function persistent<T>(
     dirty = false
   }
 
-  const lastChance = () => void write(true)
-  // `last`: this is the last-chance write (page hide, process exit), which must not
-  // register itself again (Node's beforeExit would run an async retry for ever).
+  const lastChance = (final: boolean) => void write(final)
+  // `last`: this is the final write (process exit), which must not register itself
+  // again (Node's beforeExit would run an async retry for ever). A write at page hide is
+  // not final: when it fails, the next hide retries it.
   const write = (last?: boolean): MaybePromise<void> => {
     clearTimeout(timer)
     timer = undefined

@@ -31,6 +31,31 @@ describe('effect', () => {
     expect(log).toEqual(['run 1', 'onCleanup 1', 'cleanup 1', 'run 2', 'onCleanup 2', 'cleanup 2'])
   })
 
+  it('onCleanup with a falsy argument (plain JS: `onCleanup(timer && stop)`) registers nothing', () => {
+    const s = signal(1)
+    let runs = 0
+    const stop = effect(() => {
+      s.get()
+      runs++
+      onCleanup(null as never)
+      onCleanup(false as never)
+    })
+    const double = computed(() => {
+      onCleanup(undefined as never)
+      return s.get() * 2
+    })
+    const stopReader = effect(() => {
+      double.get()
+    })
+    expect(() => s.set(2)).not.toThrow()
+    expect(runs).toBe(2)
+    expect(() => {
+      stopReader()
+      stop()
+    }).not.toThrow()
+    expect(() => s.set(3)).not.toThrow()
+  })
+
   it('owns nested effects: they are disposed when the parent re-runs or is disposed', () => {
     const outer = signal(0)
     const inner = signal(0)

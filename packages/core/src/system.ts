@@ -622,7 +622,7 @@ function flush(): void {
 /** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
 function execute(e: ReactiveNode): void {
   if (e.flags & HAS_CHILDREN) {
-    for (let l = e.deps; l; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
+    for (let l = e.deps; l !== undefined; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
   }
   if (e.cleanup !== undefined) runCleanup(e)
   if (!e.flags) return
@@ -661,5 +661,7 @@ function execute(e: ReactiveNode): void {
  */
 export function onCleanup(fn: () => void): void {
   const n = activeSub ?? owner
-  if (n) addCleanup(n, fn)
+  // a falsy `fn` (`onCleanup(timer && stop)` in plain JS) registers nothing: the runs
+  // test `cleanup !== undefined`
+  if (n && fn) addCleanup(n, fn)
 }

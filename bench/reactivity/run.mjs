@@ -418,6 +418,7 @@ if (!complete && !previous) {
     'npm run bench:core -- --cases kairo/deep,cellx --rounds 3            # prints only',
     'npm run bench:core -- --cases cellx --merge --no-extras             # re-measure, update these files',
     'node bench/reactivity/profile.mjs --cases kairo/mux  # CPU profile of strata, top frames',
+    'node bench/reactivity/instructions.mjs --cases kairo # instructions per case vs alien-signals (valgrind)',
     '```',
     '',
     'Workloads are those of js-reactivity-benchmark (kairo, cellx, the six dynamic graphs),',

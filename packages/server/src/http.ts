@@ -91,6 +91,9 @@ function waitForEvents(
   ms: number,
   res: ServerResponse,
 ): Promise<boolean> {
+  // The client may have left during the first read: its `close` event has fired already
+  // and will not fire again, so the pull would be parked for the whole wait.
+  if (res.destroyed) return Promise.resolve(false)
   return new Promise((resolve) => {
     let done = false
     let joined = false

@@ -7,6 +7,7 @@ import { event, join, localServers, waitFor } from '../test/harness.js'
 import { ConfigError } from './errors.js'
 import { silentLogger } from './logger.js'
 import { type SyncServer, startSyncServer } from './server.js'
+import { openStorage } from './storage/open.js'
 
 const { dir, start, track } = localServers('strata-long-poll-')
 const storeUrl = (s: SyncServer, storeId: string) => `${s.url}/v1/stores/${encodeURIComponent(storeId)}`
@@ -148,6 +149,44 @@ describe('HTTP long-poll', () => {
     })
     const page = (await (await fetch(`${base}/pull?cursor=0`)).json()) as Page
     expect(page.events.map((e) => e.gseq)).toEqual([1])
+  })
+
+  it('does not park a pull whose client went away during its first read', async () => {
+    // The real SQLite storage, with its reads held at a gate: the client leaves while the
+    // pull's first read is under way, before the server starts watching the socket.
+    const real = await openStorage(joinPath(dir, 'slow-read.db'))
+    let gate: (() => void) | undefined
+    let reading = false
+    const storage = Object.assign(Object.create(real) as typeof real, {
+      async read(...args: Parameters<typeof real.read>) {
+        reading = true
+        await new Promise<void>((release) => {
+          gate = release
+        })
+        return real.read(...args)
+      },
+    })
+    const s = await start({ storage, limits: { maxPullWaitMs: 20_000 } })
+    const abort = new AbortController()
+    const pull = fetch(`${storeUrl(s, 'team:left')}/pull?cursor=0&wait=20000`, {
+      signal: abort.signal,
+    }).catch((e: unknown) => e)
+    await waitFor(() => reading, 'the first read')
+    abort.abort()
+    expect(await pull).toBeInstanceOf(Error)
+    await new Promise((r) => setTimeout(r, 100)) // the server sees the socket close
+    gate?.()
+    // Nothing is parked: no hub subscriber, no waiting pull (before: both for the whole 20 s).
+    const metrics = async () => (await fetch(`${s.url}/metrics`)).text()
+    const settled = await timed(
+      waitFor(
+        async () =>
+          (await health(s)).connections === 0 && /^strata_http_waiting_pulls 0$/m.test(await metrics()),
+        'no parked pull',
+        10_000,
+      ),
+    )
+    expect(settled.ms).toBeLessThan(5_000)
   })
 
   it('answers waiting pulls at shutdown instead of holding the close', async () => {

@@ -224,6 +224,35 @@ describe('persistentMap: one storage entry per key', () => {
     expect(engine.getItem('p:b')).toBeNull()
   })
 
+  it('an entry write failing after clear() began does not bring the entry back', async () => {
+    const inner = memoryEngine()
+    const async = asAsync(inner)
+    let refuse: ((e: Error) => void) | undefined
+    const engine = {
+      ...async,
+      // the first write hangs until refused; later ones are stored
+      setItem: (k: string, v: string) =>
+        refuse === undefined
+          ? new Promise<void>((_, reject) => {
+              refuse = reject
+            })
+          : async.setItem(k, v),
+    }
+    const m = persistentMap<Record<string, number>>({ a: 0 }, 'p:', { engine })
+    await m.ready
+    m.setKey('a', 1) // the write is in flight
+    const cleared = m.clear()
+    refuse?.(new Error('quota')) // ...and fails while clear() waits for it
+    await cleared
+    expect(m.get()).toEqual({ a: 0 })
+    await m.flush() // nothing is left to save
+    flushAllPending()
+    flushAllPending()
+    await Promise.resolve()
+    expect(inner.keys('p:')).toEqual([])
+    expect(m.errors.get()[0]).toBeInstanceOf(WriteError) // the failure itself is still reported
+  })
+
   it('dispose() flushes a change queued behind an async write in flight', async () => {
     const inner = memoryEngine()
     const m = persistentMap<Record<string, number>>({}, 'p:', { engine: asAsync(inner) })

@@ -103,6 +103,8 @@ export function persistentMap<T extends Record<string, unknown>>(
   const failed = new Map<string, WriteError>()
   let current: Promise<void> = Promise.resolve()
   let disposed = false
+  // Bumped by clear(): a write that fails after it began leaves nothing to retry.
+  let clears = 0
 
   const lastChance = (final: boolean) => void write(final)
   // `last`: this is the final write (process exit), which must not register itself
@@ -117,6 +119,7 @@ export function persistentMap<T extends Record<string, unknown>>(
     if (dirty.size === 0 || hydrating || unlisted) return
     if (writing) return writing.then(() => write(last))
     const value = store.peek() as Record<string, unknown>
+    const epoch = clears
     const jobs: MaybePromise<void>[] = []
     const failWrite = (entry: string, e: unknown) => {
       dirty.add(entry)
@@ -149,6 +152,8 @@ export function persistentMap<T extends Record<string, unknown>>(
               },
             ),
           (e) => {
+            // cleared since: nothing of this value is to be kept (the failure is still reported)
+            if (epoch !== clears) return void reporter.report(new WriteError(prefix + entry, e))
             // The in-memory value stays; the next change, flush() or the last chance retries.
             failWrite(entry, e)
             if (!last) offLastChance ??= onLastChance(lastChance)
@@ -415,6 +420,7 @@ export function persistentMap<T extends Record<string, unknown>>(
     },
     async clear() {
       readGen++
+      clears++
       hydrating = false
       clearTimeout(timer)
       timer = undefined

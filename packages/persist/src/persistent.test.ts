@@ -439,6 +439,31 @@ describe('write failures', () => {
     expect(engine.getItem('q')).toBe(envelope(0, 7))
   })
 
+  it('an async engine: a write that fails again at page hide is retried at the next hide', async () => {
+    const inner = memoryEngine()
+    const async = asAsync(inner)
+    let failing = true
+    let attempts = 0
+    const engine = {
+      ...async,
+      setItem: async (k: string, v: string) => {
+        attempts++
+        if (failing) throw new Error('EIO')
+        return async.setItem(k, v)
+      },
+    }
+    const s = persistent(0, 'q', { engine })
+    await s.ready
+    s.set(7)
+    await until(() => s.errors.get().length === 1)
+    flushAllPending() // the page hides while storage still fails
+    await until(() => s.errors.get().length === 2)
+    failing = false
+    flushAllPending() // hidden again later
+    await until(() => inner.getItem('q') === envelope(0, 7))
+    expect(attempts).toBe(3)
+  })
+
   it('a failed debounced write is retried at the last chance', async () => {
     const engine = flakyEngine()
     const s = persistent(0, 'q', { engine, debounce: 5 })

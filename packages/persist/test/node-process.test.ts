@@ -101,4 +101,24 @@ process.on('exit', () => console.log(JSON.stringify({ attempts, errors: s.errors
     dirs.push(dir)
     expect(JSON.parse(run(file))).toEqual({ attempts: 2, errors: ['E_WRITE', 'E_WRITE'] })
   })
+
+  it('the same for a persistentMap entry: retried once when the process ends, then it exits', async () => {
+    const { dir, file } = await bundle(
+      `
+import { persistentMap, memoryEngine } from '@strata/persist'
+const inner = memoryEngine()
+let attempts = 0
+const engine = { ...inner, sync: false, getItem: async (k) => inner.getItem(k), keys: async (p) => inner.keys(p),
+  removeItem: async (k) => inner.removeItem(k),
+  setItem: async () => { attempts++; throw new Error('EIO') } }
+const m = persistentMap({}, 'p:', { engine })
+await m.ready
+m.setKey('a', 1)
+process.on('exit', () => console.log(JSON.stringify({ attempts, errors: m.errors.get().map((e) => e.code) })))
+`,
+      'node',
+    )
+    dirs.push(dir)
+    expect(JSON.parse(run(file))).toEqual({ attempts: 2, errors: ['E_WRITE', 'E_WRITE'] })
+  })
 })

@@ -82,43 +82,39 @@ ${ending === 'naturally' ? '' : 'process.exit(0)'}
     })
   }
 
-  it('a write an async engine keeps refusing is retried once when the process ends, then it exits', async () => {
+  // A child process whose async engine refuses every write: the store's failed write is
+  // retried once at exit (a final occasion: it does not register again) and Node exits.
+  const refusedAtExit = async (imports: string, store: string) => {
     const { dir, file } = await bundle(
       `
-import { persistent, memoryEngine } from '@strata/persist'
+import { ${imports}, memoryEngine } from '@strata/persist'
 const inner = memoryEngine()
 let attempts = 0
 const engine = { ...inner, sync: false, getItem: async (k) => inner.getItem(k), keys: async (p) => inner.keys(p),
   removeItem: async (k) => inner.removeItem(k),
   setItem: async () => { attempts++; throw new Error('EIO') } }
-const s = persistent(0, 'n', { engine })
-await s.ready
-s.set(1)
+${store}
 process.on('exit', () => console.log(JSON.stringify({ attempts, errors: s.errors.get().map((e) => e.code) })))
 `,
       'node',
     )
     dirs.push(dir)
-    expect(JSON.parse(run(file))).toEqual({ attempts: 2, errors: ['E_WRITE', 'E_WRITE'] })
+    return JSON.parse(run(file)) as unknown
+  }
+
+  it('a write an async engine keeps refusing is retried once when the process ends, then it exits', async () => {
+    const out = await refusedAtExit(
+      'persistent',
+      "const s = persistent(0, 'n', { engine })\nawait s.ready\ns.set(1)",
+    )
+    expect(out).toEqual({ attempts: 2, errors: ['E_WRITE', 'E_WRITE'] })
   })
 
   it('the same for a persistentMap entry: retried once when the process ends, then it exits', async () => {
-    const { dir, file } = await bundle(
-      `
-import { persistentMap, memoryEngine } from '@strata/persist'
-const inner = memoryEngine()
-let attempts = 0
-const engine = { ...inner, sync: false, getItem: async (k) => inner.getItem(k), keys: async (p) => inner.keys(p),
-  removeItem: async (k) => inner.removeItem(k),
-  setItem: async () => { attempts++; throw new Error('EIO') } }
-const m = persistentMap({}, 'p:', { engine })
-await m.ready
-m.setKey('a', 1)
-process.on('exit', () => console.log(JSON.stringify({ attempts, errors: m.errors.get().map((e) => e.code) })))
-`,
-      'node',
+    const out = await refusedAtExit(
+      'persistentMap',
+      "const s = persistentMap({}, 'p:', { engine })\nawait s.ready\ns.setKey('a', 1)",
     )
-    dirs.push(dir)
-    expect(JSON.parse(run(file))).toEqual({ attempts: 2, errors: ['E_WRITE', 'E_WRITE'] })
+    expect(out).toEqual({ attempts: 2, errors: ['E_WRITE', 'E_WRITE'] })
   })
 })

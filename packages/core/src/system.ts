@@ -120,11 +120,6 @@ export interface Link {
   nextSub: Link | undefined
 }
 
-interface Frame {
-  link: Link
-  prev: Frame | undefined
-}
-
 /**
  * A graph node with its three graph operations (tracked read, untracked read, write) and
  * the rest of the store contract (`update`, `subscribe`, `listen`). Every node is one of
@@ -160,7 +155,7 @@ export class ReactiveNode<T = unknown> {
     if (this.flags & (DIRTY | PENDING | RUNNING | ERROR)) return read(this, true) as T
     const sub = activeSub
     // repeated reads of the same dep (a loop in a computed) stop at the first test
-    if (sub !== undefined && sub.depsTail?.dep !== this) link(this, sub)
+    if (sub !== undefined) link(this, sub)
     return this.value as T
   }
 
@@ -414,34 +409,22 @@ function unlink(l: Link): Link | undefined {
   return nextDep
 }
 
-/** A source was written: every node below it may be stale (PENDING); effects are queued. */
-function markPending(l: Link): void {
-  let next = l.nextSub
-  // siblings still to visit; a reused array (no user code runs here, so no re-entry)
-  let top = 0
-  for (;;) {
+/**
+ * A source was written: every node below it may be stale (PENDING); effects are queued.
+ * Recursive, one frame per level: a chain of computeds deeper than the JS stack allows
+ * throws `RangeError` (decision 0007 gives the measured depths).
+ */
+function markPending(l: Link | undefined): void {
+  for (; l !== undefined; l = l.nextSub) {
     const sub = l.sub
     const f = sub.flags
     if (!(f & (DIRTY | PENDING | RUNNING))) {
       sub.flags = f | PENDING
       if (f & EFFECT) notify(sub)
-      else if (sub.subs !== undefined) {
-        if (next !== undefined) pendingStack[top++] = next
-        l = sub.subs
-        next = l.nextSub
-        continue
-      }
+      else markPending(sub.subs)
     }
-    if (next === undefined) {
-      if (!top) return
-      next = pendingStack[--top]!
-      pendingStack[top] = undefined // do not keep a disposed graph reachable
-    }
-    l = next
-    next = l.nextSub
   }
 }
-const pendingStack: (Link | undefined)[] = []
 
 /** Run a node's cleanups; an error is collected like an effect error, never left half-done. */
 function runCleanup(n: ReactiveNode): void {
@@ -472,55 +455,28 @@ function notify(e: ReactiveNode): void {
   queue[queueTail++] = e
 }
 
+/** Bring `n` up to date if it is DIRTY, or PENDING with a dep that changed (after
+ * bringing that dep up to date first); a PENDING node whose deps all proved clean is
+ * clean again without running. */
+function refresh(n: ReactiveNode): void {
+  const f = n.flags
+  if (f & DIRTY || (f & PENDING && checkDirty(n))) {
+    if (update(n) && n.subs !== undefined) markDirty(n.subs)
+  } else if (f & PENDING) n.flags &= ~PENDING
+}
+
 /**
- * Walk up from a PENDING node's deps, refreshing computeds that are DIRTY, until a
- * changed value proves `sub` dirty or every dep proves clean. Iterative, so deep
- * chains do not grow the call stack.
+ * Refresh a PENDING node's deps in order until one changes, which marks `n` DIRTY
+ * (`markDirty`); returns whether one did. Recursive through `refresh`, two frames per
+ * level: a stale chain deeper than the JS stack allows throws `RangeError` (preact
+ * signals and Vue recurse too; decision 0007 gives the measured depths).
  */
-function checkDirty(l: Link, sub: ReactiveNode): boolean {
-  let stack: Frame | undefined
-  let depth = 0
-  let dirty = false
-  for (;;) {
-    const dep = l.dep
-    const f = dep.flags
-    if (sub.flags & DIRTY) dirty = true
-    else if ((f & (DIRTY | EFFECT | SCOPE)) === DIRTY) {
-      if (update(dep)) {
-        if (dep.subs!.nextSub !== undefined) markDirty(dep.subs)
-        dirty = true
-      }
-    } else if ((f & (COMPUTED | PENDING)) === (COMPUTED | PENDING) && dep.deps !== undefined) {
-      stack = { link: l, prev: stack }
-      l = dep.deps
-      sub = dep
-      ++depth
-      continue
-    }
-    if (!dirty && l.nextDep !== undefined) {
-      l = l.nextDep
-      continue
-    }
-    for (;;) {
-      if (!depth) return dirty
-      --depth
-      l = stack!.link
-      stack = stack!.prev
-      if (dirty) {
-        if (update(sub)) {
-          if (sub.subs!.nextSub !== undefined) markDirty(sub.subs)
-          sub = l.sub
-          continue
-        }
-        dirty = false
-      } else sub.flags &= ~PENDING
-      sub = l.sub
-      if (l.nextDep !== undefined) {
-        l = l.nextDep
-        break
-      }
-    }
+function checkDirty(n: ReactiveNode): boolean {
+  for (let l = n.deps; l !== undefined; l = l.nextDep) {
+    if (!(l.dep.flags & (EFFECT | SCOPE))) refresh(l.dep)
+    if (n.flags & DIRTY) return true
   }
+  return false
 }
 
 /** Recompute a computed, or commit a signal's pending write; returns whether its value
@@ -538,7 +494,7 @@ function update(c: ReactiveNode): boolean {
     const old = f & ERROR ? undefined : c.value
     try {
       const v = c.fn!(old)
-      changed = f & (ERROR | EQUALS) ? !!(f & ERROR) || !same(c, old, v) : old !== v
+      changed = !!(f & ERROR) || !same(c, old, v)
       if (changed) c.value = v
     } catch (err) {
       if (err instanceof CycleError) err.enter(nameOf(c), c)
@@ -593,9 +549,7 @@ export function addCleanup(n: { cleanup?: (() => void) | undefined }, fn: () => 
 function read(n: ReactiveNode, track: boolean): unknown {
   const f = n.flags
   if (f & RUNNING) throw new CycleError(nameOf(n), n)
-  if (f & DIRTY || (f & PENDING && checkDirty(n.deps!, n))) {
-    if (update(n) && n.subs !== undefined) markDirty(n.subs)
-  } else if (f & PENDING) n.flags &= ~PENDING
+  refresh(n)
   if (track && activeSub !== undefined) link(n, activeSub)
   if (n.flags & ERROR) throw n.value
   return n.value
@@ -604,15 +558,20 @@ function read(n: ReactiveNode, track: boolean): unknown {
 /** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
 function flush(): void {
   ++batchDepth
-  while (queueHead < queueTail) {
-    const e = queue[queueHead]!
-    queue[queueHead++] = undefined
-    const f = e.flags
-    if (f & DIRTY || (f & PENDING && checkDirty(e.deps!, e))) execute(e)
-    else e.flags = f & ~(PENDING | QUEUED)
+  // `finally`: a stack overflow in `checkDirty` (a too-deep chain) must not leave the
+  // graph batching forever; the effects still queued run at the next flush
+  try {
+    while (queueHead < queueTail) {
+      const e = queue[queueHead]!
+      queue[queueHead++] = undefined
+      const f = e.flags
+      if (f & DIRTY || (f & PENDING && checkDirty(e))) execute(e)
+      else e.flags = f & ~(PENDING | QUEUED)
+    }
+    queueHead = queueTail = 0
+  } finally {
+    --batchDepth
   }
-  queueHead = queueTail = 0
-  --batchDepth
   if (errors.length) {
     const all = errors.splice(0)
     throw all[1] ? new AggregateError(all) : all[0]

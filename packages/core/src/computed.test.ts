@@ -3,6 +3,7 @@ import { batch } from './batch.js'
 import { computed } from './computed.js'
 import { effect } from './effect.js'
 import { signal } from './signal.js'
+import type { Computed, Signal } from './types.js'
 
 describe('computed', () => {
   it('is lazy and cached', () => {
@@ -139,12 +140,28 @@ describe('computed', () => {
     expect(runs).toBe(2)
   })
 
-  it('a chain too deep for the stack throws RangeError and the rest of the graph keeps working', () => {
+  it('recomputes a node whose dep, while refreshing for it, peeked at it', () => {
+    // the nested peek finds `n` PENDING with the dep RUNNING, so it clears `n`'s PENDING;
+    // the dep's change must still make the outer check recompute `n`
+    const s = signal(0)
+    let n: Computed<number> | undefined
+    const dep = computed(() => {
+      const v = s.get()
+      if (v === 1) n!.peek()
+      return v
+    })
+    n = computed(() => dep.get() * 10)
+    expect(n.get()).toBe(0)
+    s.set(1)
+    expect(n.get()).toBe(10)
+  })
+
+  it('a chain too deep for the stack throws RangeError, loudly every time, and the rest of the graph keeps working', () => {
     // The graph's walks recurse (decision 0007). A 50,000-level chain fed by a signal every
     // 500 levels: writing the signals bottom-up in one batch marks it 500 levels at a time
     // (marking stops at nodes already marked), so the overflow comes from the effect's
-    // check inside the batch's flush, which must not leave the graph batching for good.
-    const feeds: ReturnType<typeof signal<number>>[] = []
+    // check inside the batch's flush.
+    const feeds: Signal<number>[] = []
     let c = computed(() => 0)
     for (let i = 0; i < 50_000; i++) {
       const prev = c
@@ -154,20 +171,38 @@ describe('computed', () => {
       c.get() // prime level by level
     }
     const last = c
+    const boom = signal(0)
+    effect(() => {
+      if (boom.get() === 1) throw new Error('boom')
+    })
+    const t = signal(0)
+    const seenT: number[] = []
     effect(() => {
       last.get()
+      seenT.push(t.get())
     })
-    expect(() =>
+    let thrown: unknown
+    try {
       batch(() => {
+        boom.set(1)
         for (let i = feeds.length - 1; i >= 0; i--) feeds[i]!.set(1)
-      }),
-    ).toThrow(RangeError)
+      })
+    } catch (err) {
+      thrown = err
+    }
+    // reported by the flush that overflowed, beside the other effect's error
+    expect(thrown).toBeInstanceOf(AggregateError)
+    expect((thrown as AggregateError).errors.map((e: Error) => e.constructor)).toEqual([Error, RangeError])
+    // the effect is not left dead: a write to one of its deps checks it again (and overflows again)
+    expect(() => t.set(1)).toThrow(RangeError)
+    expect(seenT).toEqual([0])
+    // the flush did not leave the graph batching, and no error is left over for an unrelated write
     const a = signal(0)
     const seen: number[] = []
     effect(() => {
       seen.push(a.get())
     })
-    a.set(1)
+    expect(() => a.set(1)).not.toThrow()
     expect(seen).toEqual([0, 1])
   })
 })

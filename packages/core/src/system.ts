@@ -168,11 +168,9 @@ export class ReactiveNode<T = unknown> {
   set(v: T): void {
     if (same(this, this.pending, v)) return
     this.pending = v
-    if (this.subs !== undefined) {
-      this.flags |= DIRTY
-      markPending(this.subs)
-      if (!batchDepth) flush()
-    } else this.value = v
+    this.flags |= DIRTY
+    markPending(this.subs)
+    if (!batchDepth) flush()
   }
 
   // The store contract's cold half (decision 0002: one class for every node).
@@ -385,11 +383,11 @@ function dispose(n: ReactiveNode): void {
 function unwatched(node: ReactiveNode): void {
   const f = node.flags
   if (f & COMPUTED) {
-    if (node.deps !== undefined) {
+    if (node.deps) {
       node.depsTail = undefined
       purgeDeps(node)
       node.flags = f | DIRTY
-      if (node.cleanup !== undefined) runCleanup(node)
+      if (node.cleanup) runCleanup(node)
     }
   } else if (f & (EFFECT | SCOPE)) dispose(node)
   if (f & MOUNT) ReactiveNode.mount!(node, false)
@@ -457,24 +455,29 @@ function notify(e: ReactiveNode): void {
 
 /** Bring `n` up to date if it is DIRTY, or PENDING with a dep that changed (after
  * bringing that dep up to date first); a PENDING node whose deps all proved clean is
- * clean again without running. */
-function refresh(n: ReactiveNode): void {
+ * clean again without running. Returns whether `n`'s value changed. */
+function refresh(n: ReactiveNode): boolean {
   const f = n.flags
   if (f & DIRTY || (f & PENDING && checkDirty(n))) {
-    if (update(n) && n.subs !== undefined) markDirty(n.subs)
+    if (update(n)) {
+      markDirty(n.subs)
+      return true
+    }
   } else if (f & PENDING) n.flags &= ~PENDING
+  return false
 }
 
 /**
- * Refresh a PENDING node's deps in order until one changes, which marks `n` DIRTY
- * (`markDirty`); returns whether one did. Recursive through `refresh`, two frames per
- * level: a stale chain deeper than the JS stack allows throws `RangeError` (preact
- * signals and Vue recurse too; decision 0007 gives the measured depths).
+ * Refresh a PENDING node's deps in order until one changes; returns whether one did, or
+ * `n` became DIRTY meanwhile (a dep refreshed on the way changed and `markDirty` reached
+ * `n`). The dep's own answer counts, not only the flag: a read of `n` nested inside the
+ * dep's run may have cleared `n`'s PENDING, so `markDirty` no longer marks it. Recursive
+ * through `refresh`, two frames per level: a stale chain deeper than the JS stack allows
+ * throws `RangeError` (preact signals and Vue recurse too; decision 0007).
  */
 function checkDirty(n: ReactiveNode): boolean {
   for (let l = n.deps; l !== undefined; l = l.nextDep) {
-    if (!(l.dep.flags & (EFFECT | SCOPE))) refresh(l.dep)
-    if (n.flags & DIRTY) return true
+    if ((!(l.dep.flags & (EFFECT | SCOPE)) && refresh(l.dep)) || n.flags & DIRTY) return true
   }
   return false
 }
@@ -558,20 +561,24 @@ function read(n: ReactiveNode, track: boolean): unknown {
 /** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
 function flush(): void {
   ++batchDepth
-  // `finally`: a stack overflow in `checkDirty` (a too-deep chain) must not leave the
-  // graph batching forever; the effects still queued run at the next flush
-  try {
-    while (queueHead < queueTail) {
-      const e = queue[queueHead]!
-      queue[queueHead++] = undefined
-      const f = e.flags
-      if (f & DIRTY || (f & PENDING && checkDirty(e))) execute(e)
-      else e.flags = f & ~(PENDING | QUEUED)
+  while (queueHead < queueTail) {
+    const e = queue[queueHead]!
+    queue[queueHead++] = undefined
+    const f = e.flags
+    // an effect whose check overflows the stack (a too-deep chain, decision 0007)
+    // reports the RangeError like an effect error and is left idle, so the next write
+    // to one of its deps checks it again
+    let dirty: unknown
+    try {
+      dirty = f & DIRTY || (f & PENDING && checkDirty(e))
+    } catch (err) {
+      errors.push(err)
     }
-    queueHead = queueTail = 0
-  } finally {
-    --batchDepth
+    if (dirty) execute(e)
+    else e.flags = f & ~(PENDING | QUEUED)
   }
+  queueHead = queueTail = 0
+  --batchDepth
   if (errors.length) {
     const all = errors.splice(0)
     throw all[1] ? new AggregateError(all) : all[0]
@@ -581,7 +588,7 @@ function flush(): void {
 /** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
 function execute(e: ReactiveNode): void {
   if (e.flags & HAS_CHILDREN) {
-    for (let l = e.deps; l !== undefined; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
+    for (let l = e.deps; l; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep
   }
   if (e.cleanup !== undefined) runCleanup(e)
   if (!e.flags) return

@@ -141,4 +141,28 @@ describe('onMount', () => {
     s.subscribe(() => {})()
     expect(starts).toBe(0)
   })
+
+  it('a stop that throws while an effect re-runs is reported by that write, and effects keep running', () => {
+    const s = signal(0)
+    onMount(s, () => () => {
+      throw new Error('stop')
+    })
+    const on = signal(true)
+    let runs = 0
+    effect(() => {
+      runs++
+      if (on.get()) s.get()
+    })
+    // the re-run drops `s`, whose last observer leaves: its stop throws (delay 0)
+    expect(() => on.set(false)).toThrow('stop')
+    on.set(true) // the effect was left idle, not dead
+    expect(runs).toBe(3)
+    const a = signal(0)
+    const seen: number[] = []
+    effect(() => {
+      seen.push(a.get())
+    })
+    a.set(1)
+    expect(seen).toEqual([0, 1])
+  })
 })

@@ -34,4 +34,21 @@ describe('effectScope', () => {
     s.set(1)
     expect(runs).toBe(1)
   })
+
+  it('runs every cleanup on dispose even when one throws and another writes a store nobody watches', () => {
+    const closed = signal(false)
+    const log: string[] = []
+    const stop = effectScope(() => {
+      effect(() => () => {
+        throw new Error('first cleanup')
+      })
+      effect(() => () => {
+        closed.set(true)
+        log.push('second cleanup')
+      })
+    })
+    expect(() => stop()).toThrow('first cleanup')
+    expect(log).toEqual(['second cleanup'])
+    expect(closed.get()).toBe(true)
+  })
 })

@@ -71,4 +71,12 @@ describe('signal', () => {
     a.set(1)
     expect(calls).toBe(2)
   })
+
+  it('keeps the last write with a custom equals even with nobody watching (no lazy commit outside a batch)', () => {
+    const byId = (a: { id: number }, b: { id: number }) => a.id === b.id
+    const s = signal({ id: 1, label: 'x' }, { equals: byId })
+    s.set({ id: 2, label: 'tmp' })
+    s.set({ id: 1, label: 'y' })
+    expect(s.peek().label).toBe('y')
+  })
 })

@@ -168,9 +168,11 @@ export class ReactiveNode<T = unknown> {
   set(v: T): void {
     if (same(this, this.pending, v)) return
     this.pending = v
-    this.flags |= DIRTY
-    markPending(this.subs)
-    if (!batchDepth) flush()
+    if (this.subs !== undefined) {
+      this.flags |= DIRTY
+      markPending(this.subs)
+      if (!batchDepth) flush()
+    } else this.value = v
   }
 
   // The store contract's cold half (decision 0002: one class for every node).
@@ -216,32 +218,6 @@ export function node<T>(
   return n
 }
 
-/**
- * Whether `x` is a Strata store (signal, computed, map store or a higher-layer node).
- *
- * @param x - any value
- * @returns true if `x` implements the store contract through the core graph
- * @example
- * ```ts
- * isStore(signal(1)) // true
- * isStore({ get() {} }) // false
- * ```
- */
-export function isStore(x: unknown): x is ReadableStore<unknown> {
-  return x instanceof ReactiveNode
-}
-
-/** `untracked` with its internal `detach` flag, as the graph's own callers see it. */
-export type Detachable = <T>(fn: () => T, detach: boolean) => T
-
-/** `node` with the parameters its public signature hides, as `computed()` calls it. */
-export type NodeWithFn = <T>(
-  value: unknown,
-  opts: NodeOptions<T> | undefined,
-  fn: (prev: unknown) => unknown,
-  flags: number,
-) => Computed<T>
-
 /** A listener is an effect that reads the store and calls `fn` untracked and unowned. */
 function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void, now?: boolean): () => void {
   let old: T
@@ -254,80 +230,16 @@ function observe<T>(store: ReactiveNode<T>, fn: (value: T, oldValue: T) => void,
   }, EFFECT)
 }
 
-/** Options kept off the node (rarely used): debug name and custom equality. */
-const options = new WeakMap<ReactiveNode, NodeOptions<never>>()
+/** `untracked` with its internal `detach` flag, as the graph's own callers see it. */
+export type Detachable = <T>(fn: () => T, detach: boolean) => T
 
-/** The node currently tracking reads (a running computed or effect). */
-let activeSub: ReactiveNode | undefined
-/** The effect or scope that owns effects created now. */
-let owner: ReactiveNode | undefined
-let batchDepth = 0
-let epoch = 0
-const queue: (ReactiveNode | undefined)[] = []
-let queueHead = 0
-let queueTail = 0
-const errors: unknown[] = []
-
-function same(n: ReactiveNode, a: unknown, b: unknown): boolean {
-  return n.flags & EQUALS ? options.get(n)!.equals!(a as never, b as never) : a === b
-}
-
-function nameOf(n: ReactiveNode): string {
-  return options.get(n)?.name ?? 'computed'
-}
-
-/**
- * Run `fn` without tracking the stores it reads. Public as `untrack` (re-exported by
- * `untrack.ts`: the graph's own function, no wrapper or alias ships).
- *
- * @param fn - reads stores
- * @returns what `fn` returns
- * @example
- * ```ts
- * effect(() => {
- *   log(count.get(), untrack(() => label.get())) // re-runs on count only
- * })
- * ```
- */
-export function untracked<T>(fn: () => T): T
-// The graph's callers also pass `detach` (run without an owner either), through the
-// `Detachable` type: the public signature above hides that flag.
-export function untracked<T>(fn: () => T, detach?: boolean): T {
-  const prevSub = activeSub
-  const prevOwner = owner
-  activeSub = undefined
-  if (detach) owner = undefined
-  try {
-    return fn()
-  } finally {
-    activeSub = prevSub
-    owner = prevOwner
-  }
-}
-
-/**
- * Run `fn`; effects triggered by its writes run once when the outermost batch ends.
- * Reads inside the batch already see the new values (computeds stay consistent).
- * Public as `batch` (re-exported by `batch.ts`: the graph's own function, no wrapper).
- *
- * @param fn - does the writes
- * @returns what `fn` returns
- * @example
- * ```ts
- * batch(() => {
- *   first.set('Ada')
- *   last.set('Lovelace')
- * }) // an effect reading both runs once
- * ```
- */
-export function batch<T>(fn: () => T): T {
-  ++batchDepth
-  try {
-    return fn()
-  } finally {
-    if (!--batchDepth) flush()
-  }
-}
+/** `node` with the parameters its public signature hides, as `computed()` calls it. */
+export type NodeWithFn = <T>(
+  value: unknown,
+  opts: NodeOptions<T> | undefined,
+  fn: (prev: unknown) => unknown,
+  flags: number,
+) => Computed<T>
 
 /** Record that `sub` read `dep` in its current run. */
 function link(dep: ReactiveNode, sub: ReactiveNode): void {
@@ -362,6 +274,53 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
   }
 }
 
+/** Options kept off the node (rarely used): debug name and custom equality. */
+const options = new WeakMap<ReactiveNode, NodeOptions<never>>()
+
+/** The node currently tracking reads (a running computed or effect). */
+let activeSub: ReactiveNode | undefined
+/** The effect or scope that owns effects created now. */
+let owner: ReactiveNode | undefined
+let batchDepth = 0
+let epoch = 0
+const queue: (ReactiveNode | undefined)[] = []
+let queueHead = 0
+let queueTail = 0
+const errors: unknown[] = []
+
+function same(n: ReactiveNode, a: unknown, b: unknown): boolean {
+  return n.flags & EQUALS ? options.get(n)!.equals!(a as never, b as never) : a === b
+}
+
+/**
+ * Run `fn` without tracking the stores it reads. Public as `untrack` (re-exported by
+ * `untrack.ts`: the graph's own function, no wrapper or alias ships).
+ *
+ * @param fn - reads stores
+ * @returns what `fn` returns
+ * @example
+ * ```ts
+ * effect(() => {
+ *   log(count.get(), untrack(() => label.get())) // re-runs on count only
+ * })
+ * ```
+ */
+export function untracked<T>(fn: () => T): T
+// The graph's callers also pass `detach` (run without an owner either), through the
+// `Detachable` type: the public signature above hides that flag.
+export function untracked<T>(fn: () => T, detach?: boolean): T {
+  const prevSub = activeSub
+  const prevOwner = owner
+  activeSub = undefined
+  if (detach) owner = undefined
+  try {
+    return fn()
+  } finally {
+    activeSub = prevSub
+    owner = prevOwner
+  }
+}
+
 /** Drop the deps after `depsTail`: the ones a finished run did not read again (all of
  * them when `depsTail` was reset). */
 function purgeDeps(sub: ReactiveNode): void {
@@ -380,6 +339,9 @@ function dispose(n: ReactiveNode): void {
   if (n.subs) unlink(n.subs)
 }
 
+/** A node lost its last sub: a computed lets go of its deps and is DIRTY until read again,
+ * an effect or scope (whose only sub is its owner) is disposed, and a store with `onMount`
+ * handlers is told. Cold enough for truthiness tests (decision 0007). */
 function unwatched(node: ReactiveNode): void {
   const f = node.flags
   if (f & COMPUTED) {
@@ -407,6 +369,35 @@ function unlink(l: Link): Link | undefined {
   return nextDep
 }
 
+/** Run a node's cleanups; an error is collected like an effect error, never left half-done. */
+function runCleanup(n: ReactiveNode): void {
+  const fn = n.cleanup!
+  n.cleanup = undefined
+  try {
+    ;(untracked as Detachable)(fn, true)
+  } catch (err) {
+    errors.push(err)
+  }
+}
+
+/** Queue an effect, after queuing its idle owner effect first (it may dispose this one). */
+function notify(e: ReactiveNode): void {
+  const o = e.subs?.sub
+  if (o !== undefined && (o.flags & (EFFECT | QUEUED)) === EFFECT) notify(o)
+  e.flags |= QUEUED
+  queue[queueTail++] = e
+}
+
+/** A node's value changed during a pull: its PENDING subs are now DIRTY. */
+function markDirty(l: Link | undefined): void {
+  for (; l !== undefined; l = l.nextSub) {
+    const sub = l.sub
+    const f = sub.flags
+    // no notify here: markPending queued every effect it marked PENDING
+    if ((f & (DIRTY | PENDING)) === PENDING) sub.flags = f | DIRTY
+  }
+}
+
 /**
  * A source was written: every node below it may be stale (PENDING); effects are queued.
  * Recursive, one frame per level: a chain of computeds deeper than the JS stack allows
@@ -424,33 +415,19 @@ function markPending(l: Link | undefined): void {
   }
 }
 
-/** Run a node's cleanups; an error is collected like an effect error, never left half-done. */
-function runCleanup(n: ReactiveNode): void {
-  const fn = n.cleanup!
-  n.cleanup = undefined
-  try {
-    ;(untracked as Detachable)(fn, true)
-  } catch (err) {
-    errors.push(err)
+/**
+ * Refresh a PENDING node's deps in order until one changes; returns whether one did, or
+ * `n` became DIRTY meanwhile (a dep refreshed on the way changed and `markDirty` reached
+ * `n`). The dep's own answer counts, not only the flag: a read of `n` nested inside the
+ * dep's run may have cleared `n`'s PENDING, so `markDirty` no longer marks it. Recursive
+ * through `refresh`, two frames per level: a stale chain deeper than the JS stack allows
+ * throws `RangeError` (preact signals and Vue recurse too; decision 0007).
+ */
+function checkDirty(n: ReactiveNode): boolean {
+  for (let l = n.deps; l !== undefined; l = l.nextDep) {
+    if ((!(l.dep.flags & (EFFECT | SCOPE)) && refresh(l.dep)) || n.flags & DIRTY) return true
   }
-}
-
-/** A node's value changed during a pull: its PENDING subs are now DIRTY. */
-function markDirty(l: Link | undefined): void {
-  for (; l !== undefined; l = l.nextSub) {
-    const sub = l.sub
-    const f = sub.flags
-    // no notify here: markPending queued every effect it marked PENDING
-    if ((f & (DIRTY | PENDING)) === PENDING) sub.flags = f | DIRTY
-  }
-}
-
-/** Queue an effect, after queuing its idle owner effect first (it may dispose this one). */
-function notify(e: ReactiveNode): void {
-  const o = e.subs?.sub
-  if (o !== undefined && (o.flags & (EFFECT | QUEUED)) === EFFECT) notify(o)
-  e.flags |= QUEUED
-  queue[queueTail++] = e
+  return false
 }
 
 /** Bring `n` up to date if it is DIRTY, or PENDING with a dep that changed (after
@@ -468,51 +445,54 @@ function refresh(n: ReactiveNode): boolean {
 }
 
 /**
- * Refresh a PENDING node's deps in order until one changes; returns whether one did, or
- * `n` became DIRTY meanwhile (a dep refreshed on the way changed and `markDirty` reached
- * `n`). The dep's own answer counts, not only the flag: a read of `n` nested inside the
- * dep's run may have cleared `n`'s PENDING, so `markDirty` no longer marks it. Recursive
- * through `refresh`, two frames per level: a stale chain deeper than the JS stack allows
- * throws `RangeError` (preact signals and Vue recurse too; decision 0007).
+ * Run `fn`; effects triggered by its writes run once when the outermost batch ends.
+ * Reads inside the batch already see the new values (computeds stay consistent).
+ * Public as `batch` (re-exported by `batch.ts`: the graph's own function, no wrapper).
+ *
+ * @param fn - does the writes
+ * @returns what `fn` returns
+ * @example
+ * ```ts
+ * batch(() => {
+ *   first.set('Ada')
+ *   last.set('Lovelace')
+ * }) // an effect reading both runs once
+ * ```
  */
-function checkDirty(n: ReactiveNode): boolean {
-  for (let l = n.deps; l !== undefined; l = l.nextDep) {
-    if ((!(l.dep.flags & (EFFECT | SCOPE)) && refresh(l.dep)) || n.flags & DIRTY) return true
+export function batch<T>(fn: () => T): T {
+  ++batchDepth
+  try {
+    return fn()
+  } finally {
+    if (!--batchDepth) flush()
   }
-  return false
 }
 
-/** Recompute a computed, or commit a signal's pending write; returns whether its value
- * changed (an error counts as a change). */
-function update(c: ReactiveNode): boolean {
-  const f = c.flags
-  let changed: boolean
-  if (f & COMPUTED) {
-    const prevSub = activeSub
-    if (c.cleanup !== undefined) runCleanup(c)
-    activeSub = c
-    c.depsTail = undefined
-    c.flags = (f & ~(DIRTY | PENDING | ERROR)) | RUNNING
-    ++epoch
-    const old = f & ERROR ? undefined : c.value
+/** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
+function flush(): void {
+  ++batchDepth
+  while (queueHead < queueTail) {
+    const e = queue[queueHead]!
+    queue[queueHead++] = undefined
+    const f = e.flags
+    // Whatever throws here is reported like an effect error, at the end of this flush,
+    // and leaves the effect idle (a later write that reaches it queues it again):
+    // a stack overflow in the check (a too-deep chain, decision 0007), or an `onMount`
+    // stop thrown while a re-run drops a dep (unmount delay 0).
     try {
-      const v = c.fn!(old)
-      changed = !!(f & ERROR) || !same(c, old, v)
-      if (changed) c.value = v
+      if (f & DIRTY || (f & PENDING && checkDirty(e))) execute(e)
+      else e.flags = f & ~(PENDING | QUEUED)
     } catch (err) {
-      if (err instanceof CycleError) err.enter(nameOf(c), c)
-      c.value = err
-      c.flags |= ERROR
-      changed = true
+      errors.push(err)
+      e.flags &= ~(DIRTY | PENDING | QUEUED)
     }
-    activeSub = prevSub
-    c.flags &= ~RUNNING
-    purgeDeps(c)
-  } else {
-    c.flags = f & ~DIRTY
-    if ((changed = !same(c, c.value, c.pending))) c.value = c.pending
   }
-  return changed
+  queueHead = queueTail = 0
+  --batchDepth
+  if (errors.length) {
+    const all = errors.splice(0)
+    throw all[1] ? new AggregateError(all) : all[0]
+  }
 }
 
 /**
@@ -558,33 +538,6 @@ function read(n: ReactiveNode, track: boolean): unknown {
   return n.value
 }
 
-/** Run every queued effect; then rethrow the effect errors collected (decision 0003). */
-function flush(): void {
-  ++batchDepth
-  while (queueHead < queueTail) {
-    const e = queue[queueHead]!
-    queue[queueHead++] = undefined
-    const f = e.flags
-    // an effect whose check overflows the stack (a too-deep chain, decision 0007)
-    // reports the RangeError like an effect error and is left idle, so the next write
-    // to one of its deps checks it again
-    let dirty: unknown
-    try {
-      dirty = f & DIRTY || (f & PENDING && checkDirty(e))
-    } catch (err) {
-      errors.push(err)
-    }
-    if (dirty) execute(e)
-    else e.flags = f & ~(PENDING | QUEUED)
-  }
-  queueHead = queueTail = 0
-  --batchDepth
-  if (errors.length) {
-    const all = errors.splice(0)
-    throw all[1] ? new AggregateError(all) : all[0]
-  }
-}
-
 /** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
 function execute(e: ReactiveNode): void {
   if (e.flags & HAS_CHILDREN) {
@@ -611,6 +564,39 @@ function execute(e: ReactiveNode): void {
   purgeDeps(e)
 }
 
+/** Recompute a computed, or commit a signal's pending write; returns whether its value
+ * changed (an error counts as a change). */
+function update(c: ReactiveNode): boolean {
+  const f = c.flags
+  let changed: boolean
+  if (f & COMPUTED) {
+    const prevSub = activeSub
+    if (c.cleanup !== undefined) runCleanup(c)
+    activeSub = c
+    c.depsTail = undefined
+    c.flags = (f & ~(DIRTY | PENDING | ERROR)) | RUNNING
+    ++epoch
+    const old = f & ERROR ? undefined : c.value
+    try {
+      const v = c.fn!(old)
+      changed = !!(f & ERROR) || !same(c, old, v)
+      if (changed) c.value = v
+    } catch (err) {
+      if (err instanceof CycleError) err.enter(nameOf(c), c)
+      c.value = err
+      c.flags |= ERROR
+      changed = true
+    }
+    activeSub = prevSub
+    c.flags &= ~RUNNING
+    purgeDeps(c)
+  } else {
+    c.flags = f & ~DIRTY
+    if ((changed = !same(c, c.value, c.pending))) c.value = c.pending
+  }
+  return changed
+}
+
 /**
  * Register `fn` to run before the current effect, computed or scope re-runs or is
  * disposed. Outside of one it does nothing. Public as `onCleanup` (re-exported by
@@ -630,4 +616,23 @@ export function onCleanup(fn: () => void): void {
   // a falsy `fn` (`onCleanup(timer && stop)` in plain JS) registers nothing: the runs
   // test `cleanup !== undefined`
   if (n && fn) addCleanup(n, fn)
+}
+
+function nameOf(n: ReactiveNode): string {
+  return options.get(n)?.name ?? 'computed'
+}
+
+/**
+ * Whether `x` is a Strata store (signal, computed, map store or a higher-layer node).
+ *
+ * @param x - any value
+ * @returns true if `x` implements the store contract through the core graph
+ * @example
+ * ```ts
+ * isStore(signal(1)) // true
+ * isStore({ get() {} }) // false
+ * ```
+ */
+export function isStore(x: unknown): x is ReadableStore<unknown> {
+  return x instanceof ReactiveNode
 }

@@ -91,9 +91,13 @@ function waitForEvents(
   ms: number,
   res: ServerResponse,
 ): Promise<boolean> {
+  // Watch the connection, not only the response: a pipelined request queued behind another
+  // on the same connection has a response with no socket yet, which never emits `close`
+  // when the client goes away (its request and the connection do).
+  const socket = res.req.socket
   // The client may have left during the first read: its `close` event has fired already
   // and will not fire again, so the pull would be parked for the whole wait.
-  if (res.destroyed) return Promise.resolve(false)
+  if (res.destroyed || socket.destroyed) return Promise.resolve(false)
   return new Promise((resolve) => {
     let done = false
     let joined = false
@@ -113,12 +117,14 @@ function waitForEvents(
       clearTimeout(timer)
       ctx.waitingPulls.delete(release)
       res.off('close', onClose)
+      socket.off('close', onClose)
       if (joined) ctx.hub.leave(storeId, sub)
       resolve(!gone)
     }
     const timer = setTimeout(release, ms)
     ctx.waitingPulls.add(release)
     res.on('close', onClose)
+    socket.on('close', onClose)
     ctx.hub.join(storeId, sub).then(
       (head) => {
         if (done) {

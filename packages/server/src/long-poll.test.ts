@@ -1,6 +1,7 @@
 // HTTP long-polling: `GET …/pull?cursor=N&wait=ms` is held until something past the
 // cursor is committed (on this node, from any transport), the wait ends, the client
 // goes away or the server shuts down — against a real server and real sockets.
+import { connect } from 'node:net'
 import { join as joinPath } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { event, join, localServers, waitFor } from '../test/harness.js'
@@ -178,6 +179,31 @@ describe('HTTP long-poll', () => {
     gate?.()
     // Nothing is parked: no hub subscriber, no waiting pull (before: both for the whole 20 s).
     const metrics = async () => (await fetch(`${s.url}/metrics`)).text()
+    const settled = await timed(
+      waitFor(
+        async () =>
+          (await health(s)).connections === 0 && /^strata_http_waiting_pulls 0$/m.test(await metrics()),
+        'no parked pull',
+        10_000,
+      ),
+    )
+    expect(settled.ms).toBeLessThan(5_000)
+  })
+
+  it('lets go of a pipelined pull queued behind another when the client goes away', async () => {
+    // Two pulls written back to back on one connection (HTTP/1.1 pipelining): the second
+    // one's response has no socket until the first is answered, so only the connection
+    // tells that the client left (before: the second stayed parked for the whole wait).
+    const s = await start({ limits: { maxPullWaitMs: 20_000 } })
+    const { hostname, port } = new URL(s.url)
+    const path = `/v1/stores/${encodeURIComponent('team:piped')}/pull?cursor=0&wait=20000`
+    const socket = connect(Number(port), hostname)
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    const request = `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`
+    socket.write(request + request)
+    const metrics = async () => (await fetch(`${s.url}/metrics`)).text()
+    await waitFor(async () => /^strata_http_waiting_pulls 2$/m.test(await metrics()), 'both pulls held')
+    socket.destroy()
     const settled = await timed(
       waitFor(
         async () =>

@@ -165,4 +165,69 @@ describe('onMount', () => {
     a.set(1)
     expect(seen).toEqual([0, 1])
   })
+
+  it('a stop that throws while a computed drops the store still lets the change reach its readers', () => {
+    const s = signal(5)
+    onMount(s, () => () => {
+      throw new Error('stop')
+    })
+    const on = signal(true)
+    const c = computed(() => (on.get() ? s.get() : 0))
+    const d = computed(() => c.get() * 10)
+    const seenC: number[] = []
+    const seenD: number[] = []
+    effect(() => {
+      seenC.push(c.get())
+    })
+    effect(() => {
+      seenD.push(d.get())
+    })
+    expect(() => on.set(false)).toThrow('stop')
+    expect([c.get(), d.get()]).toEqual([0, 0])
+    expect(seenC).toEqual([5, 0])
+    expect(seenD).toEqual([50, 0])
+  })
+
+  it('a stop that throws while an owner re-runs and disposes its child still runs the child cleanup', () => {
+    const s = signal(0)
+    onMount(s, () => () => {
+      throw new Error('stop')
+    })
+    const k = signal(0)
+    const log: string[] = []
+    effect(() => {
+      const n = k.get()
+      log.push(`owner ${n}`)
+      effect(() => {
+        s.get()
+        return () => log.push(`child ${n} cleanup`)
+      })
+    })
+    expect(() => k.set(1)).toThrow('stop')
+    expect(log).toEqual(['owner 0', 'child 0 cleanup', 'owner 1'])
+  })
+
+  it('a stop that throws after the unmount delay is thrown by the timer, and the store mounts again later', () => {
+    vi.useFakeTimers()
+    try {
+      setUnmountDelay(1000)
+      const s = signal(0)
+      let starts = 0
+      onMount(s, () => {
+        starts++
+        return () => {
+          throw new Error('stop')
+        }
+      })
+      s.subscribe(() => {})()
+      expect(() => vi.advanceTimersByTime(1000)).toThrow('stop')
+      const off = s.subscribe(() => {})
+      expect(starts).toBe(2)
+      off()
+      // nothing was left over for an unrelated write
+      expect(() => signal(0).set(1)).not.toThrow()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

@@ -7,7 +7,15 @@
  */
 import { NotAStoreError } from './errors.js'
 import { Store } from './store.js'
-import { addCleanup, type Detachable, HAS_MOUNT, ReactiveNode, untracked } from './system.js'
+import {
+  addCleanup,
+  batch,
+  type Detachable,
+  HAS_MOUNT,
+  ReactiveNode,
+  runCleanup,
+  untracked,
+} from './system.js'
 import type { ReadableStore } from './types.js'
 
 // biome-ignore lint/suspicious/noConfusingVoidType: bodies usually return nothing, or a cleanup
@@ -59,8 +67,11 @@ function mountHook(n: ReactiveNode, observed?: boolean): void {
       n.peek()
     }
     // no timer to clear below: a lost sub always follows a gained one, which cleared it
-  } else if (observed === false && unmountDelay) m.timer = setTimeout(mountHook, unmountDelay, n)
-  else if (stop && !n.subs) (untracked as Detachable)(stop, true)
+    // the timer unmounts inside a batch: the stops' errors, collected by `runCleanup`, are
+    // thrown by the timer's callback when the batch ends
+  } else if (observed === false && unmountDelay) m.timer = setTimeout(batch, unmountDelay, () => mountHook(n))
+  // (delay 0: the graph is unlinking a dep, which reports the collected errors itself)
+  else if (stop && !n.subs) runCleanup(m)
 }
 
 /**

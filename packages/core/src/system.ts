@@ -369,8 +369,9 @@ function unlink(l: Link): Link | undefined {
   return nextDep
 }
 
-/** Run a node's cleanups; an error is collected like an effect error, never left half-done. */
-function runCleanup(n: ReactiveNode): void {
+/** Run a node's cleanups (or a mounted store's stops, for `lifecycle.ts`), untracked and
+ * unowned; an error is collected like an effect error, thrown when the flush ends. */
+export function runCleanup(n: { cleanup?: (() => void) | undefined }): void {
   const fn = n.cleanup!
   n.cleanup = undefined
   try {
@@ -475,10 +476,9 @@ function flush(): void {
     const e = queue[queueHead]!
     queue[queueHead++] = undefined
     const f = e.flags
-    // Whatever throws here is reported like an effect error, at the end of this flush,
-    // and leaves the effect idle (a later write that reaches it queues it again):
-    // a stack overflow in the check (a too-deep chain, decision 0007), or an `onMount`
-    // stop thrown while a re-run drops a dep (unmount delay 0).
+    // A stack overflow in the check (a too-deep chain, decision 0007) is reported like an
+    // effect error at the end of this flush and leaves the effect idle. Nothing else
+    // throws here: user code (bodies, cleanups, `onMount` stops) runs inside catches.
     try {
       if (f & DIRTY || (f & PENDING && checkDirty(e))) execute(e)
       else e.flags = f & ~(PENDING | QUEUED)
@@ -538,7 +538,8 @@ function read(n: ReactiveNode, track: boolean): unknown {
   return n.value
 }
 
-/** Run an effect's body, tracking its reads. Errors are collected, not thrown. */
+/** Run an effect's body, tracking its reads. Errors (of the body, of cleanups, of stops
+ * run by dropped deps) are collected, not thrown. */
 function execute(e: ReactiveNode): void {
   if (e.flags & HAS_CHILDREN) {
     for (let l = e.deps; l; ) l = l.dep.flags & (EFFECT | SCOPE) ? unlink(l) : l.nextDep

@@ -211,4 +211,19 @@ describe('effect cleanups that throw', () => {
     })
     expect(() => stop()).toThrow('bye')
   })
+
+  it('a throwing cleanup does not keep the ones registered after it from running', () => {
+    const s = signal(0)
+    const log: string[] = []
+    const stop = effect(() => {
+      const v = s.get()
+      onCleanup(() => {
+        throw new Error(`first ${v}`)
+      })
+      onCleanup(() => log.push(`second ${v}`))
+    })
+    expect(() => s.set(1)).toThrow('first 0')
+    expect(() => stop()).toThrow('first 1')
+    expect(log).toEqual(['second 0', 'second 1'])
+  })
 })

@@ -230,4 +230,16 @@ describe('onMount', () => {
       vi.useRealTimers()
     }
   })
+
+  it('a stop that throws does not keep the other handlers of the store from stopping', () => {
+    const s = signal(0)
+    const log: string[] = []
+    onMount(s, () => () => {
+      throw new Error('stop')
+    })
+    onMount(s, () => () => log.push('second stop'))
+    const off = s.subscribe(() => {})
+    expect(() => off()).toThrow('stop')
+    expect(log).toEqual(['second stop'])
+  })
 })

@@ -518,14 +518,19 @@ export function createEffect(fn: () => unknown, flags: number): () => void {
   }
 }
 
+/** Chain `fn` after a node's (or a mount record's) cleanups. A cleanup that throws does not
+ * keep the later ones from running; if several throw, the last error is the one reported. */
 export function addCleanup(n: { cleanup?: (() => void) | undefined }, fn: () => void): void {
   const prev = n.cleanup
-  n.cleanup = !prev
-    ? fn
-    : () => {
-        prev()
-        fn()
+  n.cleanup = prev
+    ? () => {
+        try {
+          prev()
+        } finally {
+          fn()
+        }
       }
+    : fn
 }
 
 /** Bring a computed up to date (if it is one) and record the read. */

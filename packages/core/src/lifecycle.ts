@@ -70,7 +70,8 @@ function mountHook(n: ReactiveNode, observed?: boolean): void {
     // the timer unmounts inside a batch: the stops' errors, collected by `runCleanup`, are
     // thrown by the timer's callback when the batch ends
   } else if (observed === false && unmountDelay) m.timer = setTimeout(batch, unmountDelay, () => mountHook(n))
-  // (delay 0: the graph is unlinking a dep, which reports the collected errors itself)
+  // (delay 0: the graph is unlinking a dep; the flush or disposal under way throws the
+  // collected errors, or the next one when a plain read outside effects got here)
   else if (stop && !n.subs) runCleanup(m)
 }
 

@@ -370,7 +370,9 @@ function unlink(l: Link): Link | undefined {
 }
 
 /** Run a node's cleanups (or a mounted store's stops, for `lifecycle.ts`), untracked and
- * unowned; an error is collected like an effect error, thrown when the flush ends. */
+ * unowned; an error is collected like an effect error and thrown by the flush (or the
+ * disposal) under way — or, when none is (a plain read outside effects re-evaluated a
+ * computed), by the next one (decision 0007). */
 export function runCleanup(n: { cleanup?: (() => void) | undefined }): void {
   const fn = n.cleanup!
   n.cleanup = undefined
@@ -476,9 +478,10 @@ function flush(): void {
     const e = queue[queueHead]!
     queue[queueHead++] = undefined
     const f = e.flags
-    // A stack overflow in the check (a too-deep chain, decision 0007) is reported like an
-    // effect error at the end of this flush and leaves the effect idle. Nothing else
-    // throws here: user code (bodies, cleanups, `onMount` stops) runs inside catches.
+    // What throws here is reported like an effect error at the end of this flush and
+    // leaves the effect idle: a stack overflow in the check (a too-deep chain, decision
+    // 0007) or a signal's `equals` throwing as the check commits a write. Bodies,
+    // cleanups and `onMount` stops run inside their own catches.
     try {
       if (f & DIRTY || (f & PENDING && checkDirty(e))) execute(e)
       else e.flags = f & ~(PENDING | QUEUED)

@@ -19,6 +19,19 @@ const timed = async <T>(p: Promise<T>) => {
   const value = await p
   return { value, ms: Date.now() - t0 }
 }
+const metrics = async (s: SyncServer) => (await fetch(`${s.url}/metrics`)).text()
+/** No hub subscriber and no waiting pull left, within 5 s (a parked pull holds both for its whole wait). */
+const expectNothingParked = async (s: SyncServer) => {
+  const settled = await timed(
+    waitFor(
+      async () =>
+        (await health(s)).connections === 0 && /^strata_http_waiting_pulls 0$/m.test(await metrics(s)),
+      'no parked pull',
+      10_000,
+    ),
+  )
+  expect(settled.ms).toBeLessThan(5_000)
+}
 type Page = { t: string; events: Array<{ gseq: number; clientId: string; seq: number }>; head: number }
 
 describe('HTTP long-poll', () => {
@@ -28,8 +41,7 @@ describe('HTTP long-poll', () => {
     const pull = timed(fetch(`${storeUrl(s, 'team:lp')}/pull?cursor=0&wait=20000`).then((r) => r.json()))
     // The pull is parked on the hub (one more subscriber than the WebSocket session).
     await waitFor(async () => (await health(s)).connections === 2, '2 hub subscribers')
-    const metrics = async () => (await fetch(`${s.url}/metrics`)).text()
-    expect(await metrics()).toMatch(/^strata_http_waiting_pulls 1$/m)
+    expect(await metrics(s)).toMatch(/^strata_http_waiting_pulls 1$/m)
     ws.send({ t: 'push', id: 1, events: [event('w', 1), event('w', 2)] })
     const { value, ms } = await pull
     expect(ms).toBeLessThan(5_000) // far below the 20 s wait: woken by the commit
@@ -39,7 +51,7 @@ describe('HTTP long-poll', () => {
       ['w', 2, 2],
     ])
     await waitFor(async () => (await health(s)).connections === 1, '1 hub subscribers') // the pull left the hub
-    expect(await metrics()).toMatch(/^strata_http_waiting_pulls 0$/m)
+    expect(await metrics(s)).toMatch(/^strata_http_waiting_pulls 0$/m)
   })
 
   it('answers at once when events are already there, and wakes on HTTP pushes too', async () => {
@@ -177,17 +189,8 @@ describe('HTTP long-poll', () => {
     expect(await pull).toBeInstanceOf(Error)
     await new Promise((r) => setTimeout(r, 100)) // the server sees the socket close
     gate?.()
-    // Nothing is parked: no hub subscriber, no waiting pull (before: both for the whole 20 s).
-    const metrics = async () => (await fetch(`${s.url}/metrics`)).text()
-    const settled = await timed(
-      waitFor(
-        async () =>
-          (await health(s)).connections === 0 && /^strata_http_waiting_pulls 0$/m.test(await metrics()),
-        'no parked pull',
-        10_000,
-      ),
-    )
-    expect(settled.ms).toBeLessThan(5_000)
+    // Nothing is parked (before: a hub subscriber and a waiting pull for the whole 20 s).
+    await expectNothingParked(s)
   })
 
   it('lets go of a pipelined pull queued behind another when the client goes away', async () => {
@@ -201,18 +204,9 @@ describe('HTTP long-poll', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
     const request = `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`
     socket.write(request + request)
-    const metrics = async () => (await fetch(`${s.url}/metrics`)).text()
-    await waitFor(async () => /^strata_http_waiting_pulls 2$/m.test(await metrics()), 'both pulls held')
+    await waitFor(async () => /^strata_http_waiting_pulls 2$/m.test(await metrics(s)), 'both pulls held')
     socket.destroy()
-    const settled = await timed(
-      waitFor(
-        async () =>
-          (await health(s)).connections === 0 && /^strata_http_waiting_pulls 0$/m.test(await metrics()),
-        'no parked pull',
-        10_000,
-      ),
-    )
-    expect(settled.ms).toBeLessThan(5_000)
+    await expectNothingParked(s)
   })
 
   it('answers waiting pulls at shutdown instead of holding the close', async () => {
